@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Sightline.Cli.Output;
+using Sightline.Inference.Sessions;
+using Sightline.Models.Cache;
+using Sightline.Models.Registry;
+using Spectre.Console;
+
+namespace Sightline.Cli;
+
+/// <summary>What every command shares: global options, the store, the engine, and where to write.</summary>
+public sealed class CliContext
+{
+    public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON for programs instead of a table", Recursive = true };
+    public static readonly Option<int?> ThreadsOption = new("--threads") { Description = "Threads for inference (default: all cores)", Recursive = true };
+    public static readonly Option<ExecutionDevice> DeviceOption = new("--device")
+    {
+        Description = "Where models run: cpu, or cuda when the GPU package and a driver are present (falls back to cpu with a warning)",
+        Recursive = true,
+        DefaultValueFactory = _ => ExecutionDevice.Cpu,
+    };
+
+    public CliContext(ParseResult parse, TextWriter output, TextWriter error)
+    {
+        Json = parse.GetValue(JsonOption);
+        var threads = parse.GetValue(ThreadsOption);
+        if (threads is < 1)
+            throw new UsageException($"--threads must be at least 1 (got {threads})");
+        EngineOptions = new EngineOptions(threads, parse.GetValue(DeviceOption));
+        Output = output;
+        Error = error;
+        var interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(error),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        OutputConsole = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+            OutputConsole.Profile.Width = 160;
+        Progress = new ProgressReporter(ErrorConsole, interactive);
+    }
+
+    public bool Json { get; }
+    public EngineOptions EngineOptions { get; }
+    public TextWriter Output { get; }
+    public TextWriter Error { get; }
+    public IAnsiConsole OutputConsole { get; }
+    public IAnsiConsole ErrorConsole { get; }
+    public ProgressReporter Progress { get; }
+
+    private ModelStore? _store;
+    public ModelStore Store => _store ??= new ModelStore();
+
+    private InferenceEngine? _engine;
+    public InferenceEngine Engine => _engine ??= new InferenceEngine(EngineOptions, Warn);
+
+    public void Warn(string message) => ErrorConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+
+    /// <summary>The model, pulled with a progress bar when it is not cached yet.</summary>
+    public async Task<CachedModel> EnsureModelAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Store.Get(id);
+        }
+        catch (Models.ModelStoreException e) when (e.Kind == Models.ModelStoreErrorKind.NotCached)
+        {
+            return await PullAsync(id, force: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<CachedModel> PullAsync(string id, bool force, CancellationToken cancellationToken) =>
+        Progress.RunAsync($"pulling {id}", report =>
+            Store.PullAsync(id, force, new InlineProgress<PullProgress>(p =>
+            {
+                if (p.Stage == PullStage.Downloading)
+                    report(p.Bytes, p.TotalBytes);
+            }), cancellationToken));
+}
+
+/// <summary>A command-line mistake found after parsing (a value out of range, say).</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using Sightline.Cli.Output;
+using Sightline.Models.Catalog;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline models list | pull | info | verify | remove</c>.</summary>
+public static class ModelsCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var models = new Command("models", "List, pull, inspect and verify the models in the catalog");
+
+        var list = new Command("list", "Every model in the catalog and whether it is cached");
+        list.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var rows = ctx.Store.List();
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new
+                {
+                    cache = ctx.Store.Home,
+                    models = rows.Select(r => new { id = r.Entry.Id, task = r.Entry.Task, source = r.Entry.Source.ToString(), license = r.Entry.License, cached = r.Cached, bytes = r.Bytes, pulledAt = r.PulledAt }),
+                });
+                return ExitCodes.Ok;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "task", "source", "licence", "cached");
+            foreach (var r in rows)
+                table.AddRow(Markup.Escape(r.Entry.Id), r.Entry.Task.ToString(), Markup.Escape(r.Entry.Source.ToString()), Markup.Escape(r.Entry.License),
+                    r.Cached ? $"[green]yes[/] ({Format.Bytes(r.Bytes)})" : "[grey]no[/]");
+            ctx.OutputConsole.Write(table);
+            ctx.OutputConsole.MarkupLine($"[grey]cache: {Markup.Escape(ctx.Store.Home)}[/]");
+            return ExitCodes.Ok;
+        });
+
+        var ids = new Argument<string[]>("models") { Description = "Model ids (see 'sightline models list')", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Every model in the catalog" };
+        var force = new Option<bool>("--force") { Description = "Download again even when cached" };
+        var pull = new Command("pull", "Download models from their registries, check their hashes and cache them") { ids, all, force };
+        pull.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var chosen = Choose(ctx, parse.GetValue(ids) ?? [], parse.GetValue(all));
+            var results = new List<object>();
+            foreach (var id in chosen)
+            {
+                var model = await ctx.PullAsync(id, parse.GetValue(force), ct).ConfigureAwait(false);
+                results.Add(new { id = model.Entry.Id, version = model.Version, directory = model.Directory, files = model.Manifest.Files.Count, bytes = model.Manifest.Files.Sum(f => f.Size) });
+                if (!ctx.Json)
+                    ctx.OutputConsole.MarkupLine($"[green]ok[/] {Markup.Escape(model.Entry.Id)} {Markup.Escape(model.Version)}: {model.Manifest.Files.Count} files, {Format.Bytes(model.Manifest.Files.Sum(f => f.Size))} in {Markup.Escape(model.Directory)}");
+            }
+            if (ctx.Json)
+                Json.Write(ctx.Output, results);
+            return ExitCodes.Ok;
+        });
+
+        var verify = new Command("verify", "Re-check cached models against their recorded hashes") { ids, all };
+        verify.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var chosen = parse.GetValue(all) || (parse.GetValue(ids) ?? []).Length == 0
+                ? ctx.Store.List().Where(s => s.Cached).Select(s => s.Entry.Id).ToArray()
+                : Choose(ctx, parse.GetValue(ids) ?? [], false);
+            var rows = chosen.Select(id => { var m = ctx.Store.Verify(id); return new { id = m.Entry.Id, version = m.Version, files = m.Manifest.Files.Count, ok = true }; }).ToList();
+            if (ctx.Json)
+                Json.Write(ctx.Output, rows);
+            else
+                foreach (var r in rows)
+                    ctx.OutputConsole.MarkupLine($"[green]ok[/] {Markup.Escape(r.id)} {Markup.Escape(r.version)} ({r.files} files)");
+            return ExitCodes.Ok;
+        });
+
+        var id = new Argument<string>("model") { Description = "Model id" };
+        var info = new Command("info", "Everything the catalog says about a model") { id };
+        info.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var entry = ctx.Store.Catalog.Get(parse.GetValue(id)!);
+            var status = ctx.Store.List().First(s => s.Entry.Id == entry.Id);
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new { entry, cached = status.Cached, directory = ctx.Store.DirectoryOf(entry.Id) });
+                return ExitCodes.Ok;
+            }
+            var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+            void Row(string k, string? v) { if (!string.IsNullOrEmpty(v)) grid.AddRow($"[bold]{k}[/]", Markup.Escape(v)); }
+            Row("id", entry.Id);
+            Row("title", entry.Title);
+            Row("task", entry.Task.ToString());
+            Row("source", entry.Source.ToString());
+            Row("integrity", entry.Source.Integrity);
+            Row("files", string.Join(", ", entry.Source.Files.Select(f => f.PathInPackage)));
+            Row("licence", entry.License);
+            Row("upstream", entry.Upstream);
+            Row("input", entry.Input?.ToString());
+            Row("output", entry.OutputDimension is { } d ? $"{d}-d vector" : null);
+            Row("labels", entry.Labels is { Count: > 0 } labels ? $"{labels.Count}: {string.Join(", ", labels.Take(10))}{(labels.Count > 10 ? ", ..." : "")}" : null);
+            foreach (var m in entry.ReferenceMetrics)
+                Row("metric", $"{m.Name} = {m.Value} on {m.Dataset} ({m.Source})");
+            Row("notes", entry.Notes);
+            Row("cached", status.Cached ? $"yes, {Format.Bytes(status.Bytes)} in {ctx.Store.DirectoryOf(entry.Id)}" : "no");
+            ctx.OutputConsole.Write(grid);
+            return ExitCodes.Ok;
+        });
+
+        var remove = new Command("remove", "Delete a model from the cache") { id };
+        remove.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var removed = ctx.Store.Remove(parse.GetValue(id)!);
+            if (ctx.Json) Json.Write(ctx.Output, new { removed });
+            else ctx.OutputConsole.MarkupLine(removed ? "removed" : "[grey]was not cached[/]");
+            return ExitCodes.Ok;
+        });
+
+        models.Add(list);
+        models.Add(pull);
+        models.Add(info);
+        models.Add(verify);
+        models.Add(remove);
+        return models;
+    }
+
+    private static string[] Choose(CliContext ctx, string[] ids, bool all)
+    {
+        if (all)
+            return ctx.Store.Catalog.Entries.Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+            throw new UsageException("name at least one model, or pass --all");
+        return ids.Select(i => ctx.Store.Catalog.Get(i).Id).ToArray();
+    }
+}

@@ -1,0 +1,19 @@
+namespace Sightline.Cli;
+
+/// <summary>Process exit codes: each kind of failure has its own, so scripts can tell them apart.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>Something unexpected: a bug, reported with its stack trace.</summary>
+    public const int InternalError = 1;
+    /// <summary>The command line itself is wrong: unknown option, missing argument, bad value.</summary>
+    public const int Usage = 2;
+    /// <summary>An input image or file cannot be used (missing, corrupt, too large, unsupported).</summary>
+    public const int BadInput = 3;
+    /// <summary>A model cannot be fetched, verified or loaded.</summary>
+    public const int ModelStore = 4;
+    /// <summary>An index file cannot be used as asked.</summary>
+    public const int Index = 5;
+    /// <summary>Interrupted (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+}

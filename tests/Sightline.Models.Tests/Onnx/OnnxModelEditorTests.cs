@@ -1,0 +1,53 @@
+using Sightline.Inference.Sessions;
+using Sightline.Models.Onnx;
+using Sightline.Tests.Shared;
+
+namespace Sightline.Models.Tests.Onnx;
+
+public sealed class OnnxModelEditorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sightline-onnx-").FullName;
+
+    private string Save(string name, byte[] model)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, model);
+        return path;
+    }
+
+    [Fact]
+    public void Freeing_the_batch_axis_lets_a_batch_1_model_run_any_batch_with_the_same_results()
+    {
+        var fixedModel = TinyOnnx.ReluTimesTwo(batch: 1, features: 3);
+        using var engine = new InferenceEngine(new EngineOptions(1));
+        Assert.False(engine.Open(Save("fixed.onnx", fixedModel)).SupportsBatch);
+
+        var session = engine.Open(Save("free.onnx", OnnxModelEditor.FreeBatchAxis(fixedModel)));
+        Assert.True(session.SupportsBatch);
+        Assert.True(session.Outputs[0].HasFreeBatchAxis);
+        var output = session.Run(new float[] { -1, 2, 3, 4, -5, 6 }, 2)[0];
+        Assert.Equal([2, 3], output.Shape);
+        Assert.Equal([0f, 4, 6, 8, 0, 12], output.Values);
+    }
+
+    [Fact]
+    public void Metadata_is_added_and_replaced_and_readable_by_the_runtime()
+    {
+        var model = OnnxModelEditor.SetMetadata(TinyOnnx.ReluTimesTwo(null, 2), new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
+        model = OnnxModelEditor.SetMetadata(model, new Dictionary<string, string> { ["a"] = "3" });
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "3", ["b"] = "2" }, OnnxModelEditor.ReadMetadata(model));
+        using var engine = new InferenceEngine(new EngineOptions(1));
+        var session = engine.Open(Save("meta.onnx", model));
+        Assert.Equal("3", session.Metadata["a"]);
+        Assert.Equal("2", session.Metadata["b"]);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_protobuf_are_refused()
+    {
+        Assert.Throws<InvalidDataException>(() => OnnxModelEditor.FreeBatchAxis([0x3A, 0xFF, 0xFF, 0xFF, 0x0F]));
+        Assert.Throws<InvalidDataException>(() => OnnxModelEditor.FreeBatchAxis([0x07]));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
