@@ -51,3 +51,39 @@ public sealed class OnnxModelEditorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+public sealed class OnnxBuilderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sightline-builder-").FullName;
+
+    [Fact]
+    public void A_built_graph_with_initializers_and_attributes_runs_in_onnx_runtime()
+    {
+        // y = Softmax(Gemm(x, W, b), axis=1) with a free batch axis.
+        float[] w = [1, 0, 0, 1, 1, -1];
+        var graph = OnnxBuilder.Graph("head",
+            [
+                OnnxBuilder.Node("Gemm", ["x", "W", "b"], ["logits"], "gemm", OnnxBuilder.Attribute("transB", 0L), OnnxBuilder.Attribute("alpha", 1f)),
+                OnnxBuilder.Node("Softmax", ["logits"], ["y"], "softmax", OnnxBuilder.Attribute("axis", 1L)),
+            ],
+            [OnnxBuilder.Tensor("W", [3, 2], w), OnnxBuilder.Tensor("b", [2], new float[] { 0, 0 })],
+            [OnnxBuilder.Value("x", OnnxType.Float, "batch", 3)],
+            [OnnxBuilder.Value("y", OnnxType.Float, "batch", 2)]);
+        var path = Path.Combine(_dir, "head.onnx");
+        File.WriteAllBytes(path, OnnxBuilder.Model(graph, metadata: new Dictionary<string, string> { ["classes"] = "a,b" }));
+
+        using var engine = new InferenceEngine(new EngineOptions(1));
+        var session = engine.Open(path);
+        Assert.Equal("a,b", session.Metadata["classes"]);
+        var y = session.Run(new float[] { 1, 2, 0, 0, 0, 3 }, 2)[0];
+        // Row 1: logits (1 + 0, 2 - 0) = (1, 2); row 2: (3, -3).
+        Assert.Equal(1 / (1 + MathF.E), y.Values[0], 5);
+        Assert.Equal(1 / (1 + MathF.Exp(-6)), y.Values[2], 5);
+    }
+
+    [Fact]
+    public void A_tensor_whose_data_does_not_fit_its_dims_is_refused() =>
+        Assert.Throws<ArgumentException>(() => OnnxBuilder.Tensor("t", [2, 2], new float[] { 1, 2, 3 }));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
