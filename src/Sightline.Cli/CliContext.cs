@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Sightline.Cli;
 
 /// <summary>What every command shares: global options, the store, the engine, and where to write.</summary>
-public sealed class CliContext
+public sealed class CliContext : IDisposable
 {
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON for programs instead of a table", Recursive = true };
     public static readonly Option<int?> ThreadsOption = new("--threads") { Description = "Threads for inference (default: all cores)", Recursive = true };
@@ -58,6 +58,8 @@ public sealed class CliContext
 
     private InferenceEngine? _engine;
     public InferenceEngine Engine => _engine ??= new InferenceEngine(EngineOptions, Warn);
+
+    public void Dispose() => _engine?.Dispose();
 
     public void Warn(string message) => ErrorConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
 

@@ -53,7 +53,7 @@ public static class SightlineCli
         finally
         {
             Console.CancelKeyPress -= onCancel;
-            context?.Engine.Dispose();
+            context?.Dispose();
         }
     }
 

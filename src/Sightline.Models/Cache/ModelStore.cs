@@ -115,6 +115,10 @@ public sealed class ModelStore
 
         Directory.CreateDirectory(ModelsDirectory);
         Directory.CreateDirectory(DownloadsDirectory);
+        // One pull per model at a time, across processes: the second waits, then finds it cached.
+        using var pullLock = await AcquireLockAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+        if (!force && TryGetQuiet(entry.Id) is { } pulledMeanwhile)
+            return pulledMeanwhile;
         CleanLeftovers();
         var token = Guid.NewGuid().ToString("N")[..12];
         var package = PackagePath(entry.Source);
@@ -154,6 +158,22 @@ public sealed class ModelStore
         finally
         {
             TryDeleteDirectory(staging);
+        }
+    }
+
+    private async Task<FileStream> AcquireLockAsync(string id, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(ModelsDirectory, $".lock-{id}");
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -279,9 +299,14 @@ public sealed class ModelStore
 
     private void CleanLeftovers()
     {
+        // Left by a process that died mid-pull; a live pull touches its files far more often than hourly.
+        var stale = DateTime.UtcNow.AddHours(-1);
         foreach (var dir in Directory.EnumerateDirectories(ModelsDirectory, ".*"))
-            if (Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddHours(-1))
+            if (Directory.GetLastWriteTimeUtc(dir) < stale)
                 TryDeleteDirectory(dir);
+        foreach (var part in Directory.EnumerateFiles(DownloadsDirectory, "*.part"))
+            if (File.GetLastWriteTimeUtc(part) < stale)
+                try { File.Delete(part); } catch (IOException) { }
     }
 
     internal static string Sha256Of(string path)

@@ -17,7 +17,7 @@ public sealed class PackageFetcher(HttpClient http, RegistryConfiguration config
     public async Task FetchAsync(PackageSource source, string destination, Action<long, long?>? progress, CancellationToken cancellationToken)
     {
         var expected = Integrity.Parse(source.Integrity);
-        var partial = destination + ".part";
+        var partial = $"{destination}.{Guid.NewGuid():N}.part";
         try
         {
             var located = await LocateAsync(source, expected, cancellationToken).ConfigureAwait(false);

@@ -119,6 +119,17 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_pulls_of_one_model_download_it_once_and_both_succeed()
+    {
+        var entry = ServedEntry();
+        var pulls = Enumerable.Range(0, 3).Select(_ => Task.Run(() => Store(entry).PullAsync("tiny"))).ToArray();
+        var models = await Task.WhenAll(pulls);
+        Assert.All(models, m => Assert.Equal(Weights, File.ReadAllBytes(m.PathOf("w.bin"))));
+        Assert.Single(_registry.Requests, r => r.EndsWith(".tgz", StringComparison.Ordinal));
+        Assert.Empty(Leftovers());
+    }
+
+    [Fact]
     public async Task A_cancelled_pull_leaves_nothing_behind()
     {
         var store = Store(ServedEntry());

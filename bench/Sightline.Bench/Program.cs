@@ -1,0 +1,15 @@
+using Sightline.Bench;
+
+// Each benchmark prints a Markdown table and the command that produced it.
+var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["embed"] = EmbeddingBenchmark.RunAsync,
+    ["decode"] = DecodeBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/Sightline.Bench -- <{string.Join("|", benchmarks.Keys)}> [options]");
+    return 2;
+}
+return await run(args);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for the tests and runs them all: installs the Node reference runner when the
+# repository has one, builds the solution, pulls the models the tests use, runs every test project, and
+# ends with one summary line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+if [ -f tools/reference/package-lock.json ]; then
+  command -v npm >/dev/null || { echo "error: Node.js and npm are required for tools/reference" >&2; exit 1; }
+  npm ci --prefix tools/reference --no-audit --no-fund --loglevel=error
+fi
+
+dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+# Pull once before the test processes start, so they share one verified cache.
+./sightline models pull resnet18-imagenet face-api
+
+log=$(mktemp)
+status=0
+dotnet test Sightline.slnx -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
