@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sightline.Cli.Output;
+using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using Sightline.Models.Registry;
@@ -19,6 +20,19 @@ public sealed class CliContext : IDisposable
         DefaultValueFactory = _ => ExecutionDevice.Cpu,
     };
 
+    public static readonly Option<double> MaxImageMegabytesOption = new("--max-image-mb")
+    {
+        Description = "Refuse image files larger than this many megabytes",
+        Recursive = true,
+        DefaultValueFactory = _ => ImageLimits.Default.MaxFileBytes / (1024.0 * 1024.0),
+    };
+    public static readonly Option<double> MaxMegapixelsOption = new("--max-megapixels")
+    {
+        Description = "Refuse images with more pixels than this (checked from the header, before decoding)",
+        Recursive = true,
+        DefaultValueFactory = _ => ImageLimits.Default.MaxPixels / 1e6,
+    };
+
     public CliContext(ParseResult parse, TextWriter output, TextWriter error)
     {
         Json = parse.GetValue(JsonOption);
@@ -26,6 +40,11 @@ public sealed class CliContext : IDisposable
         if (threads is < 1)
             throw new UsageException($"--threads must be at least 1 (got {threads})");
         EngineOptions = new EngineOptions(threads, parse.GetValue(DeviceOption));
+        var megabytes = parse.GetValue(MaxImageMegabytesOption);
+        var megapixels = parse.GetValue(MaxMegapixelsOption);
+        if (megabytes <= 0 || megapixels <= 0)
+            throw new UsageException("--max-image-mb and --max-megapixels must be positive");
+        Limits = new ImageLimits((long)(megabytes * 1024 * 1024), (long)(megapixels * 1e6));
         Output = output;
         Error = error;
         var interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
@@ -46,6 +65,7 @@ public sealed class CliContext : IDisposable
     }
 
     public bool Json { get; }
+    public ImageLimits Limits { get; }
     public EngineOptions EngineOptions { get; }
     public TextWriter Output { get; }
     public TextWriter Error { get; }

@@ -20,6 +20,8 @@ public static class SightlineCli
             CliContext.JsonOption,
             CliContext.ThreadsOption,
             CliContext.DeviceOption,
+            CliContext.MaxImageMegabytesOption,
+            CliContext.MaxMegapixelsOption,
             ModelsCommand.Create(Context),
             SimilarityCommands.Index(Context),
             SimilarityCommands.Similar(Context),

@@ -60,6 +60,21 @@ public sealed class SimilarityCommandTests(PretrainedModels models) : IDisposabl
     }
 
     [Fact]
+    public async Task Image_limits_are_the_users_to_change()
+    {
+        var folder = PhotoFolder();
+        await CliRunner.RunAsync("index", folder, "--out", IndexPath);
+        var query = Path.Combine(folder, "sample1.jpg");
+        var tooManyPixels = await CliRunner.RunAsync("similar", query, "--index", IndexPath, "--max-megapixels", "0.01");
+        Assert.Equal(ExitCodes.BadInput, tooManyPixels.ExitCode);
+        Assert.Contains("sample1.jpg", tooManyPixels.Error);
+        Assert.Contains("pixels", tooManyPixels.Error);
+        var tooLarge = await CliRunner.RunAsync("similar", query, "--index", IndexPath, "--max-image-mb", "0.01");
+        Assert.Equal(ExitCodes.BadInput, tooLarge.ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync("similar", query, "--index", IndexPath, "--max-image-mb", "-1")).ExitCode);
+    }
+
+    [Fact]
     public async Task Missing_or_damaged_index_is_an_index_error()
     {
         var query = models.SamplePhotos()[0];

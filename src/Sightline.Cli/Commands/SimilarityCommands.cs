@@ -19,7 +19,7 @@ public static class SimilarityCommands
         if (batch < 1)
             throw new UsageException($"--batch must be at least 1 (got {batch})");
         var model = await ctx.EnsureModelAsync(modelId, ct).ConfigureAwait(false);
-        return Embedders.Create(model, ctx.Engine, new EmbedderOptions(batch));
+        return Embedders.Create(model, ctx.Engine, new EmbedderOptions(batch, ctx.Limits));
     }
 
     public static Command Index(Func<ParseResult, CliContext> context)
