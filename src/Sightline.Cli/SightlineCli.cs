@@ -25,6 +25,7 @@ public static class SightlineCli
             ModelsCommand.Create(Context),
             SimilarityCommands.Index(Context),
             SimilarityCommands.Similar(Context),
+            ServeCommand.Create(Context),
             new Command("eval", "Measure a task on labelled data") { SimilarityCommands.EvalSimilar(Context) },
         };
 

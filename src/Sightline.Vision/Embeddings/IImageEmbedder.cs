@@ -10,6 +10,9 @@ public interface IImageEmbedder
     int Dimension { get; }
     EmbedderOptions Options { get; }
 
+    /// <summary>The decode size that feeds this model without waste (pass to <see cref="ImageDecoder"/>).</summary>
+    DecodeSize DecodeSize { get; }
+
     /// <summary>Embeds one file; throws <see cref="ImageLoadException"/> when it cannot be read.</summary>
     ImageEmbedding Embed(string path);
 

@@ -39,10 +39,11 @@ public sealed class ResNetEmbedder : IImageEmbedder
     public string ModelVersion { get; }
     public int Dimension { get; }
     public EmbedderOptions Options { get; }
+    public DecodeSize DecodeSize => DecodeSize.Cover(_width, _height);
     private int BatchSize => _session.SupportsBatch ? Options.BatchSize : 1;
 
     /// <summary>Decodes straight to the size the model needs (scaled JPEG decoding for large photos).</summary>
-    public DecodedImage Decode(string path) => ImageDecoder.Decode(path, DecodeSize.Cover(_width, _height), Options.Limits);
+    public DecodedImage Decode(string path) => ImageDecoder.Decode(path, DecodeSize, Options.Limits);
 
     public ImageEmbedding Embed(string path)
     {

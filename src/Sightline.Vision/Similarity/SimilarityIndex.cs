@@ -26,6 +26,7 @@ public sealed class SimilarityIndex : IDisposable
     private const int FormatVersion = 1;
     private readonly SqliteConnection _connection;
     private (string[] Paths, float[] Vectors)? _loaded;
+    private readonly Lock _loadGate = new();
 
     private SimilarityIndex(string path, SqliteConnection connection, string modelId, string modelVersion, int dimension)
     {
@@ -45,9 +46,12 @@ public sealed class SimilarityIndex : IDisposable
     {
         get
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM images";
-            return Convert.ToInt32(command.ExecuteScalar());
+            lock (_loadGate)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM images";
+                return Convert.ToInt32(command.ExecuteScalar());
+            }
         }
     }
 
@@ -192,7 +196,8 @@ public sealed class SimilarityIndex : IDisposable
                 Execute(_connection, "DELETE FROM images WHERE path = $p", tx, ("$p", path));
             tx.Commit();
         }
-        _loaded = null;
+        lock (_loadGate)
+            _loaded = null;
         return new IndexUpdateReport(added, updated, unchanged, gone.Count, failed, DateTime.UtcNow - started);
     }
 
@@ -203,7 +208,7 @@ public sealed class SimilarityIndex : IDisposable
             throw new IndexException($"query has {query.Length} dimensions, index '{Path}' holds {Dimension}");
         if (top < 1)
             throw new ArgumentOutOfRangeException(nameof(top), top, "top must be at least 1");
-        var (paths, vectors) = _loaded ??= LoadAll();
+        var (paths, vectors) = Loaded();
         var scores = new float[paths.Length];
         var unit = VectorMath.Normalized(query);
         for (var i = 0; i < paths.Length; i++)
@@ -211,11 +216,30 @@ public sealed class SimilarityIndex : IDisposable
         return VectorMath.TopK(scores, top).Select(i => new SimilarMatch(paths[i], scores[i])).ToList();
     }
 
+    /// <summary>True when <paramref name="path"/> is one of the indexed images.</summary>
+    public bool Contains(string path)
+    {
+        lock (_loadGate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM images WHERE path = $p";
+            command.Parameters.AddWithValue("$p", path);
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
     /// <summary>Every stored path with its vector, in path order.</summary>
     public IReadOnlyList<(string Path, float[] Vector)> Entries()
     {
-        var (paths, vectors) = _loaded ??= LoadAll();
+        var (paths, vectors) = Loaded();
         return paths.Select((p, i) => (p, vectors.AsSpan(i * Dimension, Dimension).ToArray())).ToList();
+    }
+
+    // Searches may come from many threads (a server); the connection is used by one at a time.
+    private (string[] Paths, float[] Vectors) Loaded()
+    {
+        lock (_loadGate)
+            return _loaded ??= LoadAll();
     }
 
     private (string[] Paths, float[] Vectors) LoadAll()

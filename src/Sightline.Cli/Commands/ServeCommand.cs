@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Sightline.Server.Hosting;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline serve</c>: the REST API and the web page in one process.</summary>
+public static class ServeCommand
+{
+    public static Command Create(Func<ParseResult, CliContext> context)
+    {
+        var urls = new Option<string>("--urls") { Description = "Address to listen on", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var apiKeys = new Option<string[]>("--api-key")
+        {
+            Description = "Require this API key on /v1 (repeatable; SIGHTLINE_API_KEYS may hold a comma-separated list)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var indexes = new Option<string[]>("--index") { Description = "A similarity index the API searches, as name=path (repeatable)" };
+        var queue = new Option<int>("--queue") { Description = "Images waiting per model before the server answers 429", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--max-batch") { Description = "Most images per model run", DefaultValueFactory = _ => 8 };
+        var window = new Option<double>("--batch-window-ms") { Description = "How long a request waits for others to share its model run (0: no dynamic batching)", DefaultValueFactory = _ => 5 };
+        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, queue, batch, window };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var keys = (parse.GetValue(apiKeys) ?? [])
+                .Concat((Environment.GetEnvironmentVariable("SIGHTLINE_API_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .ToList();
+            var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var spec in parse.GetValue(indexes) ?? [])
+            {
+                var eq = spec.IndexOf('=');
+                var (name, path) = eq > 0 ? (spec[..eq], spec[(eq + 1)..]) : (Path.GetFileNameWithoutExtension(spec), spec);
+                if (!File.Exists(path))
+                    throw new InputException($"index '{path}' does not exist; build it with 'sightline index <folder> --out {path}'");
+                named[name] = Path.GetFullPath(path);
+            }
+            if (parse.GetValue(queue) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(window) < 0)
+                throw new UsageException("--queue and --max-batch must be at least 1, --batch-window-ms at least 0");
+            var options = new ServerOptions
+            {
+                Urls = parse.GetValue(urls)!,
+                ApiKeys = keys,
+                Indexes = named,
+                ImageLimits = ctx.Limits,
+                MaxUploadBytes = ctx.Limits.MaxFileBytes + 64 * 1024,
+                Engine = ctx.EngineOptions,
+                QueueCapacity = parse.GetValue(queue),
+                MaxBatch = parse.GetValue(batch),
+                BatchWindow = TimeSpan.FromMilliseconds(parse.GetValue(window)),
+            };
+            await using var app = SightlineServer.Build(options);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            ctx.ErrorConsole.MarkupLine($"[green]Sightline is serving[/] on {Markup.Escape(options.Urls)}: open it in a browser; API docs at /docs{(keys.Count > 0 ? "; API key required on /v1" : "")}. Ctrl+C stops.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+using Sightline.Models;
+using Sightline.Vision.Similarity;
+
+namespace Sightline.Server.Errors;
+
+/// <summary>An error answered as RFC 7807 problem details, with a stable machine-readable code.</summary>
+public sealed class ApiProblemException(int status, string code, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+}
+
+public static class ApiProblem
+{
+    public static ApiProblemException BadParameter(string detail) => new(StatusCodes.Status422UnprocessableEntity, "bad_parameter", detail);
+
+    /// <summary>The status and code for an exception thrown while serving a request.</summary>
+    public static (int Status, string Code, string Detail) Classify(Exception e) => e switch
+    {
+        ApiProblemException p => (p.Status, p.Code, p.Message),
+        ImageLoadException image => image.Kind switch
+        {
+            ImageErrorKind.FileTooLarge => (StatusCodes.Status413PayloadTooLarge, "image_too_large", image.Message),
+            ImageErrorKind.TooManyPixels => (StatusCodes.Status413PayloadTooLarge, "image_too_many_pixels", image.Message),
+            ImageErrorKind.UnsupportedFormat => (StatusCodes.Status415UnsupportedMediaType, "unsupported_image_format", image.Message),
+            ImageErrorKind.Empty => (StatusCodes.Status400BadRequest, "empty_image", image.Message),
+            ImageErrorKind.Truncated => (StatusCodes.Status400BadRequest, "truncated_image", image.Message),
+            _ => (StatusCodes.Status400BadRequest, "corrupt_image", image.Message),
+        },
+        Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+            => (StatusCodes.Status413PayloadTooLarge, "body_too_large", bad.Message),
+        Microsoft.AspNetCore.Http.BadHttpRequestException bad => (StatusCodes.Status400BadRequest, "malformed_request", bad.Message),
+        InvalidDataException bad => (StatusCodes.Status400BadRequest, "malformed_request", bad.Message),
+        IOException io when io.Message.Contains("Unexpected end", StringComparison.OrdinalIgnoreCase)
+            => (StatusCodes.Status400BadRequest, "malformed_request", io.Message),
+        ModelStoreException model when model.Kind == ModelStoreErrorKind.UnknownModel => (StatusCodes.Status404NotFound, "unknown_model", model.Message),
+        ModelStoreException model => (StatusCodes.Status503ServiceUnavailable, "model_unavailable", model.Message),
+        InferenceException inference => (StatusCodes.Status503ServiceUnavailable, "model_unavailable", inference.Message),
+        IndexException index => (StatusCodes.Status503ServiceUnavailable, "index_unavailable", index.Message),
+        _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to process the request"),
+    };
+
+    public static IResult ToResult(int status, string code, string detail, string? instance = null) =>
+        Results.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = status,
+            Title = Title(status),
+            Detail = detail,
+            Type = $"https://sightline.dev/problems/{code}",
+            Instance = instance,
+            Extensions = { ["code"] = code },
+        });
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        404 => "Not found",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        422 => "Invalid parameters",
+        429 => "Too many requests",
+        503 => "Service unavailable",
+        _ => "Server error",
+    };
+}

@@ -1,0 +1,35 @@
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+
+namespace Sightline.Server.Hosting;
+
+/// <summary>
+/// How the server runs. Limits bound memory: uploads above <see cref="MaxUploadBytes"/> are refused
+/// before they are read, and at most <see cref="QueueCapacity"/> images wait per model.
+/// </summary>
+public sealed record ServerOptions
+{
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Accepted API keys; empty means no key is required.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>Similarity indexes the API may search, by name (built with <c>sightline index</c>).</summary>
+    public IReadOnlyDictionary<string, string> Indexes { get; init; } = new Dictionary<string, string>();
+
+    public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
+    public long MaxUploadBytes { get; init; } = ImageLimits.Default.MaxFileBytes + 64 * 1024;
+    public EngineOptions Engine { get; init; } = EngineOptions.Default;
+
+    /// <summary>Images waiting for a model at most; one more is answered 429.</summary>
+    public int QueueCapacity { get; init; } = 64;
+
+    /// <summary>Most images one model run takes.</summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <summary>How long the first image of a batch waits for others; 0 turns dynamic batching off.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Model cache folder; null uses the user's cache.</summary>
+    public string? ModelHome { get; init; }
+}

@@ -1,0 +1,168 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sightline.Server.Api;
+using Sightline.Server.Batching;
+using Sightline.Server.Errors;
+using Sightline.Server.Security;
+using Sightline.Server.Telemetry;
+
+namespace Sightline.Server.Hosting;
+
+/// <summary>Builds the Sightline HTTP server: REST API under /v1, OpenAPI, the web page, health and metrics.</summary>
+public static class SightlineServer
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = options.MaxUploadBytes;
+            form.ValueCountLimit = 64;
+        });
+        builder.Services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<VisionServices>();
+        builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Sightline API";
+            document.Info.Description = "Image recognition on your own machine: one endpoint per task. Images go in as multipart/form-data (field 'image') or as the raw body.";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<RequestMetrics>();
+        app.Use((context, next) => metrics.MiddlewareAsync(context, () => next(context)));
+        app.UseExceptionHandler(handler => handler.Run(WriteProblemAsync));
+        app.UseStatusCodePages(async status =>
+        {
+            var code = status.HttpContext.Response.StatusCode;
+            if (status.HttpContext.Response.HasStarted || status.HttpContext.Response.ContentLength > 0) return;
+            var (problem, detail) = code switch
+            {
+                404 => ("not_found", "no such endpoint"),
+                405 => ("method_not_allowed", $"this endpoint does not accept {status.HttpContext.Request.Method}"),
+                415 => ("unsupported_media_type", $"content type '{status.HttpContext.Request.ContentType ?? "none"}' is not accepted: send multipart/form-data (field 'image'), image/* or application/octet-stream"),
+                _ => ("http_" + code, $"HTTP {code}"),
+            };
+            await ApiProblem.ToResult(code, problem, detail, status.HttpContext.Request.Path).ExecuteAsync(status.HttpContext).ConfigureAwait(false);
+        });
+
+        // API keys guard the API and its documents; the page, health checks and metrics stay open.
+        var keys = app.Services.GetRequiredService<ApiKeyCheck>();
+        app.Use(async (context, next) =>
+        {
+            if (keys.Required && context.Request.Path.StartsWithSegments("/v1")
+                && !keys.Accepts(context.Request.Headers[ApiKeyHeader].FirstOrDefault() ?? Bearer(context.Request.Headers.Authorization.FirstOrDefault())))
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await ApiProblem.ToResult(401, "unauthorized", $"a valid API key is required in the {ApiKeyHeader} header or as a Bearer token", context.Request.Path)
+                    .ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+            await next(context).ConfigureAwait(false);
+        });
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "docs";
+            ui.SwaggerEndpoint("/openapi/v1.json", "Sightline API v1");
+            ui.DocumentTitle = "Sightline API";
+        });
+
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapGet("/ready", (VisionServices services) =>
+        {
+            var missing = options.Indexes.Where(i => !File.Exists(i.Value)).Select(i => $"index '{i.Key}' ({i.Value}) is missing").ToList();
+            return missing.Count == 0
+                ? Results.Ok(new { status = "ready", models = services.Store.List().Where(s => s.Cached).Select(s => s.Entry.Id) })
+                : ApiProblem.ToResult(503, "not_ready", string.Join("; ", missing));
+        }).ExcludeFromDescription();
+        app.MapGet("/metrics", (RequestMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4")).ExcludeFromDescription();
+
+        TaskEndpoints.Map(app);
+        MapPage(app);
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    private static string? Bearer(string? authorization) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;
+
+    private static async Task WriteProblemAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, code, detail) = error switch
+        {
+            QueueFullException full => (429, "queue_full", full.Message),
+            null => (500, "internal_error", "the server failed to process the request"),
+            _ => ApiProblem.Classify(error),
+        };
+        if (status == 429)
+            context.Response.Headers.RetryAfter = "1";
+        if (status >= 500)
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Server")
+                .LogError(error, "request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = status;
+        await ApiProblem.ToResult(status, code, detail, context.Request.Path).ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>The web page and its assets, embedded in this assembly: no CDN, nothing fetched elsewhere.</summary>
+    private static void MapPage(WebApplication app)
+    {
+        var assembly = typeof(SightlineServer).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("wwwroot/", StringComparison.Ordinal)))
+        {
+            var path = "/" + resource["wwwroot/".Length..];
+            var type = Path.GetExtension(path) switch
+            {
+                ".html" => "text/html; charset=utf-8",
+                ".js" => "text/javascript; charset=utf-8",
+                ".css" => "text/css; charset=utf-8",
+                ".svg" => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            var bytes = Read(assembly, resource);
+            app.MapGet(path, () => Results.Bytes(bytes, type)).ExcludeFromDescription();
+            if (path == "/index.html")
+                app.MapGet("/", () => Results.Bytes(bytes, type)).ExcludeFromDescription();
+        }
+    }
+
+    private static byte[] Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+using Sightline.Inference.Timing;
+using Sightline.Models.Cache;
+using Sightline.Server.Batching;
+using Sightline.Server.Errors;
+using Sightline.Vision.Embeddings;
+using Sightline.Vision.Similarity;
+
+namespace Sightline.Server.Hosting;
+
+/// <summary>
+/// The models and indexes behind the API: loaded on first use (pulling what is missing), then kept
+/// warm, each model behind its own dynamic batcher.
+/// </summary>
+public sealed class VisionServices : IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<string, Lazy<Task<EmbeddingWorker>>> _embedders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<SimilarityIndex>> _indexes = new(StringComparer.OrdinalIgnoreCase);
+
+    public VisionServices(ServerOptions options, ILogger<VisionServices> log)
+    {
+        _options = options;
+        _log = log;
+        Store = new ModelStore(options.ModelHome);
+        Engine = new InferenceEngine(options.Engine, message => log.LogWarning("{Message}", message));
+    }
+
+    public ModelStore Store { get; }
+    public InferenceEngine Engine { get; }
+    public ServerOptions Options => _options;
+
+    /// <summary>An embedding model with its batcher; the first call pulls and loads it.</summary>
+    public Task<EmbeddingWorker> EmbedderAsync(string modelId)
+    {
+        var id = Store.Catalog.Get(modelId).Id;
+        var lazy = _embedders.GetOrAdd(id, key => new Lazy<Task<EmbeddingWorker>>(() => LoadEmbedderAsync(key)));
+        var task = lazy.Value;
+        if (task.IsFaulted)
+            _embedders.TryRemove(new KeyValuePair<string, Lazy<Task<EmbeddingWorker>>>(id, lazy));
+        return task;
+    }
+
+    private async Task<EmbeddingWorker> LoadEmbedderAsync(string id)
+    {
+        var last = -1L;
+        var model = await Store.EnsureAsync(id, new LogProgress(p =>
+        {
+            if (p.Stage != Models.Registry.PullStage.Downloading || p.TotalBytes is not > 0) return;
+            var tenth = p.Bytes * 10 / p.TotalBytes.Value;
+            if (tenth == last) return;
+            last = tenth;
+            _log.LogInformation("pulling {Model}: {Percent}% of {Bytes} bytes", id, tenth * 10, p.TotalBytes);
+        })).ConfigureAwait(false);
+        var embedder = Embedders.Create(model, Engine, new EmbedderOptions(_options.MaxBatch, _options.ImageLimits));
+        _log.LogInformation("loaded {Model} {Version}", id, model.Version);
+        return new EmbeddingWorker(embedder, new DynamicBatcher<DecodedImage, ImageEmbedding>(
+            images => embedder.Embed(images), _options.QueueCapacity, _options.MaxBatch, _options.BatchWindow));
+    }
+
+    public SimilarityIndex Index(string name)
+    {
+        if (!_options.Indexes.TryGetValue(name, out var path))
+            throw new ApiProblemException(404, "unknown_index",
+                _options.Indexes.Count == 0 ? "the server has no similarity index; start it with --index name=path" : $"no index named '{name}'; known: {string.Join(", ", _options.Indexes.Keys)}");
+        var lazy = _indexes.GetOrAdd(name, _ => new Lazy<SimilarityIndex>(() => SimilarityIndex.Open(path)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _indexes.TryRemove(new KeyValuePair<string, Lazy<SimilarityIndex>>(name, lazy));
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in _embedders.Values)
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+                await lazy.Value.Result.Batcher.DisposeAsync().ConfigureAwait(false);
+        foreach (var lazy in _indexes.Values)
+            if (lazy.IsValueCreated)
+                lazy.Value.Dispose();
+        Engine.Dispose();
+    }
+
+    private sealed class LogProgress(Action<Models.Registry.PullProgress> report) : IProgress<Models.Registry.PullProgress>
+    {
+        public void Report(Models.Registry.PullProgress value) => report(value);
+    }
+}
+
+/// <summary>An embedder and the batcher that feeds it.</summary>
+public sealed record EmbeddingWorker(IImageEmbedder Embedder, DynamicBatcher<DecodedImage, ImageEmbedding> Batcher)
+{
+    public async Task<ImageEmbedding> EmbedAsync(DecodedImage image, double decodeMs)
+    {
+        // Not cancellable once queued: the batch may be using the image, which the caller disposes after this returns.
+        var embedding = await Batcher.EnqueueAsync(image, CancellationToken.None).ConfigureAwait(false);
+        return embedding with { Timings = embedding.Timings with { PreprocessMs = embedding.Timings.PreprocessMs + decodeMs } };
+    }
+}
