@@ -11,6 +11,16 @@ if [ -f tools/reference/package-lock.json ]; then
   npm ci --prefix tools/reference --no-audit --no-fund --loglevel=error
 fi
 
+# The browser tests drive Debian's Chromium (a browser download by the test tool is not possible offline).
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "error: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
 dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 # Pull once before the test processes start, so they share one verified cache.
 ./sightline models pull resnet18-imagenet face-api
