@@ -138,7 +138,7 @@ public sealed class ApiTests(PretrainedModels models) : IAsyncLifetime
     [Fact]
     public async Task Decompression_bomb_and_oversized_bodies_are_413_and_the_server_stays_up()
     {
-        await AssertProblem(await Client.PostAsync("/v1/embeddings", Form(Bombs.Png(60_000, 60_000))), HttpStatusCode.RequestEntityTooLarge, "image_too_many_pixels");
+        await AssertProblem(await Client.PostAsync("/v1/embeddings", Form(Sightline.Imaging.Tests.Support.HandMade.PngDeclaring(60_000, 60_000))), HttpStatusCode.RequestEntityTooLarge, "image_too_many_pixels");
 
         // 200 MB announced and streamed: refused without reading it all.
         var huge = new StreamContent(new ZeroStream(200L * 1024 * 1024));
