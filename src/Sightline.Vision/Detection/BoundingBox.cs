@@ -1,0 +1,37 @@
+namespace Sightline.Vision.Detection;
+
+/// <summary>An axis-aligned box in pixels: top-left corner, width and height.</summary>
+public readonly record struct BoundingBox(float X, float Y, float Width, float Height)
+{
+    public float Right => X + Width;
+    public float Bottom => Y + Height;
+    public float Area => Math.Max(0, Width) * Math.Max(0, Height);
+
+    public static BoundingBox FromCorners(float x1, float y1, float x2, float y2) => new(x1, y1, x2 - x1, y2 - y1);
+
+    /// <summary>Intersection over union; 0 when either box is empty.</summary>
+    public static float IoU(in BoundingBox a, in BoundingBox b)
+    {
+        var intersection = Intersection(a, b);
+        var union = a.Area + b.Area - intersection;
+        return union <= 0 ? 0 : intersection / union;
+    }
+
+    public static float Intersection(in BoundingBox a, in BoundingBox b)
+    {
+        var w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X);
+        var h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+        return w <= 0 || h <= 0 ? 0 : w * h;
+    }
+
+    /// <summary>This box clipped to a width x height image.</summary>
+    public BoundingBox Clip(float width, float height)
+    {
+        var x1 = Math.Clamp(X, 0, width);
+        var y1 = Math.Clamp(Y, 0, height);
+        return FromCorners(x1, y1, Math.Clamp(Right, x1, width), Math.Clamp(Bottom, y1, height));
+    }
+
+    /// <summary>The same box as fractions of the image size (0-1).</summary>
+    public BoundingBox Normalized(float width, float height) => new(X / width, Y / height, Width / width, Height / height);
+}
