@@ -25,8 +25,14 @@ public static class SightlineCli
             ModelsCommand.Create(Context),
             SimilarityCommands.Index(Context),
             SimilarityCommands.Similar(Context),
+            DetectionCommands.Detect(Context),
+            DetectionCommands.Localize(Context),
             ServeCommand.Create(Context),
-            new Command("eval", "Measure a task on labelled data") { SimilarityCommands.EvalSimilar(Context) },
+            new Command("eval", "Measure a task on labelled data")
+            {
+                SimilarityCommands.EvalSimilar(Context),
+                DetectionCommands.EvalDetect(Context),
+            },
         };
 
         var parse = root.Parse(args);

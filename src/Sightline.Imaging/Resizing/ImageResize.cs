@@ -41,6 +41,28 @@ public static class ImageResize
     }
 
     /// <summary>
+    /// Scales the whole source into <paramref name="content"/> (aspect kept by the caller's choice of
+    /// rectangle) on a <paramref name="width"/> x <paramref name="height"/> canvas filled with
+    /// <paramref name="padding"/>: the letterbox input of detectors trained that way.
+    /// </summary>
+    public static unsafe SKBitmap Letterbox(SKBitmap source, int width, int height, SKRectI content, SKColor padding)
+    {
+        Check(source, width, height);
+        if (content.Left < 0 || content.Top < 0 || content.Right > width || content.Bottom > height || content.Width < 1 || content.Height < 1)
+            throw new ArgumentOutOfRangeException(nameof(content), content, $"content must lie inside {width}x{height}");
+        using var scaled = Scale(source, content.Width, content.Height);
+        var result = new SKBitmap(source.Info.WithSize(width, height));
+        result.Erase(padding);
+        var bytesPerPixel = result.BytesPerPixel;
+        var from = (byte*)scaled.GetPixels();
+        var to = (byte*)result.GetPixels();
+        for (var row = 0; row < content.Height; row++)
+            Buffer.MemoryCopy(from + row * scaled.RowBytes, to + (content.Top + row) * result.RowBytes + content.Left * bytesPerPixel,
+                (long)result.RowBytes * height, (long)content.Width * bytesPerPixel);
+        return result;
+    }
+
+    /// <summary>
     /// The largest centred source rectangle with the target's aspect ratio (rounded to whole pixels).
     /// </summary>
     internal static SKRectI CenterCropRect(int sourceWidth, int sourceHeight, int width, int height)

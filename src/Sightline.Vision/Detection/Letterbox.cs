@@ -8,12 +8,13 @@ namespace Sightline.Vision.Detection;
 public readonly record struct Letterbox(int SourceWidth, int SourceHeight, int InputWidth, int InputHeight, float ScaleX, float ScaleY, float PadX, float PadY)
 {
     /// <summary>Aspect kept, the image centred and padded to fill the input.</summary>
+    /// <remarks>Content size and padding are whole pixels, so the image can be placed exactly.</remarks>
     public static Letterbox Fit(int sourceWidth, int sourceHeight, int inputWidth, int inputHeight)
     {
-        var scale = Math.Min((float)inputWidth / sourceWidth, (float)inputHeight / sourceHeight);
-        var w = sourceWidth * scale;
-        var h = sourceHeight * scale;
-        return new(sourceWidth, sourceHeight, inputWidth, inputHeight, scale, scale, (inputWidth - w) / 2, (inputHeight - h) / 2);
+        var scale = Math.Min((double)inputWidth / sourceWidth, (double)inputHeight / sourceHeight);
+        var w = Math.Clamp((int)Math.Round(sourceWidth * scale), 1, inputWidth);
+        var h = Math.Clamp((int)Math.Round(sourceHeight * scale), 1, inputHeight);
+        return new(sourceWidth, sourceHeight, inputWidth, inputHeight, (float)w / sourceWidth, (float)h / sourceHeight, (inputWidth - w) / 2, (inputHeight - h) / 2);
     }
 
     /// <summary>Stretched to the input size, no padding.</summary>

@@ -37,4 +37,35 @@ public static class PixelTensor
             }
         }
     }
+
+    /// <summary>
+    /// Writes RGBA8888 pixels into <paramref name="destination"/> as interleaved R, G, B (NHWC) or as
+    /// three planes (NCHW), each value <c>pixel * scale + offset</c>. Alpha is ignored.
+    /// </summary>
+    public static void WriteRgb(ReadOnlySpan<byte> rgba, int width, int height, Span<float> destination, bool channelsFirst, float scale, float offset)
+    {
+        var plane = width * height;
+        if (rgba.Length < plane * 4)
+            throw new ArgumentException($"{rgba.Length} bytes cannot hold {width}x{height} RGBA pixels", nameof(rgba));
+        if (destination.Length < plane * 3)
+            throw new ArgumentException($"destination holds {destination.Length} values, needs {plane * 3}", nameof(destination));
+        if (channelsFirst)
+        {
+            for (int i = 0, p = 0; i < plane; i++, p += 4)
+            {
+                destination[i] = rgba[p] * scale + offset;
+                destination[plane + i] = rgba[p + 1] * scale + offset;
+                destination[2 * plane + i] = rgba[p + 2] * scale + offset;
+            }
+        }
+        else
+        {
+            for (int i = 0, p = 0, o = 0; i < plane; i++, p += 4, o += 3)
+            {
+                destination[o] = rgba[p] * scale + offset;
+                destination[o + 1] = rgba[p + 1] * scale + offset;
+                destination[o + 2] = rgba[p + 2] * scale + offset;
+            }
+        }
+    }
 }

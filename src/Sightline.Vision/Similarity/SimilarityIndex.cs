@@ -261,11 +261,7 @@ public sealed class SimilarityIndex : IDisposable
     }
 
     /// <summary>Image files under <paramref name="folder"/>, recursively, in a stable order.</summary>
-    public static IReadOnlyList<string> ImageFiles(string folder) =>
-        Directory.EnumerateFiles(System.IO.Path.GetFullPath(folder), "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-            .Where(ImageDecoder.IsSupportedExtension)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public static IReadOnlyList<string> ImageFiles(string folder) => Imaging.ImageFiles.InFolder(folder);
 
     private static Dictionary<string, string> ReadMeta(SqliteConnection connection)
     {

@@ -1,0 +1,219 @@
+using System.CommandLine;
+using Sightline.Cli.Output;
+using Sightline.Imaging;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Detection.Evaluation;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline detect</c>, <c>sightline localize</c> and <c>sightline eval detect</c>.</summary>
+public static class DetectionCommands
+{
+    private static Option<string> ModelOption() => new("--model", "-m") { Description = "Detector: centernet (default, more accurate) or nanodet", DefaultValueFactory = _ => "centernet" };
+
+    private static async Task<IObjectDetector> DetectorAsync(CliContext ctx, string name, CancellationToken ct)
+    {
+        var model = await ctx.EnsureModelAsync(Detectors.ResolveId(name), ct).ConfigureAwait(false);
+        return Detectors.Create(model, ctx.Engine, 8, ctx.Limits);
+    }
+
+    private static IReadOnlyList<string> Inputs(string[] paths)
+    {
+        if (paths.Length == 0)
+            throw new UsageException("name at least one image or folder");
+        var files = ImageFiles.Expand(paths);
+        if (files.Count == 0)
+            throw new InputException($"no images in {string.Join(", ", paths)}");
+        return files;
+    }
+
+    public static Command Detect(Func<ParseResult, CliContext> context)
+    {
+        var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
+        var model = ModelOption();
+        var minScore = new Option<float>("--min-score") { Description = "Keep detections scoring at least this (0-1)", DefaultValueFactory = _ => 0.25f };
+        var classes = new Option<string?>("--classes") { Description = "Only these classes, comma-separated (e.g. person,car)" };
+        var max = new Option<int>("--max") { Description = "At most this many detections per image", DefaultValueFactory = _ => 100 };
+        var iou = new Option<float>("--iou") { Description = "Overlap (IoU) above which a weaker box of the same class is dropped", DefaultValueFactory = _ => 0.5f };
+        var save = new Option<string?>("--save") { Description = "Folder to write each image with its boxes and labels drawn" };
+        var command = new Command("detect", "Find every object of the 80 COCO classes and outline each with a box") { images, model, minScore, classes, max, iou, save };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
+            var options = Options(detector, parse.GetValue(minScore), parse.GetValue(iou), parse.GetValue(max), parse.GetValue(classes));
+            var files = Inputs(parse.GetValue(images) ?? []);
+            var outcomes = await RunAsync(ctx, detector, files, options, ct).ConfigureAwait(false);
+            if (parse.GetValue(save) is { } folder)
+                SaveAnnotated(folder, outcomes, ctx.Limits);
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new { results = outcomes.Where(o => o.Result is not null).Select(o => o.Result), failed = Failed(outcomes) });
+            }
+            else
+            {
+                var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "class", "score", "box x, y, w, h (px)", "ms");
+                foreach (var o in outcomes.Where(o => o.Result is not null))
+                {
+                    var r = o.Result!;
+                    if (r.Detections.Count == 0)
+                        table.AddRow(Markup.Escape(Path.GetFileName(r.Source)), "[grey]nothing found[/]", "", "", $"{r.Timings.TotalMs:0}");
+                    foreach (var (d, i) in r.Detections.Select((d, i) => (d, i)))
+                        table.AddRow(i == 0 ? Markup.Escape(Path.GetFileName(r.Source)) : "", Markup.Escape(d.ClassName), $"{d.Score:0.00}",
+                            $"{d.Box.X:0}, {d.Box.Y:0}, {d.Box.Width:0}, {d.Box.Height:0}", i == 0 ? $"{r.Timings.TotalMs:0}" : "");
+                }
+                ctx.OutputConsole.Write(table);
+                ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} {Markup.Escape(detector.ModelVersion)}; min score {options.MinScore}, NMS IoU {options.IouThreshold}[/]");
+                ReportFailures(ctx, outcomes);
+            }
+            return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
+        });
+        return command;
+    }
+
+    public static Command Localize(Func<ParseResult, CliContext> context)
+    {
+        var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
+        var model = ModelOption();
+        var cls = new Option<string?>("--class") { Description = "Look for this class only (e.g. dog)" };
+        var minScore = new Option<float>("--min-score") { Description = "Ignore detections scoring below this (0-1)", DefaultValueFactory = _ => 0.25f };
+        var command = new Command("localize", "The main object of each image: what it is and where") { images, model, cls, minScore };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
+            var wanted = parse.GetValue(cls);
+            if (wanted is not null && !detector.Labels.Contains(wanted, StringComparer.OrdinalIgnoreCase))
+                throw new UsageException($"--class '{wanted}' is not a class of {detector.ModelId}; classes: {string.Join(", ", detector.Labels)}");
+            var options = Options(detector, parse.GetValue(minScore), 0.5f, 100, wanted);
+            var outcomes = await RunAsync(ctx, detector, Inputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
+            var results = outcomes.Where(o => o.Result is not null).Select(o => ObjectLocalization.MainObject(o.Result!, wanted)).ToList();
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new { results, failed = Failed(outcomes) });
+            }
+            else
+            {
+                var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "main object", "score", "box x, y, w, h (px)");
+                foreach (var r in results)
+                    table.AddRow(Markup.Escape(Path.GetFileName(r.Source)),
+                        r.Object is { } o ? Markup.Escape(o.ClassName) : "[grey]nothing found[/]",
+                        r.Object is { } s ? $"{s.Score:0.00}" : "",
+                        r.Object is { } b ? $"{b.Box.X:0}, {b.Box.Y:0}, {b.Box.Width:0}, {b.Box.Height:0}" : "");
+                ctx.OutputConsole.Write(table);
+                ReportFailures(ctx, outcomes);
+            }
+            return results.Count > 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+        });
+        return command;
+    }
+
+    public static Command EvalDetect(Func<ParseResult, CliContext> context)
+    {
+        var coco = new Option<string?>("--coco") { Description = "COCO instances JSON with the ground truth" };
+        var yolo = new Option<string?>("--yolo") { Description = "Folder of YOLO label files (class cx cy w h), instead of --coco" };
+        var names = new Option<string?>("--names") { Description = "With --yolo: class names file (YAML names: map or one per line)" };
+        var imagesFolder = new Option<string>("--images") { Description = "Folder of the images", Required = true };
+        var model = ModelOption();
+        var top = new Option<int>("--top-classes") { Description = "Per-class AP for this many most frequent classes", DefaultValueFactory = _ => 10 };
+        var command = new Command("detect", "COCO box AP (AP@[.5:.95], AP50, AP75, by size, per class) of a detector on labelled images") { coco, yolo, names, imagesFolder, model, top };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var images = parse.GetValue(imagesFolder)!;
+            if (!Directory.Exists(images))
+                throw new InputException($"images folder '{images}' does not exist");
+            DetectionDataset dataset;
+            try
+            {
+                dataset = (parse.GetValue(coco), parse.GetValue(yolo)) switch
+                {
+                    ({ } json, null) => DetectionDataset.FromCoco(json, images),
+                    (null, { } labels) => DetectionDataset.FromYolo(images, labels, DetectionDataset.ReadClassNames(parse.GetValue(names)
+                        ?? throw new UsageException("--yolo needs --names (the class names file)"))),
+                    _ => throw new UsageException("give exactly one of --coco <instances.json> or --yolo <labels folder>"),
+                };
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                throw new InputException(e.Message);
+            }
+            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
+            var result = await ctx.Progress.RunAsync($"detecting in {dataset.Images.Count} images", report =>
+                Task.Run(() => DetectionEvaluation.Evaluate(detector, dataset, null, new InlineProgress<int>(d => report(d, dataset.Images.Count)), ct), ct)).ConfigureAwait(false);
+            var frequent = result.GroundTruthPerClass.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(parse.GetValue(top)).ToList();
+            var m = result.Metrics;
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new
+                {
+                    model = detector.ModelId, modelVersion = detector.ModelVersion, images = result.Images, minScore = DetectionEvaluation.ApMinScore,
+                    ap = m.AP, ap50 = m.AP50, ap75 = m.AP75, apSmall = m.APSmall, apMedium = m.APMedium, apLarge = m.APLarge, ar100 = m.AR100,
+                    perClass = result.PerClassAP.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new { name = p.Key, ap = p.Value, objects = result.GroundTruthPerClass.GetValueOrDefault(p.Key) }),
+                    failed = result.FailedImages, unmatchedLabels = result.UnmatchedLabels, seconds = result.Seconds,
+                });
+                return ExitCodes.Ok;
+            }
+            var summary = new Table().Border(TableBorder.Rounded).AddColumns("AP", "AP50", "AP75", "AP small", "AP medium", "AP large", "AR@100");
+            summary.AddRow(Pct(m.AP), Pct(m.AP50), Pct(m.AP75), Pct(m.APSmall), Pct(m.APMedium), Pct(m.APLarge), Pct(m.AR100));
+            ctx.OutputConsole.Write(summary);
+            var perClass = new Table().Border(TableBorder.Rounded).AddColumns("class", "objects", "AP");
+            foreach (var (name, count) in frequent)
+                perClass.AddRow(Markup.Escape(name), count.ToString(), Pct(result.PerClassAP.GetValueOrDefault(name, 0)));
+            ctx.OutputConsole.Write(perClass);
+            ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} on {result.Images} images in {result.Seconds:0.0} s; COCO box AP (pycocotools definitions), detections scoring at least {DetectionEvaluation.ApMinScore}[/]");
+            foreach (var f in result.FailedImages)
+                ctx.Warn($"skipped {f}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Pct(double value) => value < 0 ? "-" : $"{100 * value:0.0}";
+
+    private static DetectOptions Options(IObjectDetector detector, float minScore, float iou, int max, string? classes)
+    {
+        if (minScore is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {minScore})");
+        if (iou is <= 0 or > 1) throw new UsageException($"--iou must be in (0, 1] (got {iou})");
+        if (max < 1) throw new UsageException($"--max must be at least 1 (got {max})");
+        HashSet<string>? wanted = null;
+        if (!string.IsNullOrWhiteSpace(classes))
+        {
+            wanted = classes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var unknown = wanted.Where(w => !detector.Labels.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (unknown.Count > 0)
+                throw new UsageException($"unknown class {string.Join(", ", unknown)}; classes of {detector.ModelId}: {string.Join(", ", detector.Labels)}");
+            wanted = detector.Labels.Where(wanted.Contains).ToHashSet(StringComparer.Ordinal);
+        }
+        return new DetectOptions(minScore, iou, max, wanted);
+    }
+
+    private static Task<IReadOnlyList<DetectionOutcome>> RunAsync(CliContext ctx, IObjectDetector detector, IReadOnlyList<string> files, DetectOptions options, CancellationToken ct) =>
+        files.Count == 1
+            ? Task.FromResult(detector.DetectFiles(files, options, cancellationToken: ct))
+            : ctx.Progress.RunAsync($"detecting in {files.Count} images", report =>
+                Task.Run(() => detector.DetectFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
+
+    private static IEnumerable<object> Failed(IEnumerable<DetectionOutcome> outcomes) =>
+        outcomes.Where(o => o.Result is null).Select(o => new { path = o.Source, reason = o.Error });
+
+    private static void ReportFailures(CliContext ctx, IEnumerable<DetectionOutcome> outcomes)
+    {
+        foreach (var o in outcomes.Where(o => o.Result is null))
+            ctx.Warn($"skipped {o.Source}: {o.Error}");
+    }
+
+    private static void SaveAnnotated(string folder, IEnumerable<DetectionOutcome> outcomes, ImageLimits limits)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var o in outcomes.Where(o => o.Result is not null))
+        {
+            using var image = ImageDecoder.Decode(o.Source, null, limits);
+            var boxes = o.Result!.Detections.Select(d => new BoxAnnotation(d.Box.X, d.Box.Y, d.Box.Width, d.Box.Height, $"{d.ClassName} {d.Score:0.00}", d.ClassName));
+            using var drawn = Annotator.Draw(image.Bitmap, boxes);
+            var name = Path.GetFileNameWithoutExtension(o.Source) + (Path.GetExtension(o.Source).ToLowerInvariant() is ".png" ? ".png" : ".jpg");
+            Annotator.Save(drawn, Path.Combine(folder, name));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Sightline.Inference.Timing;
+
+namespace Sightline.Vision.Detection;
+
+/// <summary>One detected object: class, score in 0-1, box in pixels of the (upright) image and normalised to it.</summary>
+public readonly record struct DetectedObject(int ClassId, string ClassName, float Score, BoundingBox Box, BoundingBox NormalizedBox);
+
+/// <summary>Everything found in one image, with the image size, the model and the time each stage took.</summary>
+public sealed record DetectionResult(string Source, int Width, int Height, string ModelId, string ModelVersion, IReadOnlyList<DetectedObject> Detections, StageTimings Timings);
+
+/// <summary>One file of a batch: its result, or why there is none.</summary>
+public readonly record struct DetectionOutcome(string Source, DetectionResult? Result, string? Error);
+
+/// <summary>
+/// What to keep: detections scoring at least <see cref="MinScore"/>, of <see cref="Classes"/> when given,
+/// after per-class NMS at <see cref="IouThreshold"/>, at most <see cref="MaxDetections"/>.
+/// </summary>
+public sealed record DetectOptions(float MinScore = 0.3f, float IouThreshold = 0.5f, int MaxDetections = 100, IReadOnlySet<string>? Classes = null)
+{
+    public static DetectOptions Default { get; } = new();
+}
+
+/// <summary>How a model's input tensor is made from an image.</summary>
+public sealed record DetectorInput(int Width, int Height, bool ChannelsFirst, float Scale, float Offset, bool KeepAspect);
