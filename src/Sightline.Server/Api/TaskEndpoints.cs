@@ -6,6 +6,7 @@ using Sightline.Imaging;
 using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
+using Sightline.Vision.Detection;
 using Sightline.Vision.Embeddings;
 
 namespace Sightline.Server.Api;
@@ -42,6 +43,25 @@ public static class TaskEndpoints
             })
             .WithName("Thumbnail").WithSummary("A small JPEG of an indexed image");
 
+        v1.MapPost("/detect", async (HttpRequest request, VisionServices services, string? model, float? minScore, float? iou, int? max, string? classes, CancellationToken ct) =>
+            {
+                var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
+                var options = DetectOptionsFrom(worker.Detector, minScore, iou, max, classes);
+                return await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
+            })
+            .WithName("Detect").WithSummary("Every object of the model's classes: class, score 0-1, box in pixels and normalised")
+            .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
+
+        v1.MapPost("/localize", async (HttpRequest request, VisionServices services, string? model, string? @class, float? minScore, CancellationToken ct) =>
+            {
+                var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
+                var options = DetectOptionsFrom(worker.Detector, minScore, null, null, @class);
+                var detection = await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
+                return ObjectLocalization.MainObject(detection, @class);
+            })
+            .WithName("Localize").WithSummary("The main object of the image (class, box, score), or found = false")
+            .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
+
         v1.MapPost("/embeddings", async (HttpRequest request, VisionServices services, string? model, CancellationToken ct) =>
             {
                 var (embedding, image) = await EmbedAsync(request, services, model ?? Embedders.DefaultModel, ct).ConfigureAwait(false);
@@ -66,6 +86,37 @@ public static class TaskEndpoints
             })
             .WithName("Similar").WithSummary("The indexed images most similar to the uploaded one").Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream")
             .DisableAntiforgery();
+    }
+
+    private static DetectOptions DetectOptionsFrom(IObjectDetector detector, float? minScore, float? iou, int? max, string? classes)
+    {
+        var score = minScore ?? 0.25f;
+        var overlap = iou ?? 0.5f;
+        var most = max ?? 100;
+        if (score is < 0 or > 1) throw ApiProblem.BadParameter($"minScore must be between 0 and 1 (got {score})");
+        if (overlap is <= 0 or > 1) throw ApiProblem.BadParameter($"iou must be in (0, 1] (got {overlap})");
+        if (most is < 1 or > 1000) throw ApiProblem.BadParameter($"max must be between 1 and 1000 (got {most})");
+        HashSet<string>? wanted = null;
+        if (!string.IsNullOrWhiteSpace(classes))
+        {
+            var names = classes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var unknown = names.Where(n => !detector.Labels.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (unknown.Count > 0)
+                throw ApiProblem.BadParameter($"unknown class {string.Join(", ", unknown)}; classes of {detector.ModelId}: {string.Join(", ", detector.Labels)}");
+            wanted = detector.Labels.Where(l => names.Contains(l, StringComparer.OrdinalIgnoreCase)).ToHashSet(StringComparer.Ordinal);
+        }
+        return new DetectOptions(score, overlap, most, wanted);
+    }
+
+    private static async Task<DetectionResult> DetectAsync(HttpRequest request, VisionServices services, DetectionWorker worker, DetectOptions options, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var decoded = await ImageUpload.ReadAsync(request, worker.Detector.DecodeSize, services.Options.ImageLimits, ct).ConfigureAwait(false);
+        using (decoded)
+        {
+            var result = await worker.DetectAsync(decoded, options, StageTimings.Since(start)).ConfigureAwait(false);
+            return result with { Source = decoded.Source };
+        }
     }
 
     private static async Task<(ImageEmbedding Embedding, ImageSize Image)> EmbedAsync(HttpRequest request, VisionServices services, string model, CancellationToken ct)

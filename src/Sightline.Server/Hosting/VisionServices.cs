@@ -6,6 +6,7 @@ using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
 using Sightline.Server.Batching;
 using Sightline.Server.Errors;
+using Sightline.Vision.Detection;
 using Sightline.Vision.Embeddings;
 using Sightline.Vision.Similarity;
 
@@ -21,6 +22,7 @@ public sealed class VisionServices : IAsyncDisposable
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Lazy<Task<EmbeddingWorker>>> _embedders = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Lazy<SimilarityIndex>> _indexes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<Task<DetectionWorker>>> _detectors = new(StringComparer.OrdinalIgnoreCase);
 
     public VisionServices(ServerOptions options, ILogger<VisionServices> log)
     {
@@ -45,17 +47,50 @@ public sealed class VisionServices : IAsyncDisposable
         return task;
     }
 
-    private async Task<EmbeddingWorker> LoadEmbedderAsync(string id)
+    /// <summary>An object detector with its batcher; the first call pulls and loads it.</summary>
+    public Task<DetectionWorker> DetectorAsync(string modelId)
+    {
+        var id = Store.Catalog.Get(Detectors.ResolveId(modelId)).Id;
+        var lazy = _detectors.GetOrAdd(id, key => new Lazy<Task<DetectionWorker>>(() => LoadDetectorAsync(key)));
+        var task = lazy.Value;
+        if (task.IsFaulted)
+            _detectors.TryRemove(new KeyValuePair<string, Lazy<Task<DetectionWorker>>>(id, lazy));
+        return task;
+    }
+
+    private async Task<DetectionWorker> LoadDetectorAsync(string id)
+    {
+        var model = await PullAsync(id).ConfigureAwait(false);
+        IObjectDetector detector;
+        try
+        {
+            detector = Detectors.Create(model, Engine, _options.MaxBatch, _options.ImageLimits);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ApiProblemException(422, "not_a_detector", e.Message);
+        }
+        _log.LogInformation("loaded {Model} {Version}", id, model.Version);
+        return new DetectionWorker(detector, new DynamicBatcher<(DecodedImage, DetectOptions), DetectionResult>(
+            detector.Detect, _options.QueueCapacity, _options.MaxBatch, _options.BatchWindow));
+    }
+
+    private Task<CachedModel> PullAsync(string id)
     {
         var last = -1L;
-        var model = await Store.EnsureAsync(id, new LogProgress(p =>
+        return Store.EnsureAsync(id, new LogProgress(p =>
         {
             if (p.Stage != Models.Registry.PullStage.Downloading || p.TotalBytes is not > 0) return;
             var tenth = p.Bytes * 10 / p.TotalBytes.Value;
             if (tenth == last) return;
             last = tenth;
             _log.LogInformation("pulling {Model}: {Percent}% of {Bytes} bytes", id, tenth * 10, p.TotalBytes);
-        })).ConfigureAwait(false);
+        }));
+    }
+
+    private async Task<EmbeddingWorker> LoadEmbedderAsync(string id)
+    {
+        var model = await PullAsync(id).ConfigureAwait(false);
         var embedder = Embedders.Create(model, Engine, new EmbedderOptions(_options.MaxBatch, _options.ImageLimits));
         _log.LogInformation("loaded {Model} {Version}", id, model.Version);
         return new EmbeddingWorker(embedder, new DynamicBatcher<DecodedImage, ImageEmbedding>(
@@ -84,6 +119,9 @@ public sealed class VisionServices : IAsyncDisposable
         foreach (var lazy in _embedders.Values)
             if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
                 await lazy.Value.Result.Batcher.DisposeAsync().ConfigureAwait(false);
+        foreach (var lazy in _detectors.Values)
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+                await lazy.Value.Result.Batcher.DisposeAsync().ConfigureAwait(false);
         foreach (var lazy in _indexes.Values)
             if (lazy.IsValueCreated)
                 lazy.Value.Dispose();
@@ -104,5 +142,16 @@ public sealed record EmbeddingWorker(IImageEmbedder Embedder, DynamicBatcher<Dec
         // Not cancellable once queued: the batch may be using the image, which the caller disposes after this returns.
         var embedding = await Batcher.EnqueueAsync(image, CancellationToken.None).ConfigureAwait(false);
         return embedding with { Timings = embedding.Timings with { PreprocessMs = embedding.Timings.PreprocessMs + decodeMs } };
+    }
+}
+
+/// <summary>An object detector and the batcher that feeds it.</summary>
+public sealed record DetectionWorker(IObjectDetector Detector, DynamicBatcher<(DecodedImage, DetectOptions), DetectionResult> Batcher)
+{
+    public async Task<DetectionResult> DetectAsync(DecodedImage image, DetectOptions options, double decodeMs)
+    {
+        // Not cancellable once queued: the batch may be using the image, which the caller disposes after this returns.
+        var result = await Batcher.EnqueueAsync((image, options), CancellationToken.None).ConfigureAwait(false);
+        return result with { Timings = result.Timings with { PreprocessMs = result.Timings.PreprocessMs + decodeMs } };
     }
 }

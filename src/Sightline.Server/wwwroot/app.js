@@ -4,6 +4,22 @@
 
 const TASKS = [
   {
+    id: 'detect', label: 'Objects (detection)', path: '/v1/detect',
+    options: async () => `<label>detector <select name="model"><option>centernet</option><option>nanodet</option></select></label>
+      <label>min score <input name="minScore" type="number" min="0" max="1" step="0.05" value="0.25"></label>`,
+    query: form => ({ model: form.model?.value, minScore: form.minScore?.value }),
+    render: r => `<h3>${r.detections.length} objects (${esc(r.modelId)})</h3>
+      <table><tr><th>class</th><th>score</th><th>box x, y, w, h</th></tr>${r.detections.map(d =>
+        `<tr><td>${esc(d.className)}</td><td class="num">${d.score.toFixed(2)}</td><td class="num">${[d.box.x, d.box.y, d.box.width, d.box.height].map(v => Math.round(v)).join(', ')}</td></tr>`).join('')}</table>
+      <p class="muted">${timing(r.timings)}</p>`,
+  },
+  {
+    id: 'localize', label: 'Main object (localization)', path: '/v1/localize',
+    query: form => ({ model: form.model?.value }),
+    draws: r => r.object ? [r.object] : [],
+    render: r => `<h3>Main object</h3><p>${r.object ? `${esc(r.object.className)} (${r.object.score.toFixed(2)})` : 'nothing found'}</p>`,
+  },
+  {
     id: 'similar', label: 'Similar images', path: '/v1/similar',
     options: async () => {
       const indexes = await api('/v1/indexes');
@@ -64,6 +80,8 @@ async function useImage(blob) {
   status(`${blob.name || 'pasted image'}: ${Math.round(blob.size / 1024)} KiB`);
 }
 
+function timing(t) { return t ? `pre ${t.preprocessMs.toFixed(1)} ms · inference ${t.inferenceMs.toFixed(1)} ms · post ${t.postprocessMs.toFixed(1)} ms` : ''; }
+
 function status(text, error = false) { $('status').textContent = text; $('status').className = error ? 'error' : ''; }
 
 // Draws the image and any boxes, points or masks the results carry, in image pixel coordinates.
@@ -108,7 +126,7 @@ async function run() {
     const body = new FormData(); body.append('image', image.blob, image.blob.name || 'image');
     try {
       const result = await api(`${task.path}${params.size ? '?' + params : ''}`, { method: 'POST', body });
-      results.push(result); json[task.id] = result; html.push(task.render(result));
+      results.push(task.draws ? { detections: task.draws(result) } : result); json[task.id] = result; html.push(task.render(result));
     } catch (e) {
       json[task.id] = { error: e.message }; html.push(`<p class="error">${esc(task.label)}: ${esc(e.message)}</p>`);
     }

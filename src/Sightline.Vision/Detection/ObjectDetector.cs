@@ -37,18 +37,30 @@ public sealed class ObjectDetector : IObjectDetector
     public string ModelId { get; }
     public string ModelVersion { get; }
     public IReadOnlyList<string> Labels { get; }
+    public DecodeSize DecodeSize => DecodeSize.Cover(_input.Width, _input.Height);
 
-    private DecodedImage Decode(string path) => ImageDecoder.Decode(path, DecodeSize.Cover(_input.Width, _input.Height), _limits);
+    private DecodedImage Decode(string path) => ImageDecoder.Decode(path, DecodeSize, _limits);
 
     public DetectionResult Detect(string path, DetectOptions? options = null)
     {
         var start = Stopwatch.GetTimestamp();
         using var image = Decode(path);
         var decodeMs = StageTimings.Since(start);
-        return Run([image], options ?? DetectOptions.Default, decodeMs)[0];
+        return Run([image], [options ?? DetectOptions.Default], decodeMs)[0];
     }
 
-    public DetectionResult Detect(DecodedImage image, DetectOptions? options = null) => Run([image], options ?? DetectOptions.Default, 0)[0];
+    public DetectionResult Detect(DecodedImage image, DetectOptions? options = null) => Run([image], [options ?? DetectOptions.Default], 0)[0];
+
+    public IReadOnlyList<DetectionResult> Detect(IReadOnlyList<(DecodedImage Image, DetectOptions Options)> images)
+    {
+        var results = new List<DetectionResult>(images.Count);
+        for (var offset = 0; offset < images.Count; offset += _batch)
+        {
+            var chunk = images.Skip(offset).Take(_batch).ToArray();
+            results.AddRange(Run(chunk.Select(c => c.Image).ToArray(), chunk.Select(c => c.Options).ToArray(), 0));
+        }
+        return results;
+    }
 
     public IReadOnlyList<DetectionOutcome> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -71,7 +83,7 @@ public sealed class ObjectDetector : IObjectDetector
                 var good = Enumerable.Range(0, count).Where(i => decoded[i] is not null).ToArray();
                 if (good.Length > 0)
                 {
-                    var results = Run(good.Select(i => decoded[i]!).ToArray(), options, decodeMs / Math.Max(1, good.Length) * good.Length);
+                    var results = Run(good.Select(i => decoded[i]!).ToArray(), good.Select(_ => options).ToArray(), decodeMs);
                     for (var j = 0; j < good.Length; j++)
                         outcomes[offset + good[j]] = new DetectionOutcome(paths[offset + good[j]], results[j] with { Source = paths[offset + good[j]] }, null);
                 }
@@ -85,7 +97,7 @@ public sealed class ObjectDetector : IObjectDetector
         return outcomes;
     }
 
-    private DetectionResult[] Run(DecodedImage[] images, DetectOptions options, double decodeMs)
+    private DetectionResult[] Run(DecodedImage[] images, DetectOptions[] options, double decodeMs)
     {
         var item = 3 * _input.Width * _input.Height;
         var buffer = ArrayPool<float>.Shared.Rent(item * images.Length);
@@ -103,7 +115,7 @@ public sealed class ObjectDetector : IObjectDetector
             start = Stopwatch.GetTimestamp();
             var detections = new IReadOnlyList<DetectedObject>[images.Length];
             for (var i = 0; i < images.Length; i++)
-                detections[i] = Postprocess(outputs, i, fits[i], images[i], options);
+                detections[i] = Postprocess(outputs, i, fits[i], images[i], options[i]);
             var timings = new StageTimings(preprocessMs, inferenceMs, StageTimings.Since(start)).Share(images.Length);
             return images.Select((image, i) => new DetectionResult(image.Source, image.OriginalWidth, image.OriginalHeight, ModelId, ModelVersion, detections[i], timings)).ToArray();
         }
