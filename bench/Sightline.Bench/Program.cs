@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["embed"] = EmbeddingBenchmark.RunAsync,
     ["decode"] = DecodeBenchmark.RunAsync,
     ["load"] = LoadBenchmark.RunAsync,
+    ["classify"] = ClassificationBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int ModelStore = 4;
     /// <summary>An index file cannot be used as asked.</summary>
     public const int Index = 5;
+    /// <summary>A classifier file cannot be used: missing, damaged, of another format version, or its backbone differs.</summary>
+    public const int Classifier = 6;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

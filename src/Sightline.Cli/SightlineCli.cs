@@ -3,6 +3,7 @@ using Sightline.Cli.Commands;
 using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Models;
+using Sightline.Vision.Classification;
 using Sightline.Vision.Similarity;
 
 namespace Sightline.Cli;
@@ -28,10 +29,15 @@ public static class SightlineCli
             DetectionCommands.Detect(Context),
             DetectionCommands.Localize(Context),
             ServeCommand.Create(Context),
+            ClassificationCommands.Train(Context),
+            ClassificationCommands.Classify(Context),
+            ClassificationCommands.Export(Context),
             new Command("eval", "Measure a task on labelled data")
             {
                 SimilarityCommands.EvalSimilar(Context),
                 DetectionCommands.EvalDetect(Context),
+                ClassificationCommands.EvalClassify(Context),
+                ClassificationCommands.EvalUnknown(Context),
             },
         };
 
@@ -70,7 +76,8 @@ public static class SightlineCli
     {
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
         UsageException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
-        ImageLoadException or InputException => (ExitCodes.BadInput, e.Message),
+        ImageLoadException or InputException or ClassifierTrainingException => (ExitCodes.BadInput, e.Message),
+        ClassifierFileException => (ExitCodes.Classifier, e.Message),
         ModelStoreException or InferenceException => (ExitCodes.ModelStore, e.Message),
         IndexException => (ExitCodes.Index, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),

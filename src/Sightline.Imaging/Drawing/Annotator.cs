@@ -21,6 +21,12 @@ public static class Annotator
         return SKTypeface.FromStream(stream) ?? throw new InvalidOperationException("the label font cannot be read");
     });
 
+    /// <summary>
+    /// The typeface for text drawn on images (DejaVu Sans Bold, shipped inside this library: the SkiaSharp
+    /// build used here has no access to system fonts). Shared: do not dispose it.
+    /// </summary>
+    public static SKTypeface LabelTypeface => Font.Value;
+
     // Distinct, saturated colours that keep white text readable.
     private static readonly SKColor[] Palette =
     [

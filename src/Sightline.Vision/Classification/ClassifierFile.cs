@@ -1,0 +1,111 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Sightline.Vision.Classification;
+
+/// <summary>
+/// Reads and writes <c>.sightline</c> classifier files: a zip (its CRCs catch damage) holding one
+/// <c>classifier.json</c> whose <c>formatVersion</c> is checked before anything else is read.
+/// </summary>
+public static class ClassifierFile
+{
+    public const string EntryName = "classifier.json";
+    public const string Extension = ".sightline";
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // Thresholds may be -Infinity (a rule that never rejects).
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static void Save(ClassifierModel model, string path)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            if (Path.GetDirectoryName(full) is { } dir)
+                Directory.CreateDirectory(dir);
+            // Write beside and move, so a failed write never leaves half a file under the real name.
+            var temp = full + ".tmp";
+            using (var stream = File.Create(temp))
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            {
+                var entry = zip.CreateEntry(EntryName, CompressionLevel.Optimal);
+                using var writer = entry.Open();
+                JsonSerializer.Serialize(writer, model, JsonOptions);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClassifierFileException(ClassifierFileErrorKind.Io, $"cannot write classifier '{path}': {e.Message}", e);
+        }
+    }
+
+    public static ClassifierModel Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new ClassifierFileException(ClassifierFileErrorKind.Io, $"classifier file '{path}' does not exist");
+        byte[] json;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var entry = zip.GetEntry(EntryName)
+                ?? throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{path}' is not a Sightline classifier (no {EntryName} inside)");
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            json = buffer.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{path}' is not a Sightline classifier or is damaged: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClassifierFileException(ClassifierFileErrorKind.Io, $"cannot read classifier '{path}': {e.Message}", e);
+        }
+        return Parse(json, path);
+    }
+
+    /// <summary>Reads the JSON document of a classifier; <paramref name="source"/> names it in errors.</summary>
+    public static ClassifierModel Parse(ReadOnlySpan<byte> json, string source)
+    {
+        // A hand-edited file may carry a UTF-8 byte order mark; the JSON reader does not accept one.
+        if (json.StartsWith("\uFEFF"u8))
+            json = json[3..];
+        int version;
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("formatVersion", out var v) || !v.TryGetInt32(out version))
+                throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is not a Sightline classifier (no format version)");
+        }
+        catch (JsonException e)
+        {
+            throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is damaged: {e.Message}", e);
+        }
+        if (version != ClassifierModel.CurrentFormatVersion)
+            throw new ClassifierFileException(ClassifierFileErrorKind.IncompatibleVersion,
+                $"'{source}' is a classifier of format version {version}; this Sightline reads version {ClassifierModel.CurrentFormatVersion}"
+                + (version > ClassifierModel.CurrentFormatVersion ? " (update Sightline)" : " (retrain it with this Sightline)"));
+        try
+        {
+            var model = JsonSerializer.Deserialize<ClassifierModel>(json, JsonOptions)
+                ?? throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is empty");
+            if (model.Backbone is null || model.Classes is null || model.Head?.Weights is null || model.Head.Bias is null || model.Unknown is null)
+                throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is damaged: parts are missing");
+            return model.Validate(source);
+        }
+        catch (JsonException e)
+        {
+            throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is damaged: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Sightline.Imaging;
+using Sightline.Vision.Embeddings;
+using System.IO.Compression;
+using System.Text;
+using Sightline.Vision.Classification;
+
+namespace Sightline.Vision.Tests.Classification;
+
+public sealed class ClassifierFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sightline-classifier-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    internal static ClassifierModel SampleModel()
+    {
+        var data = Synthetic.Clusters(Synthetic.Centres(3, 8, 31), 10, 0.2, 32);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 3)).Train(data);
+        var backbone = new BackboneInfo("test-backbone", "1.0+abc", new string('a', 64), 8, 224, 224, "224x224 NCHW RGB");
+        var summary = new TrainingSummary("/data", data.CountPerClass(), [new SkippedFile("/data/class0/bad.jpg", "truncated")], false, 0, 1, 1.5, 0.5);
+        return ClassifierModel.Create(trained, backbone, summary);
+    }
+
+    [Fact]
+    public void Round_trip_keeps_everything_that_classifies()
+    {
+        var model = SampleModel();
+        var path = Path.Combine(_dir, "m.sightline");
+        ClassifierFile.Save(model, path);
+        var loaded = ClassifierFile.Load(path);
+        Assert.Equal(model.Classes, loaded.Classes);
+        Assert.Equal(model.Head.Weights, loaded.Head.Weights);
+        Assert.Equal(model.Head.Bias, loaded.Head.Bias);
+        Assert.Equal(model.Unknown.Score, loaded.Unknown.Score);
+        Assert.Equal(model.Unknown.Threshold, loaded.Unknown.Threshold);
+        Assert.Equal(model.Unknown.Centroids, loaded.Unknown.Centroids);
+        Assert.Equal(model.Backbone, loaded.Backbone);
+        Assert.Equal(model.Created, loaded.Created);
+        Assert.Equal(model.Metrics.Accuracy, loaded.Metrics.Accuracy);
+        Assert.Equal(model.Metrics.Report.Confusion, loaded.Metrics.Report.Confusion);
+        Assert.Equal(model.Metrics.UnknownTradeOff, loaded.Metrics.UnknownTradeOff);
+        Assert.Equal(model.Training.Skipped, loaded.Training.Skipped);
+        var probe = Synthetic.Unit([1, 2, 3, 4, 5, 6, 7, 8]);
+        Assert.Equal(ImageClassifier.Classify(model, probe, "p").Probabilities, ImageClassifier.Classify(loaded, probe, "p").Probabilities);
+    }
+
+    [Fact]
+    public void A_rule_that_never_rejects_survives_the_round_trip()
+    {
+        var model = SampleModel() with { Unknown = new UnknownRule(UnknownScore.MaxLogit, double.NegativeInfinity) };
+        var path = Path.Combine(_dir, "never.sightline");
+        ClassifierFile.Save(model, path);
+        Assert.Equal(double.NegativeInfinity, ClassifierFile.Load(path).Unknown.Threshold);
+    }
+
+    [Fact]
+    public void Corrupt_files_are_reported_as_corrupt()
+    {
+        var path = Path.Combine(_dir, "m.sightline");
+        ClassifierFile.Save(SampleModel(), path);
+        var bytes = File.ReadAllBytes(path);
+
+        var truncated = Path.Combine(_dir, "truncated.sightline");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(truncated)).Kind);
+
+        var text = Path.Combine(_dir, "notes.sightline");
+        File.WriteAllText(text, "hello");
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(text)).Kind);
+
+        // A valid zip whose JSON disagrees with itself (2 class names for a 3-class head).
+        var inconsistent = Rewrite(path, json => json.Replace("\"class2\"", "\"class1\""));
+        var e = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(inconsistent));
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, e.Kind);
+        Assert.Contains("duplicate", e.Message);
+
+        var broken = Rewrite(path, json => json[..(json.Length / 2)]);
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(broken)).Kind);
+
+        var missing = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(Path.Combine(_dir, "nope.sightline")));
+        Assert.Equal(ClassifierFileErrorKind.Io, missing.Kind);
+    }
+
+    [Fact]
+    public void Another_format_version_is_refused_with_both_versions_named()
+    {
+        var path = Path.Combine(_dir, "m.sightline");
+        ClassifierFile.Save(SampleModel(), path);
+        var newer = Rewrite(path, json => json.Replace("\"formatVersion\": 1", "\"formatVersion\": 7"));
+        var e = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(newer));
+        Assert.Equal(ClassifierFileErrorKind.IncompatibleVersion, e.Kind);
+        Assert.Contains("7", e.Message);
+        Assert.Contains($"version {ClassifierModel.CurrentFormatVersion}", e.Message);
+    }
+
+    [Fact]
+    public void A_classifier_refuses_an_embedder_of_another_backbone()
+    {
+        var model = SampleModel();
+        var embedder = new FakeEmbedder("other-backbone", "9");
+        Assert.Equal(ClassifierFileErrorKind.BackboneMismatch, Assert.Throws<ClassifierFileException>(() => new ImageClassifier(model, embedder)).Kind);
+        var sameIdOtherVersion = new FakeEmbedder(model.Backbone.Id, "2.0");
+        Assert.Throws<ClassifierFileException>(() => new ImageClassifier(model, sameIdOtherVersion));
+    }
+
+    private string Rewrite(string path, Func<string, string> edit)
+    {
+        string json;
+        using (var zip = ZipFile.OpenRead(path))
+        using (var reader = new StreamReader(zip.GetEntry(ClassifierFile.EntryName)!.Open()))
+            json = reader.ReadToEnd();
+        var target = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".sightline");
+        using var stream = File.Create(target);
+        using var output = new ZipArchive(stream, ZipArchiveMode.Create);
+        using var writer = new StreamWriter(output.CreateEntry(ClassifierFile.EntryName).Open(), new UTF8Encoding(false));
+        writer.Write(edit(json));
+        return target;
+    }
+
+    private sealed class FakeEmbedder(string id, string version) : IImageEmbedder
+    {
+        public string ModelId => id;
+        public string ModelVersion => version;
+        public int Dimension => 8;
+        public EmbedderOptions Options => EmbedderOptions.Default;
+        public DecodeSize DecodeSize => DecodeSize.Cover(8, 8);
+        public ImageEmbedding Embed(string path) => throw new NotSupportedException();
+        public IReadOnlyList<ImageEmbedding> Embed(IReadOnlyList<DecodedImage> images) => throw new NotSupportedException();
+        public IReadOnlyList<EmbeddingOutcome> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,101 @@
+using Sightline.Vision.Classification;
+
+namespace Sightline.Vision.Tests.Classification;
+
+public sealed class ClassifierTrainerTests
+{
+    private static readonly float[][] Centres = Synthetic.Centres(5, 24, seed: 11);
+
+    [Fact]
+    public void Separable_classes_reach_high_cross_validated_accuracy_and_every_example_is_validated_once()
+    {
+        var data = Synthetic.Clusters(Centres[..4], 20, noise: 0.2, seed: 12);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 4)).Train(data);
+        Assert.Equal(80, trained.Metrics.Report.Examples);
+        Assert.True(trained.Metrics.Accuracy >= 0.95, $"accuracy {trained.Metrics.Accuracy:P1}");
+        Assert.Contains(trained.Metrics.L2, ClassifierTrainingOptions.DefaultL2Grid);
+        Assert.Equal(ClassifierTrainer.ReportedTolerances.Count, trained.Metrics.UnknownTradeOff.Count);
+        // More tolerance can only raise the threshold and reject more.
+        var points = trained.Metrics.UnknownTradeOff;
+        for (var i = 1; i < points.Count; i++)
+        {
+            Assert.True(points[i].Threshold >= points[i - 1].Threshold);
+            Assert.True(points[i].UnknownRejected >= points[i - 1].UnknownRejected - 1e-9);
+            Assert.True(points[i - 1].KnownAccuracy - points[i].KnownAccuracy <= points[i].Tolerance + 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Noisy_classes_score_lower_than_clean_ones()
+    {
+        var clean = new ClassifierTrainer().Train(Synthetic.Clusters(Centres[..3], 20, 0.1, 13)).Metrics.Accuracy;
+        var noisy = new ClassifierTrainer().Train(Synthetic.Clusters(Centres[..3], 20, 1.5, 13)).Metrics.Accuracy;
+        Assert.True(noisy < clean, $"noisy {noisy:P1}, clean {clean:P1}");
+    }
+
+    [Fact]
+    public void Images_of_an_unseen_class_are_rejected_more_often_than_known_ones()
+    {
+        var data = Synthetic.Clusters(Centres[..4], 25, noise: 0.35, seed: 14);
+        var options = new ClassifierTrainingOptions(UnknownTolerance: 0.05);
+        var trained = new ClassifierTrainer(options).Train(data);
+        var known = Synthetic.Clusters(Centres[..4], 25, noise: 0.35, seed: 15).Examples;
+        var unseen = Synthetic.Clusters(Centres[4..], 50, noise: 0.35, seed: 16).Examples;
+        double Rejected(IEnumerable<LabelledExample> examples) => examples.Average(e => trained.Unknown.IsUnknown(trained.Head.Logits(e.Features), e.Features) ? 1.0 : 0.0);
+        var knownRejected = Rejected(known);
+        var unseenRejected = Rejected(unseen);
+        Assert.True(unseenRejected > knownRejected + 0.2, $"unseen {unseenRejected:P0}, known {knownRejected:P0}");
+        Assert.True(double.IsFinite(trained.Unknown.Threshold));
+    }
+
+    [Fact]
+    public void Holding_a_class_out_reports_its_rejection_and_the_cost_on_known_classes()
+    {
+        var data = Synthetic.Clusters(Centres, 20, noise: 0.35, seed: 17);
+        var report = OpenSetEvaluation.HoldOutClass(data, "class4", new ClassifierTrainingOptions(Folds: 4));
+        Assert.Equal(80, report.KnownImages);
+        Assert.Equal(20, report.UnknownImages);
+        Assert.True(report.KnownAccuracy <= report.ClosedSetAccuracy);
+        Assert.True(report.UnknownRejected > report.KnownRejected, $"unknown {report.UnknownRejected:P0}, known {report.KnownRejected:P0}");
+        Assert.Throws<ClassifierTrainingException>(() => OpenSetEvaluation.HoldOutClass(data, "nope", new ClassifierTrainingOptions()));
+    }
+
+    [Fact]
+    public void Augmented_views_of_a_validation_image_never_leak_into_its_training_split()
+    {
+        // Pure noise with random labels, each view an exact copy: 60 points in 64-d can be memorised,
+        // so a leaked copy would make held-out accuracy near perfect instead of near chance.
+        var random = new Random(18);
+        var examples = Enumerable.Range(0, 60).Select(i =>
+        {
+            var features = Synthetic.Unit(Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble() - 0.5f).ToArray());
+            return new LabelledExample($"n{i}", i % 3, features, [features.ToArray()]);
+        }).ToList();
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 3)).Train(new LabelledSet(["a", "b", "c"], examples));
+        Assert.Equal(60, trained.Metrics.Report.Examples);
+        Assert.True(trained.Metrics.Accuracy < 0.7, $"accuracy {trained.Metrics.Accuracy:P0} on noise");
+        var training = examples.Count(e => ClassifierTrainer.ArgMax(trained.Head.Logits(e.Features)) == e.Label);
+        Assert.True(training > 54, $"the final head should fit its own noise ({training}/60)");
+    }
+
+    [Fact]
+    public void Too_few_classes_or_an_empty_class_is_refused_with_its_name()
+    {
+        var one = Synthetic.Clusters(Centres[..1], 5, 0.1, 19);
+        var e1 = Assert.Throws<ClassifierTrainingException>(() => new ClassifierTrainer().Train(one));
+        Assert.Contains("class0", e1.Message);
+        var empty = Synthetic.Clusters(Centres[..2], 5, 0.1, 20) with { Classes = ["class0", "class1", "lonely"] };
+        var e2 = Assert.Throws<ClassifierTrainingException>(() => new ClassifierTrainer().Train(empty));
+        Assert.Contains("lonely", e2.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 1)).Train(Synthetic.Clusters(Centres[..2], 5, 0.1, 21)));
+    }
+
+    [Fact]
+    public void Hold_out_validation_scores_only_the_held_out_share()
+    {
+        var data = Synthetic.Clusters(Centres[..3], 20, 0.2, 22);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(ValidationFraction: 0.25)).Train(data);
+        Assert.Equal(15, trained.Metrics.Report.Examples);
+        Assert.Contains("hold-out", trained.Metrics.Validation);
+    }
+}

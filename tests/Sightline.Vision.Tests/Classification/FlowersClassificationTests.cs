@@ -1,0 +1,92 @@
+using Sightline.Imaging;
+using Sightline.Tests.Shared;
+using Sightline.Vision.Classification;
+using Sightline.Vision.Embeddings;
+using Xunit.Abstractions;
+
+namespace Sightline.Vision.Tests.Classification;
+
+/// <summary>The acceptance figures on real photos: ../shared/data/flowers-5, 5 classes x 40.</summary>
+[Collection(PretrainedCollection.Name)]
+public sealed class FlowersClassificationTests(PretrainedModels models, ITestOutputHelper log)
+{
+    [Fact]
+    public void Five_fold_cross_validated_accuracy_is_at_least_88_percent()
+    {
+        var data = FlowerEmbeddings.Get(models);
+        Assert.Equal(200, data.Examples.Count);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 5)).Train(data);
+        var m = trained.Metrics;
+        log.WriteLine($"accuracy {m.Accuracy:P1}, L2 {m.L2}, {m.Seconds:0.0} s, unknown score {m.UnknownScore}");
+        foreach (var c in m.Report.PerClass)
+            log.WriteLine($"{c.Label}: P {c.Precision:0.000} R {c.Recall:0.000} F1 {c.F1:0.000}");
+        Assert.Equal(200, m.Report.Examples);
+        Assert.True(m.Accuracy >= 0.88, $"5-fold accuracy {m.Accuracy:P1}");
+        Assert.All(m.Report.PerClass, c => Assert.True(c.F1 > 0.8, $"{c.Label} F1 {c.F1:0.000}"));
+    }
+
+    [Fact]
+    public void Tulips_held_out_are_rejected_more_often_than_known_flowers_at_a_small_accuracy_cost()
+    {
+        var data = FlowerEmbeddings.Get(models);
+        var report = OpenSetEvaluation.HoldOutClass(data, "tulips", new ClassifierTrainingOptions(Folds: 5));
+        log.WriteLine($"closed {report.ClosedSetAccuracy:P1}, with rejection {report.KnownAccuracy:P1}, known rejected {report.KnownRejected:P1}, tulips rejected {report.UnknownRejected:P1}");
+        Assert.Equal(160, report.KnownImages);
+        Assert.Equal(40, report.UnknownImages);
+        // Calibrated for a 3-point drop on training splits; allow a little more on unseen folds.
+        Assert.True(report.AccuracyDrop <= 0.045, $"known accuracy fell {100 * report.AccuracyDrop:0.0} points");
+        Assert.True(report.UnknownRejected > report.KnownRejected, $"tulips rejected {report.UnknownRejected:P1}, known {report.KnownRejected:P1}");
+    }
+
+    [Fact]
+    public void Exported_onnx_gives_the_same_probabilities_as_sightline_on_real_photos()
+    {
+        var data = FlowerEmbeddings.Get(models);
+        var backbone = models.Get(Embedders.DefaultModel);
+        var embedder = FlowerEmbeddings.Embedder(models);
+        var model = ClassifierModel.Create(new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 3)).Train(data), BackboneInfo.From(backbone),
+            new TrainingSummary("flowers-5", data.CountPerClass(), [], false, 0, 1, 0, 0));
+        var classifier = new ImageClassifier(model, embedder);
+        var onnx = Path.Combine(Path.GetTempPath(), $"sightline-export-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            File.WriteAllBytes(onnx, ClassifierExport.ToOnnx(model, backbone, models.Engine));
+            using var session = models.Engine.Open(onnx);
+            Assert.Equal(ClassifierExport.InputName, session.Inputs[0].Name);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(model.Classes), session.Metadata["sightline.classes"]);
+
+            var photos = data.Examples.Where((_, i) => i % 25 == 0).Select(e => e.Source).Concat(models.SamplePhotos().Take(2)).ToList();
+            var pixels = new float[photos.Count * 224 * 224 * 3];
+            for (var n = 0; n < photos.Count; n++)
+            {
+                using var image = ImageDecoder.Decode(photos[n], embedder.DecodeSize);
+                using var cropped = ImageResize.CoverCrop(image.Bitmap, 224, 224);
+                var rgba = cropped.GetPixelSpan();
+                for (var i = 0; i < 224 * 224; i++)
+                    for (var c = 0; c < 3; c++)
+                        pixels[(n * 224 * 224 + i) * 3 + c] = rgba[i * 4 + c];
+            }
+            var outputs = session.Run(pixels, photos.Count);
+            var probabilities = outputs.Single(o => o.Name == ClassifierExport.ProbabilitiesName);
+            var similarity = outputs.Single(o => o.Name == ClassifierExport.SimilarityName);
+            Assert.Equal([photos.Count, model.Classes.Count], probabilities.Shape);
+            var worst = 0f;
+            for (var n = 0; n < photos.Count; n++)
+            {
+                var expected = classifier.Classify(photos[n]);
+                var actual = probabilities.Item(n);
+                for (var k = 0; k < model.Classes.Count; k++)
+                    worst = Math.Max(worst, Math.Abs(actual[k] - expected.Probabilities[k]));
+                var features = FeatureMap.Apply(embedder.Embed(photos[n]).Vector);
+                var best = model.Unknown.Centroids!.Max(c => System.Numerics.Tensors.TensorPrimitives.Dot(c, features));
+                Assert.Equal(best, similarity.Item(n).ToArray().Max(), 3);
+            }
+            log.WriteLine($"max abs probability difference over {photos.Count} photos: {worst:E2}");
+            Assert.True(worst < 1e-4f, $"max abs probability difference {worst}");
+        }
+        finally
+        {
+            File.Delete(onnx);
+        }
+    }
+}
