@@ -45,6 +45,8 @@ public static class SightlineServer
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            // Responses are application/json, never inlined into HTML: keep '+' and non-ASCII readable.
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<VisionServices>();
