@@ -7,6 +7,8 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["decode"] = DecodeBenchmark.RunAsync,
     ["load"] = LoadBenchmark.RunAsync,
     ["classify"] = ClassificationBenchmark.RunAsync,
+    ["import"] = ImportBenchmark.RunAsync,
+    ["detect"] = DetectionBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -56,10 +56,14 @@ public static class ModelsCommand
             return ExitCodes.Ok;
         });
 
-        var verify = new Command("verify", "Re-check cached models against their recorded hashes") { ids, all };
-        verify.SetAction(parse =>
+        var fidelity = new Option<bool>("--fidelity") { Description = "Also compare converted models with TensorFlow.js running the originals (needs Node and 'npm ci --prefix tools/reference')" };
+        var images = new Option<string[]>("--images") { Description = "Photos (files or folders) for --fidelity; default: the face-api package's demo photos", AllowMultipleArgumentsPerToken = true };
+        var verify = new Command("verify", "Re-check cached models against their recorded hashes") { ids, all, fidelity, images };
+        verify.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
+            if (parse.GetValue(fidelity))
+                return await ModelsImportCommands.VerifyFidelityAsync(ctx, parse.GetValue(ids) ?? [], parse.GetValue(all), parse.GetValue(images) ?? [], ct).ConfigureAwait(false);
             var chosen = parse.GetValue(all) || (parse.GetValue(ids) ?? []).Length == 0
                 ? ctx.Store.List().Where(s => s.Cached).Select(s => s.Entry.Id).ToArray()
                 : Choose(ctx, parse.GetValue(ids) ?? [], false);
@@ -77,7 +81,7 @@ public static class ModelsCommand
         info.SetAction(parse =>
         {
             var ctx = context(parse);
-            var entry = ctx.Store.Catalog.Get(parse.GetValue(id)!);
+            var entry = ctx.Store.EntryOf(parse.GetValue(id)!);
             var status = ctx.Store.List().First(s => s.Entry.Id == entry.Id);
             if (ctx.Json)
             {
@@ -120,6 +124,7 @@ public static class ModelsCommand
         models.Add(info);
         models.Add(verify);
         models.Add(remove);
+        models.Add(ModelsImportCommands.Import(context));
         return models;
     }
 
@@ -129,6 +134,6 @@ public static class ModelsCommand
             return ctx.Store.Catalog.Entries.Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0)
             throw new UsageException("name at least one model, or pass --all");
-        return ids.Select(i => ctx.Store.Catalog.Get(i).Id).ToArray();
+        return ids.Select(i => ctx.Store.EntryOf(i).Id).ToArray();
     }
 }

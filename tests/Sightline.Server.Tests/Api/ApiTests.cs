@@ -115,6 +115,33 @@ public sealed class ApiTests(PretrainedModels models) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Detect_lists_people_and_the_bus_with_pixel_and_normalised_boxes()
+    {
+        var bus = File.ReadAllBytes(Path.Combine(TestPaths.Data("sanity"), "bus.jpg"));
+        var result = await Json(await Client.PostAsync("/v1/detect?minScore=0.2", Form(bus, "bus.jpg")));
+        var detections = result.GetProperty("detections").EnumerateArray().ToList();
+        Assert.True(detections.Count(d => d.GetProperty("className").GetString() == "person") >= 4);
+        Assert.Contains(detections, d => d.GetProperty("className").GetString() == "bus");
+        Assert.Equal(810, result.GetProperty("width").GetInt32());
+        Assert.Equal("human-centernet", result.GetProperty("modelId").GetString());
+        var first = detections[0];
+        Assert.Equal(first.GetProperty("box").GetProperty("x").GetDouble() / 810, first.GetProperty("normalizedBox").GetProperty("x").GetDouble(), 3);
+        Assert.True(result.GetProperty("timings").GetProperty("inferenceMs").GetDouble() > 0);
+
+        var people = await Json(await Client.PostAsync("/v1/detect?model=nanodet&classes=person&max=2&minScore=0.2", Form(bus, "bus.jpg")));
+        Assert.Equal(2, people.GetProperty("detections").GetArrayLength());
+        Assert.Equal("human-nanodet", people.GetProperty("modelId").GetString());
+
+        var cat = await Json(await Client.PostAsync("/v1/localize", Form(File.ReadAllBytes(Path.Combine(TestPaths.Data("sanity"), "chelsea.png")), "chelsea.png")));
+        Assert.True(cat.GetProperty("found").GetBoolean());
+        Assert.Equal("cat", cat.GetProperty("object").GetProperty("className").GetString());
+
+        await AssertProblem(await Client.PostAsync("/v1/detect?minScore=2", Form(bus)), HttpStatusCode.UnprocessableEntity, "bad_parameter");
+        await AssertProblem(await Client.PostAsync("/v1/detect?classes=unicorn", Form(bus)), HttpStatusCode.UnprocessableEntity, "bad_parameter");
+        await AssertProblem(await Client.PostAsync("/v1/detect?model=resnet18-imagenet", Form(bus)), HttpStatusCode.UnprocessableEntity, "not_a_detector");
+    }
+
+    [Fact]
     public async Task Corrupt_truncated_and_empty_images_are_400()
     {
         await AssertProblem(await Client.PostAsync("/v1/embeddings", Form(Photo()[..3000])), HttpStatusCode.BadRequest, "truncated_image");
@@ -188,7 +215,7 @@ public sealed class ApiTests(PretrainedModels models) : IAsyncLifetime
     {
         var document = await Json(await Client.GetAsync("/openapi/v1.json"));
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/v1/models", "/v1/embeddings", "/v1/similar", "/v1/indexes" })
+        foreach (var path in new[] { "/v1/models", "/v1/embeddings", "/v1/similar", "/v1/indexes", "/v1/detect", "/v1/localize" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         var docs = await Client.GetAsync("/docs/index.html");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);

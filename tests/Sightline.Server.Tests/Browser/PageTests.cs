@@ -39,11 +39,10 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    [Fact]
-    public async Task Upload_an_image_run_similarity_and_see_results_and_json()
+    private async Task<(IPlaywright Playwright, IBrowser Browser, IPage Page, List<string> External)> OpenAsync()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
@@ -53,8 +52,60 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         var external = new List<string>();
         page.Request += (_, request) => { if (!request.Url.StartsWith(_server.Address.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("blob:", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal)) external.Add(request.Url); };
         await page.GotoAsync(_server.Address.ToString());
-
         await page.Locator("input[value=similar]").WaitForAsync();
+        return (playwright, browser, page, external);
+    }
+
+    [Fact]
+    public async Task Upload_the_bus_photo_run_detection_and_see_the_boxes_drawn()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("sanity"), "bus.jpg"));
+            await page.Locator("#run:not([disabled])").WaitForAsync();
+            await page.CheckAsync("input[value=detect]");
+            await page.UncheckAsync("input[value=similar]");
+            await page.FillAsync("input[name=minScore]", "0.2");
+            await page.ClickAsync("#run");
+            await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+
+            var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
+            var detections = json.GetProperty("detect").GetProperty("detections").EnumerateArray().ToList();
+            Assert.True(detections.Count(d => d.GetProperty("className").GetString() == "person") >= 4);
+            var drawn = int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-drawn") ?? "0");
+            Assert.Equal(detections.Count, drawn);
+            // The first box's left edge really is drawn on the canvas, in its class colour.
+            var box = detections[0].GetProperty("box");
+            var script = $$"""
+                (() => {
+                  const probe = document.createElement('canvas').getContext('2d');
+                  probe.fillStyle = colorFor({{System.Text.Json.JsonSerializer.Serialize(detections[0].GetProperty("className").GetString())}});
+                  const hex = probe.fillStyle, want = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+                  const x = Math.round({{box.GetProperty("x").GetDouble()}}), y = Math.round({{box.GetProperty("y").GetDouble()}}), h = Math.round({{box.GetProperty("height").GetDouble()}});
+                  const data = document.getElementById('canvas').getContext('2d').getImageData(x, y, 1, h).data;
+                  let hits = 0;
+                  for (let i = 0; i < h; i++) if (want.every((v, k) => Math.abs(data[4 * i + k] - v) <= 12)) hits++;
+                  return hits / h;
+                })()
+                """;
+            var share = await page.EvaluateAsync<double>(script);
+            Assert.True(share > 0.5, $"only {share:P0} of the box edge has the class colour");
+            Assert.Contains("person", await page.Locator("#results").InnerTextAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-detect.png"), FullPage = true });
+            Assert.Empty(external);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_an_image_run_similarity_and_see_results_and_json()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using var disposePlaywright = playwright;
+        await using var disposeBrowser = browser;
+        await page.CheckAsync("input[value=similar]");
+        await page.UncheckAsync("input[value=detect]");
         var query = Directory.GetFiles(Path.Combine(TestPaths.Data("flowers-5"), "roses")).Order().First();
         await page.SetInputFilesAsync("#file", query);
         await page.Locator("#run:not([disabled])").WaitForAsync();

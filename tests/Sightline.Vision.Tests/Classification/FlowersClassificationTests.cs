@@ -51,7 +51,7 @@ public sealed class FlowersClassificationTests(PretrainedModels models, ITestOut
         try
         {
             File.WriteAllBytes(onnx, ClassifierExport.ToOnnx(model, backbone, models.Engine));
-            using var session = models.Engine.Open(onnx);
+            var session = models.Engine.Open(onnx);
             Assert.Equal(ClassifierExport.InputName, session.Inputs[0].Name);
             Assert.Equal(System.Text.Json.JsonSerializer.Serialize(model.Classes), session.Metadata["sightline.classes"]);
 

@@ -23,10 +23,18 @@ public static class DetectionEvaluation
     {
         options ??= new DetectOptions(ApMinScore, MaxDetections: 100);
         var started = DateTime.UtcNow;
-        // Model classes and data-set categories meet by name.
-        var categoryOf = detector.Labels.Select(dataset.CategoryOf).ToArray();
-        var unmatched = detector.Labels.Where((l, i) => categoryOf[i] is null).ToList();
         var outcomes = detector.DetectFiles(dataset.Images.Select(i => i.Path).ToList(), options, progress, cancellationToken);
+        return Score(detector.Labels, dataset, outcomes, (DateTime.UtcNow - started).TotalSeconds);
+    }
+
+    /// <summary>Scores detections already made, one outcome per data-set image in the data set's order.</summary>
+    public static DetectionEvaluationResult Score(IReadOnlyList<string> labels, DetectionDataset dataset, IReadOnlyList<DetectionOutcome> outcomes, double seconds)
+    {
+        if (outcomes.Count != dataset.Images.Count)
+            throw new ArgumentException($"{outcomes.Count} outcomes for {dataset.Images.Count} images", nameof(outcomes));
+        // Model classes and data-set categories meet by name.
+        var categoryOf = labels.Select(dataset.CategoryOf).ToArray();
+        var unmatched = labels.Where((l, i) => categoryOf[i] is null).ToList();
         var detections = new List<ScoredDetection>();
         var failed = new List<string>();
         for (var i = 0; i < outcomes.Count; i++)
@@ -48,6 +56,6 @@ public static class DetectionEvaluation
             metrics,
             metrics.PerCategoryAP.ToDictionary(p => name.GetValueOrDefault(p.Key, p.Key.ToString()), p => p.Value),
             truth.Where(t => !t.IsCrowd).GroupBy(t => t.CategoryId).ToDictionary(g => name.GetValueOrDefault(g.Key, g.Key.ToString()), g => g.Count()),
-            evaluated.Count, failed, unmatched, (DateTime.UtcNow - started).TotalSeconds);
+            evaluated.Count, failed, unmatched, seconds);
     }
 }

