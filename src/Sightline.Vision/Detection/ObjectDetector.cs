@@ -66,58 +66,76 @@ public sealed class ObjectDetector : IObjectDetector
     {
         options ??= DetectOptions.Default;
         var outcomes = new DetectionOutcome[paths.Count];
+        // Decoding and pre-processing the next chunk overlaps inference on this one.
+        var next = paths.Count > 0 ? Task.Run(() => Prepare(paths, 0, outcomes), cancellationToken) : null;
         for (var offset = 0; offset < paths.Count; offset += _batch)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(_batch, paths.Count - offset);
-            var decoded = new DecodedImage?[count];
-            var start = Stopwatch.GetTimestamp();
-            Parallel.For(0, count, i =>
-            {
-                try { decoded[i] = Decode(paths[offset + i]); }
-                catch (ImageLoadException e) { outcomes[offset + i] = new DetectionOutcome(paths[offset + i], null, e.Message); }
-            });
-            var decodeMs = StageTimings.Since(start);
+            var chunk = next!.GetAwaiter().GetResult();
+            var following = offset + _batch;
+            next = following < paths.Count ? Task.Run(() => Prepare(paths, following, outcomes), cancellationToken) : null;
             try
             {
-                var good = Enumerable.Range(0, count).Where(i => decoded[i] is not null).ToArray();
-                if (good.Length > 0)
+                if (chunk.Shapes.Length > 0)
                 {
-                    var results = Run(good.Select(i => decoded[i]!).ToArray(), good.Select(_ => options).ToArray(), decodeMs);
-                    for (var j = 0; j < good.Length; j++)
-                        outcomes[offset + good[j]] = new DetectionOutcome(paths[offset + good[j]], results[j] with { Source = paths[offset + good[j]] }, null);
+                    var results = Infer(chunk, chunk.Shapes.Select(_ => options).ToArray());
+                    for (var j = 0; j < results.Length; j++)
+                        outcomes[chunk.Indices[j]] = new DetectionOutcome(paths[chunk.Indices[j]], results[j], null);
                 }
             }
             finally
             {
-                foreach (var image in decoded) image?.Dispose();
+                ArrayPool<float>.Shared.Return(chunk.Buffer);
             }
-            progress?.Report(offset + count);
+            progress?.Report(Math.Min(following, paths.Count));
         }
         return outcomes;
     }
 
+    /// <summary>What post-processing needs of an image once its pixels are in the tensor.</summary>
+    private readonly record struct ImageShape(string Source, int OriginalWidth, int OriginalHeight, int DecodedWidth, int DecodedHeight, Letterbox Fit);
+
+    /// <summary>Images of one model run, already in the input tensor; <see cref="Buffer"/> is pooled.</summary>
+    private sealed record PreparedChunk(int[] Indices, ImageShape[] Shapes, float[] Buffer, double PreprocessMs);
+
+    private int ItemLength => 3 * _input.Width * _input.Height;
+
+    private PreparedChunk Prepare(IReadOnlyList<string> paths, int offset, DetectionOutcome[] outcomes)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var count = Math.Min(_batch, paths.Count - offset);
+        var buffer = ArrayPool<float>.Shared.Rent(ItemLength * count);
+        var shapes = new ImageShape?[count];
+        Parallel.For(0, count, i =>
+        {
+            try
+            {
+                using var image = Decode(paths[offset + i]);
+                shapes[i] = Preprocess(image, buffer.AsSpan(i * ItemLength, ItemLength));
+            }
+            catch (ImageLoadException e)
+            {
+                outcomes[offset + i] = new DetectionOutcome(paths[offset + i], null, e.Message);
+            }
+        });
+        // Readable images move to the front of the tensor so that one run covers them.
+        var good = Enumerable.Range(0, count).Where(i => shapes[i] is not null).ToArray();
+        for (var j = 0; j < good.Length; j++)
+            if (good[j] != j)
+                buffer.AsSpan(good[j] * ItemLength, ItemLength).CopyTo(buffer.AsSpan(j * ItemLength, ItemLength));
+        return new PreparedChunk(good.Select(i => offset + i).ToArray(), good.Select(i => shapes[i]!.Value).ToArray(), buffer, StageTimings.Since(start));
+    }
+
     private DetectionResult[] Run(DecodedImage[] images, DetectOptions[] options, double decodeMs)
     {
-        var item = 3 * _input.Width * _input.Height;
-        var buffer = ArrayPool<float>.Shared.Rent(item * images.Length);
+        var start = Stopwatch.GetTimestamp();
+        var buffer = ArrayPool<float>.Shared.Rent(ItemLength * images.Length);
         try
         {
-            var start = Stopwatch.GetTimestamp();
-            var fits = new Letterbox[images.Length];
-            Parallel.For(0, images.Length, i => fits[i] = Preprocess(images[i], buffer.AsSpan(i * item, item)));
-            var preprocessMs = decodeMs + StageTimings.Since(start);
-
-            start = Stopwatch.GetTimestamp();
-            var outputs = _session.Run(buffer.AsMemory(0, item * images.Length), images.Length);
-            var inferenceMs = StageTimings.Since(start);
-
-            start = Stopwatch.GetTimestamp();
-            var detections = new IReadOnlyList<DetectedObject>[images.Length];
-            for (var i = 0; i < images.Length; i++)
-                detections[i] = Postprocess(outputs, i, fits[i], images[i], options[i]);
-            var timings = new StageTimings(preprocessMs, inferenceMs, StageTimings.Since(start)).Share(images.Length);
-            return images.Select((image, i) => new DetectionResult(image.Source, image.OriginalWidth, image.OriginalHeight, ModelId, ModelVersion, detections[i], timings)).ToArray();
+            var shapes = new ImageShape[images.Length];
+            Parallel.For(0, images.Length, i => shapes[i] = Preprocess(images[i], buffer.AsSpan(i * ItemLength, ItemLength)));
+            var chunk = new PreparedChunk(Enumerable.Range(0, images.Length).ToArray(), shapes, buffer, decodeMs + StageTimings.Since(start));
+            return Infer(chunk, options);
         }
         finally
         {
@@ -125,7 +143,22 @@ public sealed class ObjectDetector : IObjectDetector
         }
     }
 
-    private Letterbox Preprocess(DecodedImage image, Span<float> destination)
+    private DetectionResult[] Infer(PreparedChunk chunk, DetectOptions[] options)
+    {
+        var count = chunk.Shapes.Length;
+        var start = Stopwatch.GetTimestamp();
+        var outputs = _session.Run(chunk.Buffer.AsMemory(0, ItemLength * count), count);
+        var inferenceMs = StageTimings.Since(start);
+
+        start = Stopwatch.GetTimestamp();
+        var detections = new IReadOnlyList<DetectedObject>[count];
+        for (var i = 0; i < count; i++)
+            detections[i] = Postprocess(outputs, i, chunk.Shapes[i], options[i]);
+        var timings = new StageTimings(chunk.PreprocessMs, inferenceMs, StageTimings.Since(start)).Share(count);
+        return chunk.Shapes.Select((shape, i) => new DetectionResult(shape.Source, shape.OriginalWidth, shape.OriginalHeight, ModelId, ModelVersion, detections[i], timings)).ToArray();
+    }
+
+    private ImageShape Preprocess(DecodedImage image, Span<float> destination)
     {
         var bitmap = image.Bitmap;
         var fit = _input.KeepAspect
@@ -136,10 +169,10 @@ public sealed class ObjectDetector : IObjectDetector
                 SkiaSharp.SKRectI.Create((int)fit.PadX, (int)fit.PadY, (int)MathF.Round(fit.Content.Width), (int)MathF.Round(fit.Content.Height)), new SkiaSharp.SKColor(114, 114, 114))
             : ImageResize.Resize(bitmap, _input.Width, _input.Height);
         PixelTensor.WriteRgb(resized.GetPixelSpan(), _input.Width, _input.Height, destination, _input.ChannelsFirst, _input.Scale, _input.Offset);
-        return fit;
+        return new ImageShape(image.Source, image.OriginalWidth, image.OriginalHeight, bitmap.Width, bitmap.Height, fit);
     }
 
-    private IReadOnlyList<DetectedObject> Postprocess(IReadOnlyList<OutputTensor> outputs, int item, Letterbox fit, DecodedImage image, DetectOptions options)
+    private IReadOnlyList<DetectedObject> Postprocess(IReadOnlyList<OutputTensor> outputs, int item, ImageShape image, DetectOptions options)
     {
         var candidates = _head.Decode(outputs, item, options.MinScore);
         if (options.Classes is { Count: > 0 } wanted)
@@ -148,11 +181,11 @@ public sealed class ObjectDetector : IObjectDetector
             ? candidates.OrderByDescending(c => c.Score).Take(options.MaxDetections).ToList()
             : NonMaxSuppression.PerClass(candidates, options.IouThreshold, options.MaxDetections);
         // Boxes are found on the decoded bitmap, which scaled decoding may have made smaller than the original.
-        var sx = (float)image.OriginalWidth / image.Bitmap.Width;
-        var sy = (float)image.OriginalHeight / image.Bitmap.Height;
+        var sx = (float)image.OriginalWidth / image.DecodedWidth;
+        var sy = (float)image.OriginalHeight / image.DecodedHeight;
         return kept.Select(c =>
         {
-            var onBitmap = fit.ToSource(c.Box);
+            var onBitmap = image.Fit.ToSource(c.Box);
             var box = new BoundingBox(onBitmap.X * sx, onBitmap.Y * sy, onBitmap.Width * sx, onBitmap.Height * sy);
             return new DetectedObject(c.ClassId, Labels[c.ClassId], c.Score, box, box.Normalized(image.OriginalWidth, image.OriginalHeight));
         }).ToList();
