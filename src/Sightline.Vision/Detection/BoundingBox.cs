@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Sightline.Vision.Detection;
 
 /// <summary>An axis-aligned box in pixels: top-left corner, width and height.</summary>
 public readonly record struct BoundingBox(float X, float Y, float Width, float Height)
 {
-    public float Right => X + Width;
-    public float Bottom => Y + Height;
-    public float Area => Math.Max(0, Width) * Math.Max(0, Height);
+    // Derived values stay out of the JSON that the CLI and the API return: x, y, width, height say it all.
+    [JsonIgnore] public float Right => X + Width;
+    [JsonIgnore] public float Bottom => Y + Height;
+    [JsonIgnore] public float Area => Math.Max(0, Width) * Math.Max(0, Height);
 
     public static BoundingBox FromCorners(float x1, float y1, float x2, float y2) => new(x1, y1, x2 - x1, y2 - y1);
 
