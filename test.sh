@@ -27,7 +27,7 @@ dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSumm
 
 log=$(mktemp)
 status=0
-dotnet test Sightline.slnx -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+dotnet test Sightline.slnx -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log" || status=$?
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

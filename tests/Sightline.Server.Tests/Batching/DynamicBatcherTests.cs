@@ -30,17 +30,27 @@ public sealed class DynamicBatcherTests
     [Fact]
     public async Task A_full_queue_refuses_at_once_instead_of_growing()
     {
+        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        await using var batcher = new DynamicBatcher<int, int>(items => { release.Wait(); return items.ToList(); },
+        await using var batcher = new DynamicBatcher<int, int>(items => { started.Set(); release.Wait(); return items.ToList(); },
             capacity: 2, maxBatch: 1, window: TimeSpan.Zero);
-        var running = batcher.EnqueueAsync(1);
-        await Task.Delay(100); // the worker takes item 1 and blocks in the run
-        var queued = new[] { batcher.EnqueueAsync(2), batcher.EnqueueAsync(3) };
-        var error = Assert.Throws<QueueFullException>(() => { _ = batcher.EnqueueAsync(4); });
-        Assert.Equal(2, error.Capacity);
-        release.Set();
-        int[] results = [await running, await queued[0], await queued[1]];
-        Assert.Equal([1, 2, 3], results);
+        try
+        {
+            var running = batcher.EnqueueAsync(1);
+            Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the worker never took the first item");
+            // The worker is busy with item 1: two more fill the queue, the next is refused.
+            var queued = new[] { batcher.EnqueueAsync(2), batcher.EnqueueAsync(3) };
+            var error = Assert.Throws<QueueFullException>(() => { _ = batcher.EnqueueAsync(4); });
+            Assert.Equal(2, error.Capacity);
+            release.Set();
+            int[] results = [await running, await queued[0], await queued[1]];
+            Assert.Equal([1, 2, 3], results);
+        }
+        finally
+        {
+            // Never leave the worker blocked: disposing the batcher waits for it.
+            release.Set();
+        }
     }
 
     [Fact]
