@@ -177,16 +177,14 @@ public static class DetectionCommands
         if (minScore is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {minScore})");
         if (iou is <= 0 or > 1) throw new UsageException($"--iou must be in (0, 1] (got {iou})");
         if (max < 1) throw new UsageException($"--max must be at least 1 (got {max})");
-        HashSet<string>? wanted = null;
-        if (!string.IsNullOrWhiteSpace(classes))
+        try
         {
-            wanted = classes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var unknown = wanted.Where(w => !detector.Labels.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (unknown.Count > 0)
-                throw new UsageException($"unknown class {string.Join(", ", unknown)}; classes of {detector.ModelId}: {string.Join(", ", detector.Labels)}");
-            wanted = detector.Labels.Where(wanted.Contains).ToHashSet(StringComparer.Ordinal);
+            return new DetectOptions(minScore, iou, max, DetectOptions.ParseClasses(classes, detector));
         }
-        return new DetectOptions(minScore, iou, max, wanted);
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static Task<IReadOnlyList<DetectionOutcome>> RunAsync(CliContext ctx, IObjectDetector detector, IReadOnlyList<string> files, DetectOptions options, CancellationToken ct) =>

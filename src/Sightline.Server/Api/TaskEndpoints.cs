@@ -96,16 +96,14 @@ public static class TaskEndpoints
         if (score is < 0 or > 1) throw ApiProblem.BadParameter($"minScore must be between 0 and 1 (got {score})");
         if (overlap is <= 0 or > 1) throw ApiProblem.BadParameter($"iou must be in (0, 1] (got {overlap})");
         if (most is < 1 or > 1000) throw ApiProblem.BadParameter($"max must be between 1 and 1000 (got {most})");
-        HashSet<string>? wanted = null;
-        if (!string.IsNullOrWhiteSpace(classes))
+        try
         {
-            var names = classes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var unknown = names.Where(n => !detector.Labels.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (unknown.Count > 0)
-                throw ApiProblem.BadParameter($"unknown class {string.Join(", ", unknown)}; classes of {detector.ModelId}: {string.Join(", ", detector.Labels)}");
-            wanted = detector.Labels.Where(l => names.Contains(l, StringComparer.OrdinalIgnoreCase)).ToHashSet(StringComparer.Ordinal);
+            return new DetectOptions(score, overlap, most, DetectOptions.ParseClasses(classes, detector));
         }
-        return new DetectOptions(score, overlap, most, wanted);
+        catch (ArgumentException e)
+        {
+            throw ApiProblem.BadParameter(e.Message);
+        }
     }
 
     private static async Task<DetectionResult> DetectAsync(HttpRequest request, VisionServices services, DetectionWorker worker, DetectOptions options, CancellationToken ct)

@@ -18,6 +18,21 @@ public readonly record struct DetectionOutcome(string Source, DetectionResult? R
 public sealed record DetectOptions(float MinScore = 0.3f, float IouThreshold = 0.5f, int MaxDetections = 100, IReadOnlySet<string>? Classes = null)
 {
     public static DetectOptions Default { get; } = new();
+
+    /// <summary>
+    /// A comma-separated class list (any case) as the detector's own label names, or null for all classes;
+    /// throws <see cref="ArgumentException"/> naming the unknown classes and listing the known ones.
+    /// </summary>
+    public static IReadOnlySet<string>? ParseClasses(string? classes, IObjectDetector detector)
+    {
+        if (string.IsNullOrWhiteSpace(classes))
+            return null;
+        var names = classes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !detector.Labels.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"unknown class {string.Join(", ", unknown)}; classes of {detector.ModelId}: {string.Join(", ", detector.Labels)}");
+        return detector.Labels.Where(l => names.Contains(l, StringComparer.OrdinalIgnoreCase)).ToHashSet(StringComparer.Ordinal);
+    }
 }
 
 /// <summary>How a model's input tensor is made from an image.</summary>
