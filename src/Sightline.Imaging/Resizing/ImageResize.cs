@@ -63,6 +63,53 @@ public static class ImageResize
     }
 
     /// <summary>
+    /// Renders <paramref name="region"/> of the source (in source pixels, fractional, possibly reaching past
+    /// the image) onto a <paramref name="width"/> x <paramref name="height"/> canvas; whatever lies outside
+    /// the image is <paramref name="padding"/>. One primitive for tiles, padded face crops and letterboxes
+    /// that keeps sub-pixel placement, which matters when a face is only a few dozen pixels across.
+    /// The result is opaque Rgba8888.
+    /// </summary>
+    public static SKBitmap RenderRegion(SKBitmap source, SKRect region, int width, int height, SKColor padding)
+    {
+        Check(source, width, height);
+        if (region.Width <= 0 || region.Height <= 0 || !float.IsFinite(region.Left + region.Top + region.Right + region.Bottom))
+            throw new ArgumentOutOfRangeException(nameof(region), region, "the region must have a positive, finite size");
+        var result = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(result);
+        canvas.Clear(padding.WithAlpha(255));
+        var visible = SKRect.Intersect(region, SKRect.Create(source.Width, source.Height));
+        if (visible.Width > 0 && visible.Height > 0)
+        {
+            float sx = width / region.Width, sy = height / region.Height;
+            var target = new SKRect((visible.Left - region.Left) * sx, (visible.Top - region.Top) * sy,
+                (visible.Right - region.Left) * sx, (visible.Bottom - region.Top) * sy);
+            using var pixels = source.PeekPixels();
+            using var image = SKImage.FromPixels(pixels);
+            if (visible.Width > 2 * target.Width || visible.Height > 2 * target.Height)
+            {
+                // Shrinking this much needs averaging; drawing with mipmaps would build them for the whole
+                // source on every call, so scale just the visible part once, then place it.
+                var subset = SKRectI.Round(visible);
+                subset.Intersect(SKRectI.Create(source.Width, source.Height));
+                using var part = new SKBitmap();
+                if (subset.Width > 0 && subset.Height > 0 && source.ExtractSubset(part, subset))
+                {
+                    using var scaled = Scale(part, Math.Max(1, (int)Math.Ceiling(target.Width)), Math.Max(1, (int)Math.Ceiling(target.Height)));
+                    var placed = new SKRect((subset.Left - region.Left) * sx, (subset.Top - region.Top) * sy,
+                        (subset.Right - region.Left) * sx, (subset.Bottom - region.Top) * sy);
+                    using var scaledImage = SKImage.FromBitmap(scaled);
+                    canvas.DrawImage(scaledImage, placed, ResizeSampling.Bilinear);
+                    canvas.Flush();
+                    return result;
+                }
+            }
+            canvas.DrawImage(image, visible, target, ResizeSampling.Bilinear);
+        }
+        canvas.Flush();
+        return result;
+    }
+
+    /// <summary>
     /// The largest centred source rectangle with the target's aspect ratio (rounded to whole pixels).
     /// </summary>
     internal static SKRectI CenterCropRect(int sourceWidth, int sourceHeight, int width, int height)

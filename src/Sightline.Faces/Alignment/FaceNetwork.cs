@@ -1,0 +1,73 @@
+using Sightline.Inference.Sessions;
+using Sightline.Models.Cache;
+using SkiaSharp;
+
+namespace Sightline.Faces.Alignment;
+
+/// <summary>
+/// A per-face network: square crops of a fixed size in, one row of outputs per face. Every face of an
+/// image goes through in one batch (up to <see cref="MaxBatch"/>), as the converted graphs have a free
+/// batch axis.
+/// </summary>
+internal sealed class FaceNetwork
+{
+    private const int MaxBatch = 32;
+    private readonly ModelSession _session;
+    private readonly bool _grey;
+
+    public FaceNetwork(CachedModel model, InferenceEngine engine, float scale, float offset, bool grey = false)
+    {
+        _session = engine.Open(model.ModelPath);
+        Size = _session.Inputs[0].Dimensions[1];
+        Scale = scale;
+        Offset = offset;
+        _grey = grey;
+        ModelId = model.Entry.Id;
+        Version = model.Version;
+    }
+
+    public string ModelId { get; }
+    public string Version { get; }
+    public int Size { get; }
+    public float Scale { get; }
+    public float Offset { get; }
+
+    /// <summary>Runs the regions (square, in image pixels) and returns the outputs, each face's row at its index.</summary>
+    public IReadOnlyList<float[][]> Run(SKBitmap image, IReadOnlyList<SKRect> regions)
+    {
+        var rows = new List<float[][]>();
+        if (regions.Count == 0)
+            return rows;
+        var batch = _session.SupportsBatch ? MaxBatch : 1;
+        for (var offset = 0; offset < regions.Count; offset += batch)
+        {
+            var chunk = regions.Skip(offset).Take(batch).ToList();
+            var input = _grey ? FaceCrop.GreyBatch(image, chunk, Size, Scale, Offset) : FaceCrop.Batch(image, chunk, Size, Scale, Offset);
+            var outputs = _session.Run(input, chunk.Count);
+            if (rows.Count == 0)
+                rows.AddRange(outputs.Select(_ => new float[regions.Count][]));
+            for (var o = 0; o < outputs.Count; o++)
+                for (var i = 0; i < chunk.Count; i++)
+                    rows[o][offset + i] = outputs[o].Item(i).ToArray();
+        }
+        return rows;
+    }
+
+    /// <summary>The index of the output named <paramref name="name"/>.</summary>
+    public int OutputNamed(string name)
+    {
+        for (var i = 0; i < _session.Outputs.Count; i++)
+            if (_session.Outputs[i].Name == name)
+                return i;
+        throw new InvalidOperationException($"model '{ModelId}' has no output '{name}'");
+    }
+
+    /// <summary>The index of the output whose per-face length is <paramref name="length"/>.</summary>
+    public int OutputOfLength(int length)
+    {
+        for (var i = 0; i < _session.Outputs.Count; i++)
+            if (_session.Outputs[i].ItemLength == length)
+                return i;
+        throw new InvalidOperationException($"model '{ModelId}' has no output of {length} values per face");
+    }
+}

@@ -1,0 +1,39 @@
+using Sightline.Faces.Alignment;
+using Sightline.Faces.Detection;
+using Sightline.Faces.Landmarks;
+using Sightline.Inference.Sessions;
+using Sightline.Models.Cache;
+using SkiaSharp;
+
+namespace Sightline.Faces.Descriptors;
+
+/// <summary>
+/// face-api's recognition net (a ResNet-34-like network trained with dlib's metric loss): 150x150 crop of
+/// the landmark-aligned box padded to a square, 0-255 values; 128-d descriptor compared by Euclidean
+/// distance.
+/// </summary>
+public sealed class FaceApiDescriber : IFaceDescriber
+{
+    public const string Id = "face-api-face-recognition";
+
+    /// <summary>
+    /// face-api's published "same person" bound. Measured on faces-bbt all pairs, the best threshold is
+    /// close to it (see the README); it is kept so results agree with face-api users' expectations.
+    /// </summary>
+    public const float DefaultThreshold = 0.6f;
+
+    private readonly FaceNetwork _net;
+
+    public FaceApiDescriber(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine, 1f, 0f);
+
+    public string ModelId => _net.ModelId;
+    public DescriptorMetric Metric => DescriptorMetric.Euclidean;
+    public float Threshold => DefaultThreshold;
+
+    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
+    {
+        var regions = landmarks.Select(l => FaceCrop.SquareAround(FaceLandmarks.AlignedBox(l))).ToList();
+        var rows = _net.Run(image, regions);
+        return rows.Count == 0 ? [] : rows[0].Select(v => new FaceDescriptor(ModelId, Metric, v)).ToList();
+    }
+}

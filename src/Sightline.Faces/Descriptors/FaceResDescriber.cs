@@ -1,0 +1,40 @@
+using Sightline.Faces.Alignment;
+using Sightline.Faces.Detection;
+using Sightline.Faces.Landmarks;
+using Sightline.Inference.Sessions;
+using Sightline.Models.Cache;
+using SkiaSharp;
+
+namespace Sightline.Faces.Descriptors;
+
+/// <summary>
+/// human's faceres (HSE face recognition): 224x224 crop of the aligned box padded to a square, 0-255 values;
+/// a 1024-d descriptor compared by cosine distance (it also predicts age and gender, unused here).
+/// </summary>
+public sealed class FaceResDescriber : IFaceDescriber
+{
+    public const string Id = "human-faceres";
+
+    /// <summary>Cosine-distance bound for "same person", chosen on faces-bbt all pairs (see the README).</summary>
+    public const float DefaultThreshold = 0.41f;
+
+    private readonly FaceNetwork _net;
+    private readonly int _descriptor;
+
+    public FaceResDescriber(CachedModel model, InferenceEngine engine)
+    {
+        _net = new FaceNetwork(model, engine, 1f, 0f);
+        _descriptor = _net.OutputOfLength(1024);
+    }
+
+    public string ModelId => _net.ModelId;
+    public DescriptorMetric Metric => DescriptorMetric.Cosine;
+    public float Threshold => DefaultThreshold;
+
+    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
+    {
+        var regions = landmarks.Select(l => FaceCrop.SquareAround(FaceLandmarks.AlignedBox(l))).ToList();
+        var rows = _net.Run(image, regions);
+        return rows.Count == 0 ? [] : rows[_descriptor].Select(v => new FaceDescriptor(ModelId, Metric, v)).ToList();
+    }
+}

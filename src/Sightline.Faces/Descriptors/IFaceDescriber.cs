@@ -1,0 +1,17 @@
+using Sightline.Faces.Detection;
+using SkiaSharp;
+
+namespace Sightline.Faces.Descriptors;
+
+/// <summary>Turns aligned faces into descriptors of one model; its <see cref="Threshold"/> separates "same person" from "different".</summary>
+public interface IFaceDescriber
+{
+    string ModelId { get; }
+    DescriptorMetric Metric { get; }
+
+    /// <summary>Default decision threshold on the descriptor distance: below it, the same person.</summary>
+    float Threshold { get; }
+
+    /// <summary>One descriptor per face, from its 68 landmarks in image pixels.</summary>
+    IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks);
+}

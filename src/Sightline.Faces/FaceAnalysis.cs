@@ -1,0 +1,59 @@
+using Sightline.Faces.Attributes;
+using Sightline.Faces.Descriptors;
+using Sightline.Faces.Detection;
+using Sightline.Faces.Landmarks;
+using Sightline.Vision.Detection;
+
+namespace Sightline.Faces;
+
+/// <summary>What to compute for each face beyond its box.</summary>
+[Flags]
+public enum FaceTasks
+{
+    None = 0,
+    Landmarks = 1,
+    Descriptor = 2,
+    Emotion = 4,
+    AgeGender = 8,
+    Quality = 16,
+    Liveness = 32,
+
+    /// <summary>Everything but liveness, which is for access-control checks rather than photo collections.</summary>
+    Default = Landmarks | Descriptor | Emotion | AgeGender | Quality,
+    All = Default | Liveness,
+}
+
+/// <summary>Options of one analysis: which faces (<see cref="Detect"/>) and what to compute for them.</summary>
+public sealed record FaceAnalysisOptions(FaceDetectOptions Detect, FaceTasks Tasks = FaceTasks.Default)
+{
+    public static FaceAnalysisOptions Default { get; } = new(FaceDetectOptions.Default);
+}
+
+/// <summary>
+/// One face: box (pixels of the upright original and normalised), detector score, 5 landmarks always and
+/// 68 when computed, head pose, quality, descriptor, emotion, age and gender, liveness, each when asked for.
+/// </summary>
+public sealed record AnalyzedFace(
+    BoundingBox Box,
+    BoundingBox NormalizedBox,
+    float Score,
+    IReadOnlyList<FacePoint> Landmarks5,
+    IReadOnlyList<FacePoint>? Landmarks68,
+    HeadPose? Pose,
+    FaceQuality? Quality,
+    FaceDescriptor? Descriptor,
+    FaceEmotion? Emotion,
+    AgeGender? AgeGender,
+    Liveness? Liveness);
+
+/// <summary>Milliseconds spent per stage on one image.</summary>
+public readonly record struct FaceTimings(double DecodeMs, double DetectMs, double LandmarksMs, double DescriptorMs, double AttributesMs)
+{
+    public double TotalMs => DecodeMs + DetectMs + LandmarksMs + DescriptorMs + AttributesMs;
+}
+
+/// <summary>Every face of one image, with the image size, the models used and the time per stage.</summary>
+public sealed record FaceAnalysis(string Source, int Width, int Height, IReadOnlyList<AnalyzedFace> Faces, IReadOnlyDictionary<string, string> Models, FaceTimings Timings);
+
+/// <summary>One file of a batch: its analysis, or why there is none.</summary>
+public readonly record struct FaceOutcome(string Source, FaceAnalysis? Analysis, string? Error);

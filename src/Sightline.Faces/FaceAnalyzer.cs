@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using Sightline.Faces.Alignment;
+using Sightline.Faces.Attributes;
+using Sightline.Faces.Descriptors;
+using Sightline.Faces.Detection;
+using Sightline.Faces.Landmarks;
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+using Sightline.Inference.Timing;
+using Sightline.Models.Cache;
+using Sightline.Vision.Detection;
+using SkiaSharp;
+
+namespace Sightline.Faces;
+
+/// <summary>Which model does each part of the face analysis.</summary>
+public sealed record FaceModels(
+    string Detector = BlazeFaceDetector.Id,
+    string Landmarks = FaceLandmarker.Id,
+    string Describer = FaceApiDescriber.Id,
+    string Emotion = FaceApiExpressionClassifier.Id,
+    string AgeGender = AgeGenderEstimator.Id)
+{
+    public static FaceModels Default { get; } = new();
+
+    /// <summary>Short names accepted on the command line and in the API.</summary>
+    public static string ResolveDescriber(string name) => name.ToLowerInvariant() switch
+    {
+        "face-api" or "faceapi" => FaceApiDescriber.Id,
+        "faceres" => FaceResDescriber.Id,
+        _ => name,
+    };
+
+    public static string ResolveEmotion(string name) => name.ToLowerInvariant() switch
+    {
+        "face-api" or "faceapi" => FaceApiExpressionClassifier.Id,
+        "human" => HumanEmotionClassifier.Id,
+        _ => name,
+    };
+}
+
+/// <summary>
+/// The face pipeline: detect (BlazeFace with tiling and a confirming second look), locate 68 landmarks
+/// (face-api), align to the landmarks, describe (face-api 128-d by default), then expression, age and
+/// gender, quality and, when asked, liveness. Boxes and points are in pixels of the upright original.
+/// </summary>
+public sealed class FaceAnalyzer
+{
+    /// <summary>Long side the image is decoded to at most: keeps 40-pixel faces of a 1080p photo at full size.</summary>
+    public const int MaxDecodeSide = 2560;
+
+    private readonly IFaceDetector _detector;
+    private readonly FaceLandmarker _landmarker;
+    private readonly IFaceDescriber _describer;
+    private readonly IEmotionClassifier _emotion;
+    private readonly AgeGenderEstimator _ageGender;
+    private readonly Func<LivenessChecker> _liveness;
+    private readonly ImageLimits? _limits;
+    private readonly Dictionary<string, string> _models;
+    private LivenessChecker? _livenessChecker;
+
+    private FaceAnalyzer(IFaceDetector detector, FaceLandmarker landmarker, IFaceDescriber describer, IEmotionClassifier emotion,
+        AgeGenderEstimator ageGender, Func<LivenessChecker> liveness, ImageLimits? limits, Dictionary<string, string> models)
+    {
+        _detector = detector;
+        _landmarker = landmarker;
+        _describer = describer;
+        _emotion = emotion;
+        _ageGender = ageGender;
+        _liveness = liveness;
+        _limits = limits;
+        _models = models;
+    }
+
+    public IFaceDescriber Describer => _describer;
+    public IReadOnlyDictionary<string, string> Models => _models;
+
+    /// <summary>Every model id the analyzer needs with these choices (for pulling ahead of time).</summary>
+    public static IReadOnlyList<string> RequiredModels(FaceModels? models = null, bool liveness = false)
+    {
+        models ??= FaceModels.Default;
+        var ids = new List<string> { models.Detector, models.Landmarks, models.Describer, models.Emotion, models.AgeGender };
+        if (liveness)
+            ids.AddRange([LivenessChecker.AntiSpoofId, LivenessChecker.LivenessId]);
+        return ids;
+    }
+
+    /// <summary>Pulls (when missing) and opens the models.</summary>
+    public static async Task<FaceAnalyzer> CreateAsync(ModelStore store, InferenceEngine engine, FaceModels? models = null, ImageLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        models ??= FaceModels.Default;
+        async Task<CachedModel> Get(string id) => await store.EnsureAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var detectorModel = await Get(models.Detector).ConfigureAwait(false);
+        IFaceDetector detector = models.Detector switch
+        {
+            BlazeFaceDetector.Id => new BlazeFaceDetector(detectorModel, engine),
+            _ => throw new ArgumentException($"'{models.Detector}' is not a face detector Sightline can run (known: {BlazeFaceDetector.Id})"),
+        };
+        var landmarkModel = await Get(models.Landmarks).ConfigureAwait(false);
+        if (models.Landmarks is not (FaceLandmarker.Id or FaceLandmarker.TinyId))
+            throw new ArgumentException($"'{models.Landmarks}' is not a landmark model (known: {FaceLandmarker.Id}, {FaceLandmarker.TinyId})");
+        var describerModel = await Get(models.Describer).ConfigureAwait(false);
+        IFaceDescriber describer = models.Describer switch
+        {
+            FaceApiDescriber.Id => new FaceApiDescriber(describerModel, engine),
+            FaceResDescriber.Id => new FaceResDescriber(describerModel, engine),
+            _ => throw new ArgumentException($"'{models.Describer}' is not a face descriptor model (known: face-api, faceres)"),
+        };
+        var emotionModel = await Get(models.Emotion).ConfigureAwait(false);
+        IEmotionClassifier emotion = models.Emotion switch
+        {
+            FaceApiExpressionClassifier.Id => new FaceApiExpressionClassifier(emotionModel, engine),
+            HumanEmotionClassifier.Id => new HumanEmotionClassifier(emotionModel, engine),
+            _ => throw new ArgumentException($"'{models.Emotion}' is not an expression model (known: face-api, human)"),
+        };
+        var ageGender = new AgeGenderEstimator(await Get(models.AgeGender).ConfigureAwait(false), engine);
+        var versions = new Dictionary<string, string>
+        {
+            ["detector"] = detectorModel.Entry.Id,
+            ["landmarks"] = landmarkModel.Entry.Id,
+            ["descriptor"] = describerModel.Entry.Id,
+            ["emotion"] = emotionModel.Entry.Id,
+            ["ageGender"] = models.AgeGender,
+        };
+        // Liveness models load on first use: most collections never ask for them.
+        LivenessChecker Liveness() => new(store.EnsureAsync(LivenessChecker.AntiSpoofId).GetAwaiter().GetResult(),
+            store.EnsureAsync(LivenessChecker.LivenessId).GetAwaiter().GetResult(), engine);
+        return new FaceAnalyzer(detector, new FaceLandmarker(landmarkModel, engine), describer, emotion, ageGender, Liveness, limits, versions);
+    }
+
+    public FaceAnalysis Analyze(string path, FaceAnalysisOptions? options = null)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var image = ImageDecoder.Decode(path, DecodeSize.Within(MaxDecodeSide, MaxDecodeSide), _limits);
+        return Analyze(image, options, StageTimings.Since(start));
+    }
+
+    public FaceAnalysis Analyze(DecodedImage image, FaceAnalysisOptions? options = null) => Analyze(image, options, 0);
+
+    /// <summary>Analyses files one after another; a file that cannot be read is reported and the rest go on.</summary>
+    public IReadOnlyList<FaceOutcome> AnalyzeFiles(IReadOnlyList<string> paths, FaceAnalysisOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new List<FaceOutcome>(paths.Count);
+        foreach (var path in paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                outcomes.Add(new FaceOutcome(path, Analyze(path, options), null));
+            }
+            catch (ImageLoadException e)
+            {
+                outcomes.Add(new FaceOutcome(path, null, e.Message));
+            }
+            progress?.Report(outcomes.Count);
+        }
+        return outcomes;
+    }
+
+    private FaceAnalysis Analyze(DecodedImage image, FaceAnalysisOptions? options, double decodeMs)
+    {
+        options ??= FaceAnalysisOptions.Default;
+        var tasks = options.Tasks;
+        var bitmap = image.Bitmap;
+        // Detection options are in original pixels; the decoded bitmap may be smaller.
+        var toOriginal = (float)image.OriginalWidth / bitmap.Width;
+        var detect = options.Detect with { MinFaceSize = options.Detect.MinFaceSize / toOriginal };
+
+        var t = Stopwatch.GetTimestamp();
+        var faces = _detector.Detect(bitmap, detect);
+        var detectMs = StageTimings.Since(t);
+
+        t = Stopwatch.GetTimestamp();
+        var needLandmarks = (tasks & ~FaceTasks.Liveness) != FaceTasks.None;
+        IReadOnlyList<FacePoint[]> landmarks = needLandmarks ? LocateLandmarks(bitmap, faces) : [];
+        var aligned = landmarks.Select(l => FaceLandmarks.AlignedBox(l)).ToList();
+        var landmarksMs = StageTimings.Since(t);
+
+        t = Stopwatch.GetTimestamp();
+        var descriptors = (tasks & FaceTasks.Descriptor) != 0 ? _describer.Describe(bitmap, landmarks.ToList()) : null;
+        var descriptorMs = StageTimings.Since(t);
+
+        t = Stopwatch.GetTimestamp();
+        var emotions = (tasks & FaceTasks.Emotion) != 0 ? _emotion.Classify(bitmap, aligned) : null;
+        var ageGender = (tasks & FaceTasks.AgeGender) != 0 ? _ageGender.Estimate(bitmap, aligned) : null;
+        IReadOnlyList<Liveness>? liveness = null;
+        if ((tasks & FaceTasks.Liveness) != 0)
+        {
+            _livenessChecker ??= _liveness();
+            liveness = _livenessChecker.Check(bitmap, faces.Select(f => f.Box).ToList());
+        }
+        IReadOnlyList<FaceQuality>? quality = null;
+        if ((tasks & FaceTasks.Quality) != 0)
+        {
+            var grey = FaceCrop.GreyBatch(bitmap, aligned.Select(b => FaceCrop.SquareAround(b)).ToList(), (int)FaceQualityScorer.FullSize);
+            var plane = (int)(FaceQualityScorer.FullSize * FaceQualityScorer.FullSize);
+            quality = aligned.Select((b, i) => FaceQualityScorer.Score(b.Width * toOriginal, grey.AsSpan(i * plane, plane), (int)FaceQualityScorer.FullSize, FaceLandmarks.Pose(landmarks[i]))).ToList();
+        }
+        var attributesMs = StageTimings.Since(t);
+
+        var width = image.OriginalWidth;
+        var height = image.OriginalHeight;
+        FacePoint Scale(FacePoint p) => new(p.X * toOriginal, p.Y * toOriginal);
+        var result = new List<AnalyzedFace>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            var f = faces[i];
+            var box = new BoundingBox(f.Box.X * toOriginal, f.Box.Y * toOriginal, f.Box.Width * toOriginal, f.Box.Height * toOriginal).Clip(width, height);
+            IReadOnlyList<FacePoint>? points68 = needLandmarks ? landmarks[i].Select(Scale).ToArray() : null;
+            var five = points68 is not null ? FaceLandmarks.FivePoints(points68) : BlazeFiveFromKeypoints(f.Keypoints).Select(Scale).ToArray();
+            result.Add(new AnalyzedFace(box, box.Normalized(width, height), f.Score, five, points68,
+                points68 is not null ? FaceLandmarks.Pose(points68) : null,
+                quality?[i], descriptors?[i], emotions?[i], ageGender?[i], liveness?[i]));
+        }
+        return new FaceAnalysis(image.Source, width, height, result, _models,
+            new FaceTimings(decodeMs, detectMs, landmarksMs, descriptorMs, attributesMs));
+    }
+
+    /// <summary>
+    /// Landmarks in two passes: the first from a crop around the detector's box (whose framing differs
+    /// from what the landmark net was trained on), the second from a crop framed by the first landmarks.
+    /// </summary>
+    private IReadOnlyList<FacePoint[]> LocateLandmarks(SKBitmap bitmap, IReadOnlyList<FaceCandidate> faces)
+    {
+        if (faces.Count == 0)
+            return [];
+        var first = _landmarker.Locate(bitmap, faces.Select(f => Grow(f.Box, FirstPassScale)).ToList());
+        return _landmarker.Locate(bitmap, first.Select(l => FaceLandmarks.AlignedBox(l, SecondPassPadding)).ToList());
+    }
+
+    /// <summary>BlazeFace's box spans brows to mouth; the landmark net wants the whole head outline in view.</summary>
+    internal static float FirstPassScale = 1.3f;
+
+    internal static float SecondPassPadding = 0.2f;
+
+    private static BoundingBox Grow(BoundingBox b, float scale) =>
+        new(b.X + b.Width / 2 - b.Width * scale / 2, b.Y + b.Height / 2 - b.Height * scale / 2, b.Width * scale, b.Height * scale);
+
+    /// <summary>Five points from BlazeFace's six keypoints (eyes, nose, mouth centre twice for the corners) when no 68 were computed.</summary>
+    private static FacePoint[] BlazeFiveFromKeypoints(FacePoint[] k) =>
+        k.Length >= 4 ? [k[0], k[1], k[2], k[3], k[3]] : [];
+}

@@ -1,0 +1,64 @@
+using Sightline.Faces.Descriptors;
+using Sightline.Imaging;
+
+namespace Sightline.Faces.Gallery;
+
+/// <summary>One face to enrol: its descriptor, where it came from (a file name) and an optional quality score.</summary>
+public sealed record EnrolledFace(FaceDescriptor Descriptor, string Source, float? Quality = null);
+
+/// <summary>The descriptor model a gallery is bound to; set by its first enrolment.</summary>
+public readonly record struct GalleryModel(string ModelId, DescriptorMetric Metric, int Dimension)
+{
+    public override string ToString() => $"{ModelId} ({Dimension}-d, {Metric.ToString().ToLowerInvariant()})";
+}
+
+/// <summary>An enrolled person: name as first written, number of faces, and when it was created and last changed (UTC).</summary>
+public readonly record struct GalleryPerson(string Name, int FaceCount, DateTimeOffset Created, DateTimeOffset Updated);
+
+/// <summary>One stored face of a person.</summary>
+public readonly record struct GalleryFace(long Id, string Person, string Source, float? Quality, DateTimeOffset Added);
+
+/// <summary>What an enrolment did: the person afterwards, the ids of the faces it stored, and whether it created the person.</summary>
+public readonly record struct EnrollmentResult(GalleryPerson Person, IReadOnlyList<long> FaceIds, bool CreatedPerson);
+
+/// <summary>A person's distance to a query (the smallest over their faces) and the similarity it implies.</summary>
+public readonly record struct GalleryMatch(string Name, float Distance, float Similarity, long FaceId)
+{
+    /// <summary>
+    /// A 0-1 similarity for a distance: the cosine similarity the distance implies for unit-length
+    /// descriptors (Euclidean d gives 1 - d²/2; cosine distance d gives 1 - d), clipped to 0-1. It
+    /// is monotone in the distance and needs no fitted constants; a calibrated probability of "same
+    /// person" comes from <see cref="Evaluation.DistanceCalibration"/>.
+    /// </summary>
+    public static float SimilarityOf(DescriptorMetric metric, float distance)
+    {
+        var similarity = metric switch
+        {
+            DescriptorMetric.Euclidean => 1 - distance * distance / 2,
+            DescriptorMetric.Cosine => 1 - distance,
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown descriptor metric"),
+        };
+        return Math.Clamp(similarity, 0f, 1f);
+    }
+}
+
+/// <summary>
+/// The answer to "who is this": the nearest person (even beyond the threshold, so callers can say
+/// how close the nearest was), the runner-up, and the threshold under which the nearest counts as a match.
+/// </summary>
+public readonly record struct Identification(GalleryMatch? Nearest, GalleryMatch? RunnerUp, float Threshold)
+{
+    public static Identification None(float threshold) => new(null, null, threshold);
+
+    /// <summary>True when the nearest person is closer than the threshold.</summary>
+    public bool IsKnown => Nearest is { } nearest && nearest.Distance < Threshold;
+
+    /// <summary>The matched person, or null for an unknown face.</summary>
+    public GalleryMatch? Match => IsKnown ? Nearest : null;
+
+    /// <summary>How much farther the runner-up is than the nearest; null with fewer than two people.</summary>
+    public float? Margin => Nearest is { } nearest && RunnerUp is { } runnerUp ? runnerUp.Distance - nearest.Distance : null;
+}
+
+/// <summary>A gallery file or request that cannot be used as asked.</summary>
+public sealed class GalleryException(string message, Exception? inner = null) : SightlineException(message, inner);
