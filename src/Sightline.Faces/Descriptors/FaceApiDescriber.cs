@@ -30,6 +30,9 @@ public sealed class FaceApiDescriber : IFaceDescriber
     public DescriptorMetric Metric => DescriptorMetric.Euclidean;
     public float Threshold => DefaultThreshold;
 
+    /// <summary>Logistic fit on all 780 pairs of the 40 faces-bbt crops (<c>sightline eval faces</c>).</summary>
+    public Evaluation.DistanceCalibration Calibration { get; } = new(31.76f, -52.73f);
+
     public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
     {
         var regions = landmarks.Select(l => FaceCrop.SquareAround(FaceLandmarks.AlignedBox(l))).ToList();

@@ -31,6 +31,9 @@ public sealed class FaceResDescriber : IFaceDescriber
     public DescriptorMetric Metric => DescriptorMetric.Cosine;
     public float Threshold => DefaultThreshold;
 
+    /// <summary>Logistic fit on all 780 pairs of the 40 faces-bbt crops (<c>sightline eval faces</c>).</summary>
+    public Evaluation.DistanceCalibration Calibration { get; } = new(16.43f, -38.68f);
+
     public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
     {
         var regions = landmarks.Select(l => FaceCrop.SquareAround(FaceLandmarks.AlignedBox(l))).ToList();

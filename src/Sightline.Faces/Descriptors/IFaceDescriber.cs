@@ -12,6 +12,9 @@ public interface IFaceDescriber
     /// <summary>Default decision threshold on the descriptor distance: below it, the same person.</summary>
     float Threshold { get; }
 
+    /// <summary>P(same person | distance), fitted on labelled pairs; turns a distance into a confidence.</summary>
+    Evaluation.DistanceCalibration Calibration { get; }
+
     /// <summary>One descriptor per face, from its 68 landmarks in image pixels.</summary>
     IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks);
 }
