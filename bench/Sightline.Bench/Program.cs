@@ -9,6 +9,8 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["classify"] = ClassificationBenchmark.RunAsync,
     ["import"] = ImportBenchmark.RunAsync,
     ["detect"] = DetectionBenchmark.RunAsync,
+    ["faces"] = FaceBenchmark.RunAsync,
+    ["segment"] = SegmentationBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -16,6 +16,8 @@ public static class ExitCodes
     public const int Index = 5;
     /// <summary>A classifier file cannot be used: missing, damaged, of another format version, or its backbone differs.</summary>
     public const int Classifier = 6;
+    /// <summary>A face gallery cannot be used as asked: missing, damaged, bound to another descriptor model, or no such person.</summary>
+    public const int Gallery = 7;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

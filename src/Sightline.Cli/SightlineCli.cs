@@ -28,6 +28,8 @@ public static class SightlineCli
             SimilarityCommands.Similar(Context),
             DetectionCommands.Detect(Context),
             DetectionCommands.Localize(Context),
+            SegmentationCommands.Segment(Context),
+            FaceCommands.Faces(Context),
             ServeCommand.Create(Context),
             ClassificationCommands.Train(Context),
             ClassificationCommands.Classify(Context),
@@ -36,8 +38,11 @@ public static class SightlineCli
             {
                 SimilarityCommands.EvalSimilar(Context),
                 DetectionCommands.EvalDetect(Context),
+                SegmentationCommands.EvalSegment(Context),
                 ClassificationCommands.EvalClassify(Context),
                 ClassificationCommands.EvalUnknown(Context),
+                FaceCommands.EvalFaces(Context),
+                FaceCommands.EvalEmotions(Context),
             },
         };
 
@@ -77,6 +82,8 @@ public static class SightlineCli
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
         UsageException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
         ImageLoadException or InputException or ClassifierTrainingException => (ExitCodes.BadInput, e.Message),
+        Faces.Evaluation.EvaluationException or Faces.Descriptors.DescriptorMismatchException => (ExitCodes.BadInput, e.Message),
+        Faces.Gallery.GalleryException => (ExitCodes.Gallery, e.Message),
         ClassifierFileException => (ExitCodes.Classifier, e.Message),
         ModelStoreException or InferenceException => (ExitCodes.ModelStore, e.Message),
         IndexException => (ExitCodes.Index, e.Message),

@@ -24,6 +24,14 @@ public sealed record FaceModels(
     public static FaceModels Default { get; } = new();
 
     /// <summary>Short names accepted on the command line and in the API.</summary>
+    public static string ResolveDetector(string name) => name.ToLowerInvariant() switch
+    {
+        "blazeface" => BlazeFaceDetector.Id,
+        "ssd" or "ssd-mobilenet-v1" => SsdFaceDetector.Id,
+        "tiny" or "tiny-face-detector" => TinyFaceDetector.Id,
+        _ => name,
+    };
+
     public static string ResolveDescriber(string name) => name.ToLowerInvariant() switch
     {
         "face-api" or "faceapi" => FaceApiDescriber.Id,
@@ -94,7 +102,9 @@ public sealed class FaceAnalyzer
         IFaceDetector detector = models.Detector switch
         {
             BlazeFaceDetector.Id => new BlazeFaceDetector(detectorModel, engine),
-            _ => throw new ArgumentException($"'{models.Detector}' is not a face detector Sightline can run (known: {BlazeFaceDetector.Id})"),
+            SsdFaceDetector.Id => new SsdFaceDetector(detectorModel, engine),
+            TinyFaceDetector.Id => new TinyFaceDetector(detectorModel, engine),
+            _ => throw new ArgumentException($"'{models.Detector}' is not a face detector Sightline can run (known: blazeface, ssd, tiny)"),
         };
         var landmarkModel = await Get(models.Landmarks).ConfigureAwait(false);
         if (models.Landmarks is not (FaceLandmarker.Id or FaceLandmarker.TinyId))

@@ -53,6 +53,13 @@ internal sealed class FaceNetwork
         return rows;
     }
 
+    /// <summary>One region through the network; each output's values for it.</summary>
+    public float[][] RunWhole(SKBitmap image, SKRect region)
+    {
+        var input = FaceCrop.Batch(image, [region], Size, Scale, Offset);
+        return _session.Run(input, 1).Select(o => o.Values).ToArray();
+    }
+
     /// <summary>The index of the output named <paramref name="name"/>.</summary>
     public int OutputNamed(string name)
     {

@@ -1,0 +1,419 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Sightline.Imaging;
+
+namespace Sightline.Bench;
+
+/// <summary>
+/// The JavaScript face references, run in Node as child processes: @vladmandic/face-api 1.7.15's full analysis
+/// (tools/reference/faces.js: SSD MobileNet v1 or TinyFaceDetector, 68 landmarks, 128-d descriptor, expressions,
+/// age and gender) and @vladmandic/human 3.3.6's face pipeline (tools/human-reference/faces.js: BlazeFace, FaceMesh,
+/// 1024-d faceres descriptor, emotion, age and gender), both on TensorFlow.js 4.22.0's WASM backend (one thread).
+/// By default every image is decoded once by Sightline's own decoder (full size, EXIF orientation applied) and
+/// handed to Node as raw RGB, so the references see the same pixels as Sightline; per image the scripts time the
+/// library call alone (median of <see cref="Options.Repeat"/> runs), decoding apart.
+/// </summary>
+internal static class FaceReferences
+{
+    internal enum Library
+    {
+        /// <summary>@vladmandic/face-api (tools/reference).</summary>
+        FaceApi,
+
+        /// <summary>@vladmandic/human (tools/human-reference).</summary>
+        Human,
+    }
+
+    /// <summary>
+    /// Expression labels as face-api names them (and faces-bbt/emotions.csv): human's "disgust", "fear" and
+    /// "surprise" are reported as "disgusted", "fearful" and "surprised".
+    /// </summary>
+    internal static readonly IReadOnlyList<string> EmotionLabels = ["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"];
+
+    /// <summary>Null when the script, its installed packages and node are there; otherwise what to do, naming the npm ci command.</summary>
+    internal static string? CheckInstalled(Library library, string? referenceDir = null, string? node = null)
+    {
+        var dir = referenceDir ?? DefaultDirectory(library);
+        node ??= DefaultNode();
+        var script = Path.Combine(dir, "faces.js");
+        if (!File.Exists(script))
+            return $"{Name(library)} face reference not found: '{script}'";
+        string[] required = library == Library.FaceApi
+            ? [
+                Path.Combine("@vladmandic", "face-api", "dist", "face-api.node-wasm.js"),
+                Path.Combine("@vladmandic", "face-api", "model", "ssd_mobilenetv1_model-weights_manifest.json"),
+                Path.Combine("@tensorflow", "tfjs-backend-wasm", "dist", "tfjs-backend-wasm-simd.wasm"),
+                Path.Combine("@tensorflow", "tfjs", "package.json"),
+            ]
+            : [
+                Path.Combine("@vladmandic", "human", "dist", "human.node-wasm.js"),
+                Path.Combine("@vladmandic", "human", "models", "blazeface.json"),
+                Path.Combine("@tensorflow", "tfjs-backend-wasm", "dist", "tfjs-backend-wasm-simd.wasm"),
+                Path.Combine("@tensorflow", "tfjs-core", "package.json"),
+                Path.Combine("@tensorflow", "tfjs-converter", "package.json"),
+            ];
+        var absent = required.Where(r => !File.Exists(Path.Combine(dir, "node_modules", r))).ToList();
+        if (absent.Count > 0)
+            return $"the {Name(library)} reference is not installed ({Path.Combine(dir, "node_modules", absent[0])} is missing): " +
+                $"run `npm ci --prefix {Path.GetRelativePath(Directory.GetCurrentDirectory(), dir)}` first (needs node and npm; pinned versions from its package-lock.json)";
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo(node, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (probe is null) return $"cannot start '{node}'";
+            probe.WaitForExit();
+            if (probe.ExitCode != 0) return $"'{node} --version' failed with exit code {probe.ExitCode}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"cannot run '{node}' ({e.Message}): install Node.js 20 or later, or point SIGHTLINE_NODE at it";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Runs the library's faces.js over <paramref name="files"/> in one Node process and returns its results in
+    /// the order of the files. Throws when the script fails as a whole (one image failing is reported in its
+    /// <see cref="Image.Error"/>); call <see cref="CheckInstalled"/> first for a friendly message.
+    /// </summary>
+    internal static async Task<Run> RunAsync(Library library, IReadOnlyList<string> files, Options? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new Options();
+        var dir = options.ReferenceDir ?? DefaultDirectory(library);
+        var folder = Path.Combine(Path.GetTempPath(), $"sightline-faces-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var arguments = new List<string> { Path.Combine(dir, "faces.js") };
+            var decodeErrors = new string?[files.Count];
+            if (options.DecodeInNode)
+                arguments.AddRange(files);
+            else
+                arguments.AddRange(["--list", WriteRgbInputs(files, folder, decodeErrors)]);
+            arguments.AddRange(["--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture), "--repeat", Math.Max(1, options.Repeat).ToString(CultureInfo.InvariantCulture), "--backend", options.Backend]);
+            if (options.MinConfidence is { } minConfidence)
+                arguments.AddRange(["--min-confidence", minConfidence.ToString(CultureInfo.InvariantCulture)]);
+            if (library == Library.FaceApi && options.Detector is { } detector)
+                arguments.AddRange(["--detector", detector]);
+            if (library == Library.Human)
+            {
+                if (options.MaxFaces is { } maxFaces)
+                    arguments.AddRange(["--max-faces", maxFaces.ToString(CultureInfo.InvariantCulture)]);
+                if (options.Mesh is { } mesh)
+                    arguments.AddRange(["--mesh", mesh ? "on" : "off"]);
+            }
+            if (options.Models is { } models)
+                arguments.AddRange(["--models", models]);
+            arguments.AddRange(options.ExtraArguments ?? []);
+
+            if (decodeErrors.All(e => e is not null) && files.Count > 0)
+                throw new InvalidOperationException($"none of the {files.Count} images could be decoded, e.g. {decodeErrors[0]}");
+            var json = await RunNodeAsync(options.Node ?? DefaultNode(), dir, arguments, options.Log, cancellationToken);
+            if (options.JsonOut is { } jsonOut)
+                await File.WriteAllTextAsync(jsonOut, json, cancellationToken);
+            var run = Parse(library, json);
+            if (decodeErrors.All(e => e is null))
+                return run;
+            // Images Sightline could not decode were left out of the Node run: put them back in their places.
+            var merged = new List<Image>(files.Count);
+            var next = 0;
+            for (var i = 0; i < files.Count; i++)
+                merged.Add(decodeErrors[i] is { } error ? new Image(files[i], 0, 0, double.NaN, double.NaN, [], double.NaN, [], error, null) : run.Images[next++]);
+            return run with { Images = merged };
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // a temporary folder left behind is harmless
+            }
+        }
+    }
+
+    /// <summary>Parses the JSON document faces.js prints (either library's).</summary>
+    internal static Run Parse(Library library, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var versions = root.GetProperty("versions");
+        var images = new List<Image>();
+        foreach (var image in root.GetProperty("images").EnumerateArray())
+        {
+            var file = image.GetProperty("file").GetString() ?? "";
+            if (image.TryGetProperty("error", out var error))
+            {
+                images.Add(new Image(file, 0, 0, double.NaN, double.NaN, [], double.NaN, [], error.GetString(), null));
+                continue;
+            }
+            var faces = image.GetProperty("faces").EnumerateArray().Select(f => library == Library.FaceApi ? ParseFaceApiFace(f) : ParseHumanFace(f)).ToList();
+            images.Add(new Image(
+                file,
+                image.GetProperty("width").GetInt32(),
+                image.GetProperty("height").GetInt32(),
+                image.GetProperty("ms").GetDouble(),
+                image.GetProperty("decodeMs").GetDouble(),
+                image.GetProperty("times").EnumerateArray().Select(t => t.GetDouble()).ToArray(),
+                image.TryGetProperty("cpuMs", out var cpuMs) ? cpuMs.GetDouble() : double.NaN,
+                faces,
+                null,
+                image.TryGetProperty("warning", out var warning) ? warning.GetString() : null));
+        }
+        return new Run(
+            library,
+            versions.GetProperty(library == Library.FaceApi ? "faceApi" : "human").GetString() ?? "?",
+            versions.GetProperty("tfjs").GetString() ?? "?",
+            root.GetProperty("backend").GetString() ?? "?",
+            root.GetProperty("simd").GetBoolean(),
+            root.GetProperty("multithread").GetBoolean(),
+            root.GetProperty("loadMs").GetDouble(),
+            root.GetProperty("warmup").GetInt32(),
+            root.GetProperty("repeat").GetInt32(),
+            images,
+            root.GetProperty("leakedTensors").GetInt32());
+    }
+
+    // face-api: box {x, y, width, height} in pixels (floats), expressions {label: probability}, 68 landmarks [x, y].
+    private static Face ParseFaceApiFace(JsonElement f)
+    {
+        var emotions = f.GetProperty("expressions").EnumerateObject()
+            .Select(p => new EmotionScore(CanonicalEmotion(p.Name), p.Value.GetDouble()))
+            .OrderByDescending(e => e.Score).ToList();
+        var landmarks = f.GetProperty("landmarks").EnumerateArray()
+            .Select(p => new Point(p[0].GetDouble(), p[1].GetDouble())).ToList();
+        return new Face(
+            ParseBox(f.GetProperty("box")),
+            f.GetProperty("score").GetDouble(),
+            ParseFloats(f.GetProperty("descriptor")),
+            emotions.Count > 0 ? emotions[0].Label : null,
+            emotions,
+            f.GetProperty("age").GetDouble(),
+            f.GetProperty("gender").GetString(),
+            f.GetProperty("genderProbability").GetDouble(),
+            landmarks);
+    }
+
+    // human: box in whole pixels as human truncates it, emotion [{emotion, score}] sorted, scores truncated to two
+    // decimals; gender "unknown" with score 0 when faceres is unsure (|p - 0.5| under 0.05).
+    private static Face ParseHumanFace(JsonElement f)
+    {
+        var emotions = f.GetProperty("emotion").EnumerateArray()
+            .Select(e => new EmotionScore(CanonicalEmotion(e.GetProperty("emotion").GetString() ?? "?"), e.GetProperty("score").GetDouble()))
+            .OrderByDescending(e => e.Score).ToList();
+        IReadOnlyList<Point> mesh = f.TryGetProperty("mesh", out var points)
+            ? points.EnumerateArray().Select(p => new Point(p[0].GetDouble(), p[1].GetDouble())).ToList()
+            : [];
+        return new Face(
+            ParseBox(f.GetProperty("box")),
+            f.GetProperty("score").GetDouble(),
+            ParseFloats(f.GetProperty("descriptor")),
+            emotions.Count > 0 ? emotions[0].Label : null,
+            emotions,
+            f.TryGetProperty("age", out var age) && age.ValueKind == JsonValueKind.Number ? age.GetDouble() : null,
+            f.TryGetProperty("gender", out var gender) ? gender.GetString() : null,
+            f.TryGetProperty("genderScore", out var genderScore) && genderScore.ValueKind == JsonValueKind.Number ? genderScore.GetDouble() : null,
+            mesh);
+    }
+
+    /// <summary>face-api's name for an expression; human's "disgust", "fear", "surprise" become "disgusted", "fearful", "surprised".</summary>
+    internal static string CanonicalEmotion(string label) => label switch
+    {
+        "disgust" => "disgusted",
+        "fear" => "fearful",
+        "surprise" => "surprised",
+        _ => label,
+    };
+
+    private static Box ParseBox(JsonElement b) =>
+        new(b.GetProperty("x").GetDouble(), b.GetProperty("y").GetDouble(), b.GetProperty("width").GetDouble(), b.GetProperty("height").GetDouble());
+
+    private static float[] ParseFloats(JsonElement array)
+    {
+        var values = new float[array.GetArrayLength()];
+        var i = 0;
+        foreach (var v in array.EnumerateArray())
+            values[i++] = v.GetSingle();
+        return values;
+    }
+
+    /// <summary>
+    /// Each image decoded by Sightline's decoder (full size, upright) and stored as raw RGB bytes; returns the list file.
+    /// An image that does not decode is left out, with its message in <paramref name="errors"/>.
+    /// </summary>
+    private static string WriteRgbInputs(IReadOnlyList<string> files, string folder, string?[] errors)
+    {
+        var lines = new List<string>(files.Count);
+        for (var index = 0; index < files.Count; index++)
+        {
+            var rgbFile = Path.Combine(folder, $"{index:D6}.rgb");
+            DecodedImage decoded;
+            try
+            {
+                decoded = ImageDecoder.Decode(files[index]);
+            }
+            catch (ImageLoadException e)
+            {
+                errors[index] = $"{files[index]}: {e.Message}";
+                continue;
+            }
+            using (decoded)
+            {
+                var bitmap = decoded.Bitmap;
+                var rgba = bitmap.GetPixelSpan();
+                var rgb = new byte[bitmap.Width * bitmap.Height * 3];
+                for (var y = 0; y < bitmap.Height; y++)
+                {
+                    var row = rgba.Slice(y * bitmap.RowBytes, bitmap.Width * 4);
+                    var target = rgb.AsSpan(y * bitmap.Width * 3, bitmap.Width * 3);
+                    for (var x = 0; x < bitmap.Width; x++)
+                    {
+                        target[3 * x] = row[4 * x];
+                        target[3 * x + 1] = row[4 * x + 1];
+                        target[3 * x + 2] = row[4 * x + 2];
+                    }
+                }
+                File.WriteAllBytes(rgbFile, rgb);
+                lines.Add(JsonSerializer.Serialize(new { id = index, file = rgbFile, width = bitmap.Width, height = bitmap.Height, source = files[index] }));
+            }
+        }
+        var list = Path.Combine(folder, "images.jsonl");
+        File.WriteAllLines(list, lines);
+        return list;
+    }
+
+    /// <summary>Runs node with the arguments in <paramref name="workingDirectory"/> and returns its stdout; stderr (progress, library log) goes to <paramref name="log"/>.</summary>
+    private static async Task<string> RunNodeAsync(string node, string workingDirectory, IEnumerable<string> arguments, Action<string>? log, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(node)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var a in arguments)
+            start.ArgumentList.Add(a);
+
+        var stderr = new StringBuilder();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start '{node}'");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+            log?.Invoke(e.Data);
+        };
+        process.BeginErrorReadLine();
+        string stdout;
+        try
+        {
+            stdout = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        if (process.ExitCode != 0 || stdout.Trim().Length == 0)
+        {
+            string text;
+            lock (stderr) text = stderr.ToString().Trim();
+            throw new InvalidOperationException($"{start.ArgumentList[0]} failed with exit code {process.ExitCode}:{Environment.NewLine}{(text.Length <= 4000 ? text : "..." + text[^4000..])}");
+        }
+        return stdout;
+    }
+
+    private static string Name(Library library) => library == Library.FaceApi ? "face-api" : "human";
+
+    private static string DefaultNode() => Environment.GetEnvironmentVariable("SIGHTLINE_NODE") is { Length: > 0 } node ? node : "node";
+
+    private static string DefaultDirectory(Library library) =>
+        Path.Combine(RepositoryRoot(), "tools", library == Library.FaceApi ? "reference" : "human-reference");
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Sightline.slnx")))
+                    return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>
+    /// How to run a face reference. Null settings leave the script's defaults (face-api: SSD, 0.5; human: 20 faces, 0.2,
+    /// mesh on). <paramref name="DecodeInNode"/>: hand the files to the script as they are (it decodes PNG itself, JPEG
+    /// only with jpeg-js installed) instead of Sightline's decoded pixels. <paramref name="Log"/> gets the script's
+    /// stderr lines (progress, the library's own log).
+    /// </summary>
+    internal sealed record Options(
+        int Warmup = 1,
+        int Repeat = 3,
+        string Backend = "wasm",
+        string? Detector = null,
+        float? MinConfidence = null,
+        int? MaxFaces = null,
+        bool? Mesh = null,
+        string? Models = null,
+        bool DecodeInNode = false,
+        string? Node = null,
+        string? ReferenceDir = null,
+        string? JsonOut = null,
+        IReadOnlyList<string>? ExtraArguments = null,
+        Action<string>? Log = null);
+
+    internal sealed record Run(
+        Library Library,
+        string LibraryVersion,
+        string Tfjs,
+        string Backend,
+        bool Simd,
+        bool Multithread,
+        double LoadMs,
+        int Warmup,
+        int Repeat,
+        IReadOnlyList<Image> Images,
+        int LeakedTensors);
+
+    /// <summary>
+    /// One image: <paramref name="Ms"/> is the median wall time of the library call over the repeats (<paramref name="Times"/>
+    /// all of them), <paramref name="CpuMs"/> the median CPU time of the Node process over the same calls (one thread: close
+    /// to the wall time on an idle machine, steadier on a busy one), <paramref name="DecodeMs"/> reading and decoding apart.
+    /// </summary>
+    internal sealed record Image(
+        string File,
+        int Width,
+        int Height,
+        double Ms,
+        double DecodeMs,
+        double[] Times,
+        double CpuMs,
+        IReadOnlyList<Face> Faces,
+        string? Error,
+        string? Warning);
+
+    /// <summary>
+    /// One face. <paramref name="Descriptor"/>: face-api 128 floats (same person: Euclidean distance under 0.6), human
+    /// 1024 floats (faceres). <paramref name="Emotions"/> best first, labels as face-api names them. <paramref name="Points"/>:
+    /// face-api's 68 landmarks; human's mesh only when asked for (ExtraArguments ["--with-mesh"]).
+    /// </summary>
+    internal sealed record Face(
+        Box Box,
+        double Score,
+        float[] Descriptor,
+        string? Emotion,
+        IReadOnlyList<EmotionScore> Emotions,
+        double? Age,
+        string? Gender,
+        double? GenderScore,
+        IReadOnlyList<Point> Points);
+
+    internal sealed record Box(double X, double Y, double Width, double Height);
+
+    internal sealed record EmotionScore(string Label, double Score);
+
+    internal sealed record Point(double X, double Y);
+}

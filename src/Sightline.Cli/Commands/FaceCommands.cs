@@ -1,0 +1,393 @@
+using System.CommandLine;
+using Sightline.Cli.Output;
+using Sightline.Faces;
+using Sightline.Faces.Attributes;
+using Sightline.Faces.Descriptors;
+using Sightline.Faces.Detection;
+using Sightline.Faces.Gallery;
+using Sightline.Imaging;
+using Sightline.Models.Cache;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary>
+/// <c>sightline faces</c> (analyse every face), <c>faces verify</c>, and the gallery commands <c>faces enroll</c>,
+/// <c>identify</c>, <c>people</c>, <c>forget</c> and <c>rename</c> (FaceGalleryCommands.cs), and
+/// <c>sightline eval faces</c> and <c>eval emotions</c> (FaceEvalCommands.cs).
+/// </summary>
+public static partial class FaceCommands
+{
+    /// <summary>The gallery used when --gallery is not given: <c>faces.gallery</c> in the Sightline home (SIGHTLINE_HOME, else ~/.cache/sightline).</summary>
+    public static string DefaultGalleryPath() => Path.Combine(StoreLocation.Resolve(), "faces.gallery");
+
+    private static Option<string?> DescriptorOption(string fallback) => new("--descriptor")
+    {
+        Description = $"Face descriptor: face-api (128-d) or faceres (1024-d); default: {fallback}",
+    };
+
+    private static Option<string> EmotionOption() => new("--emotion") { Description = "Expression model: face-api (default) or human", DefaultValueFactory = _ => "face-api" };
+
+    private static Option<float?> ThresholdOption() => new("--threshold")
+    {
+        Description = $"Descriptor distance below which two faces are the same person (default: the descriptor's own, {FaceApiDescriber.DefaultThreshold} for face-api, {FaceResDescriber.DefaultThreshold} for faceres)",
+    };
+
+    private static Option<string?> GalleryOption(string description) => new("--gallery", "-g") { Description = description };
+
+    private static Option<string?> SaveOption() => new("--save") { Description = "Folder to write each image with its faces, landmarks and labels drawn" };
+
+    /// <summary>The options choosing which faces are analysed, shared by <c>faces</c> and <c>faces identify</c>.</summary>
+    private sealed class DetectOptionSet
+    {
+        public Option<float> MinScore { get; } = new("--min-score") { Description = "Keep faces the detector scores at least this (0-1)", DefaultValueFactory = _ => FaceDetectOptions.Default.MinScore };
+        public Option<float> MinSize { get; } = new("--min-size") { Description = "Smallest face to look for, in pixels across", DefaultValueFactory = _ => FaceDetectOptions.Default.MinFaceSize };
+        public Option<int> Max { get; } = new("--max") { Description = "At most this many faces per image", DefaultValueFactory = _ => FaceDetectOptions.Default.MaxFaces };
+
+        public IEnumerable<Option> All => [MinScore, MinSize, Max];
+
+        public FaceDetectOptions Read(ParseResult parse)
+        {
+            var minScore = parse.GetValue(MinScore);
+            var minSize = parse.GetValue(MinSize);
+            var max = parse.GetValue(Max);
+            if (minScore is < 0 or > 1 || float.IsNaN(minScore)) throw new UsageException($"--min-score must be between 0 and 1 (got {minScore})");
+            if (!(minSize >= 0) || float.IsInfinity(minSize)) throw new UsageException($"--min-size must be 0 or more pixels (got {minSize})");
+            if (max < 1) throw new UsageException($"--max must be at least 1 (got {max})");
+            return FaceDetectOptions.Default with { MinScore = minScore, MinFaceSize = minSize, MaxFaces = max };
+        }
+    }
+
+    public static Command Faces(Func<ParseResult, CliContext> context)
+    {
+        var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
+        var detect = new DetectOptionSet();
+        var save = SaveOption();
+        var descriptor = DescriptorOption("face-api, or the gallery's model with --gallery");
+        var emotion = EmotionOption();
+        var liveness = new Option<bool>("--liveness") { Description = "Also score each face for anti-spoofing and liveness (is it a real face, not a photo or screen)" };
+        var gallery = GalleryOption("Face gallery to name the faces from (made by 'sightline faces enroll')");
+        var threshold = ThresholdOption();
+        var command = new Command("faces", "Find every face and read its landmarks, expression, age, gender and quality; name them from a gallery")
+        {
+            images, save, descriptor, emotion, liveness, gallery, threshold,
+        };
+        foreach (var option in detect.All)
+            command.Add(option);
+        command.Add(Verify(context));
+        command.Add(Enroll(context));
+        command.Add(Identify(context));
+        command.Add(People(context));
+        command.Add(Forget(context));
+        command.Add(Rename(context));
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var withLiveness = parse.GetValue(liveness);
+            var options = new FaceAnalysisOptions(detect.Read(parse), withLiveness ? FaceTasks.All : FaceTasks.Default);
+            var files = Inputs(parse.GetValue(images) ?? []);
+            using var faceGallery = parse.GetValue(gallery) is { } galleryPath ? FaceGallery.Open(galleryPath, createIfMissing: false) : null;
+            var models = new FaceModels(Describer: DescriberFor(parse.GetValue(descriptor), faceGallery), Emotion: ResolveEmotion(parse.GetValue(emotion)!));
+            var analyzer = await AnalyzerAsync(ctx, models, withLiveness, ct).ConfigureAwait(false);
+            var limit = Threshold(parse.GetValue(threshold), analyzer);
+            WarnIfEmpty(ctx, faceGallery);
+            var outcomes = await AnalyzeAsync(ctx, analyzer, files, options, ct).ConfigureAwait(false);
+            var names = outcomes.Select(o => IdentifyAll(faceGallery, o.Analysis, limit)).ToList();
+            if (parse.GetValue(save) is { } folder)
+                SaveAnnotated(folder, outcomes, ctx.Limits, (face, i, j) =>
+                {
+                    var emotionText = face.Emotion is { } e ? e.Label : "?";
+                    var age = face.AgeGender is { } ag ? $"{ag.Age:0}" : "?";
+                    return faceGallery is null
+                        ? ($"{emotionText} · {age} {face.AgeGender?.Gender}".TrimEnd(), "face")
+                        : (names[i]![j].Match is { } m ? $"{m.Name} · {emotionText} · {age}" : $"unknown · {emotionText} · {age}", names[i]![j].Match?.Name ?? "unknown");
+                });
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new
+                {
+                    results = outcomes.Select((o, i) => (o, i)).Where(p => p.o.Analysis is not null).Select(p => AnalysisJson(p.o.Analysis!, names[p.i], faceGallery is not null)),
+                    gallery = faceGallery?.Path,
+                    threshold = faceGallery is null ? (float?)null : limit,
+                    failed = Failed(outcomes),
+                });
+            }
+            else
+            {
+                for (var i = 0; i < outcomes.Count; i++)
+                    if (outcomes[i].Analysis is { } a)
+                        ctx.OutputConsole.Write(FacesTable(a, names[i], faceGallery is not null, withLiveness));
+                var m = analyzer.Models;
+                ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"detector {m["detector"]} (min score {options.Detect.MinScore}, min size {options.Detect.MinFaceSize} px), landmarks {m["landmarks"]}, descriptor {m["descriptor"]}")}[/]");
+                ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"emotion {m["emotion"]}, age/gender {m["ageGender"]}" + (faceGallery is null ? "" : $"; gallery {faceGallery.Path}, threshold {limit}"))}[/]");
+                ReportFailures(ctx, outcomes);
+            }
+            return outcomes.Any(o => o.Analysis is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
+        });
+        return command;
+    }
+
+    private static Table FacesTable(FaceAnalysis a, IReadOnlyList<Identification>? names, bool withGallery, bool withLiveness)
+    {
+        var count = a.Faces.Count;
+        var title = $"{Path.GetFileName(a.Source)} ({a.Width}x{a.Height}): {(count == 0 ? "no faces" : count == 1 ? "1 face" : $"{count} faces")}, {a.Timings.TotalMs:0} ms";
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
+            .AddColumn(new TableColumn("#").RightAligned()).AddColumn("box x, y, w, h (px)").AddColumn(new TableColumn("score").RightAligned())
+            .AddColumn("emotion").AddColumn(new TableColumn("age").RightAligned()).AddColumn("gender").AddColumn(new TableColumn("quality").RightAligned());
+        if (withGallery)
+            table.AddColumn("name").AddColumn(new TableColumn("similarity").RightAligned());
+        if (withLiveness)
+            table.AddColumn(new TableColumn("real").RightAligned()).AddColumn(new TableColumn("live").RightAligned());
+        if (count == 0)
+        {
+            table.AddRow(Pad(["", "[grey]no faces[/]"], table.Columns.Count));
+            return table;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var f = a.Faces[i];
+            var cells = new List<string>
+            {
+                $"{i + 1}", Box(f.Box), $"{f.Score:0.00}",
+                f.Emotion is { } e ? $"{Markup.Escape(e.Label)} {100 * e.Score:0} %" : "",
+                f.AgeGender is { } ag ? $"{ag.Age:0}" : "",
+                f.AgeGender is { } g ? $"{Markup.Escape(g.Gender)} {100 * g.GenderScore:0} %" : "",
+                f.Quality is { } q ? $"{q.Score:0.00}" : "",
+            };
+            if (withGallery)
+            {
+                var id = names![i];
+                cells.Add(id.Match is { } m ? $"[green]{Markup.Escape(m.Name)}[/]" : "[yellow]unknown[/]");
+                cells.Add(id.Nearest is { } n ? $"{n.Similarity:0.00}" : "");
+            }
+            if (withLiveness)
+            {
+                cells.Add(f.Liveness is { } l ? $"{l.Real:0.00}" : "");
+                cells.Add(f.Liveness is { } l2 ? $"{l2.Live:0.00}" : "");
+            }
+            table.AddRow(cells.ToArray());
+        }
+        return table;
+    }
+
+    public static Command Verify(Func<ParseResult, CliContext> context)
+    {
+        var first = new Argument<string>("first") { Description = "First image (its largest face is compared)" };
+        var second = new Argument<string>("second") { Description = "Second image (its largest face is compared)" };
+        var threshold = ThresholdOption();
+        var descriptor = DescriptorOption("face-api");
+        var command = new Command("verify", "Tell whether the largest faces of two images are of the same person") { first, second, threshold, descriptor };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var models = new FaceModels(Describer: ResolveDescriber(parse.GetValue(descriptor) ?? "face-api"));
+            var requested = parse.GetValue(threshold);
+            if (requested is { } t0)
+                CheckThreshold(t0);
+            var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
+            var options = new FaceAnalysisOptions(FaceDetectOptions.Default, FaceTasks.Landmarks | FaceTasks.Descriptor);
+            var a = LargestFaceOf(analyzer, parse.GetValue(first)!, options);
+            var b = LargestFaceOf(analyzer, parse.GetValue(second)!, options);
+            var comparison = FaceComparison.Of(a.Face.Descriptor!, b.Face.Descriptor!, analyzer.Describer, requested);
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new
+                {
+                    same = comparison.Same, distance = comparison.Distance, threshold = comparison.Threshold, confidence = comparison.Confidence,
+                    model = comparison.ModelId, metric = analyzer.Describer.Metric,
+                    similarity = GalleryMatch.SimilarityOf(analyzer.Describer.Metric, comparison.Distance),
+                    first = ComparedJson(a), second = ComparedJson(b),
+                });
+                return ExitCodes.Ok;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "faces", "compared face box x, y, w, h (px)", "score");
+            foreach (var c in new[] { a, b })
+                table.AddRow(Markup.Escape(c.Analysis.Source), $"{c.Analysis.Faces.Count}", Box(c.Face.Box) + (c.Analysis.Faces.Count > 1 ? " [grey](largest)[/]" : ""), $"{c.Face.Score:0.00}");
+            ctx.OutputConsole.Write(table);
+            foreach (var c in new[] { a, b }.Where(c => c.Analysis.Faces.Count > 1))
+                ctx.OutputConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(Path.GetFileName(c.Analysis.Source))} has {c.Analysis.Faces.Count} faces; the largest was compared");
+            ctx.OutputConsole.MarkupLine(comparison.Same ? "same person: [green bold]yes[/]" : "same person: [red bold]no[/]");
+            ctx.OutputConsole.MarkupLine(Markup.Escape($"distance {comparison.Distance:0.000} {(comparison.Same ? "<" : ">=")} threshold {comparison.Threshold:0.000} ({analyzer.Describer.Metric.ToString().ToLowerInvariant()}, {comparison.ModelId})"));
+            ctx.OutputConsole.MarkupLine(Markup.Escape($"confidence {100 * comparison.Confidence:0.0} % (calibrated probability that this answer is right)"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static object ComparedJson(Compared c) => new
+    {
+        source = c.Analysis.Source, faces = c.Analysis.Faces.Count, box = c.Face.Box, normalizedBox = c.Face.NormalizedBox, score = c.Face.Score,
+        quality = c.Face.Quality,
+    };
+
+    private readonly record struct Compared(FaceAnalysis Analysis, AnalyzedFace Face);
+
+    /// <summary>The largest face of an image; an image without one is bad input naming the file.</summary>
+    private static Compared LargestFaceOf(FaceAnalyzer analyzer, string path, FaceAnalysisOptions options)
+    {
+        var analysis = analyzer.Analyze(path, options);
+        return Largest(analysis) is { } face
+            ? new Compared(analysis, face)
+            : throw new InputException($"no face found in '{path}'");
+    }
+
+    internal static AnalyzedFace? Largest(FaceAnalysis analysis) => analysis.Faces.Count == 0 ? null : analysis.Faces.MaxBy(f => f.Box.Area);
+
+    // ---- shared helpers ----
+
+    private static string ResolveDescriber(string name)
+    {
+        var id = FaceModels.ResolveDescriber(name);
+        return id is FaceApiDescriber.Id or FaceResDescriber.Id
+            ? id
+            : throw new UsageException($"--descriptor must be face-api or faceres (got '{name}')");
+    }
+
+    private static string ResolveEmotion(string name)
+    {
+        var id = FaceModels.ResolveEmotion(name);
+        return id is FaceApiExpressionClassifier.Id or HumanEmotionClassifier.Id
+            ? id
+            : throw new UsageException($"--emotion must be face-api or human (got '{name}')");
+    }
+
+    /// <summary>The descriptor model to use with a gallery: the gallery's own unless another is asked for, which is then an error.</summary>
+    private static string DescriberFor(string? requested, FaceGallery? gallery) => DescriberFor(requested, gallery?.Model, gallery?.Path);
+
+    private static string DescriberFor(string? requested, GalleryModel? bound, string? galleryPath)
+    {
+        if (requested is null)
+            return bound?.ModelId ?? FaceApiDescriber.Id;
+        var id = ResolveDescriber(requested);
+        if (bound is { } model && model.ModelId != id)
+            throw new GalleryException($"face gallery '{galleryPath}' holds descriptors of {model}; --descriptor {requested} makes descriptors of '{id}', which cannot be compared with them (leave out --descriptor to use the gallery's model)");
+        return id;
+    }
+
+    private static void CheckThreshold(float threshold)
+    {
+        if (!float.IsFinite(threshold) || threshold <= 0)
+            throw new UsageException($"--threshold must be a positive number (got {threshold})");
+    }
+
+    private static float Threshold(float? requested, FaceAnalyzer analyzer)
+    {
+        if (requested is { } t)
+            CheckThreshold(t);
+        return requested ?? analyzer.Describer.Threshold;
+    }
+
+    /// <summary>Pulls what is missing (with a progress bar) and opens the face models.</summary>
+    private static async Task<FaceAnalyzer> AnalyzerAsync(CliContext ctx, FaceModels models, bool liveness, CancellationToken ct)
+    {
+        foreach (var id in FaceAnalyzer.RequiredModels(models, liveness).Distinct(StringComparer.Ordinal))
+            await ctx.EnsureModelAsync(id, ct).ConfigureAwait(false);
+        return await FaceAnalyzer.CreateAsync(ctx.Store, ctx.Engine, models, ctx.Limits, ct).ConfigureAwait(false);
+    }
+
+    private static IReadOnlyList<string> Inputs(string[] paths)
+    {
+        if (paths.Length == 0)
+            throw new UsageException("name at least one image or folder");
+        var files = ImageFiles.Expand(paths);
+        if (files.Count == 0)
+            throw new InputException($"no images in {string.Join(", ", paths)}");
+        return files;
+    }
+
+    private static Task<IReadOnlyList<FaceOutcome>> AnalyzeAsync(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<string> files, FaceAnalysisOptions options, CancellationToken ct) =>
+        files.Count == 1
+            ? Task.FromResult(analyzer.AnalyzeFiles(files, options, cancellationToken: ct))
+            : ctx.Progress.RunAsync($"analysing faces in {files.Count} images", report =>
+                Task.Run(() => analyzer.AnalyzeFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
+
+    /// <summary>Each face of an analysis held against the gallery; null without a gallery or an analysis.</summary>
+    private static IReadOnlyList<Identification>? IdentifyAll(FaceGallery? gallery, FaceAnalysis? analysis, float threshold) =>
+        gallery is null || analysis is null
+            ? null
+            : analysis.Faces.Select(f => gallery.Identify(f.Descriptor ?? throw new InvalidOperationException("the analysis computed no descriptor"), threshold)).ToList();
+
+    private static void WarnIfEmpty(CliContext ctx, FaceGallery? gallery)
+    {
+        if (gallery is not null && gallery.Model is null)
+            ctx.Warn($"no one is enrolled in face gallery '{gallery.Path}': every face is unknown");
+    }
+
+    private static object AnalysisJson(FaceAnalysis a, IReadOnlyList<Identification>? names, bool withGallery) => new
+    {
+        source = a.Source,
+        width = a.Width,
+        height = a.Height,
+        faces = a.Faces.Select((f, i) => new
+        {
+            index = i + 1,
+            box = f.Box,
+            normalizedBox = f.NormalizedBox,
+            score = f.Score,
+            identity = withGallery ? IdentityJson(names![i]) : null,
+            emotion = f.Emotion,
+            ageGender = f.AgeGender,
+            quality = f.Quality,
+            pose = f.Pose,
+            liveness = f.Liveness,
+            landmarks5 = f.Landmarks5,
+            landmarks68 = f.Landmarks68,
+            descriptor = f.Descriptor is { } d ? new { model = d.ModelId, metric = d.Metric, dimension = d.Dimension, values = d.Values } : null,
+        }),
+        models = a.Models,
+        timings = a.Timings,
+    };
+
+    private static object IdentityJson(Identification id) => new
+    {
+        name = id.Match?.Name,
+        known = id.IsKnown,
+        distance = id.Nearest?.Distance,
+        similarity = id.Nearest?.Similarity,
+        threshold = id.Threshold,
+        nearest = id.Nearest,
+        runnerUp = id.RunnerUp,
+        margin = id.Margin,
+    };
+
+    private static string Box(Vision.Detection.BoundingBox b) => $"{b.X:0}, {b.Y:0}, {b.Width:0}, {b.Height:0}";
+
+    private static string[] Pad(string[] cells, int count) => [.. cells, .. Enumerable.Repeat("", Math.Max(0, count - cells.Length))];
+
+    private static IEnumerable<object> Failed(IEnumerable<FaceOutcome> outcomes) =>
+        outcomes.Where(o => o.Analysis is null).Select(o => new { path = o.Source, reason = o.Error });
+
+    private static void ReportFailures(CliContext ctx, IEnumerable<FaceOutcome> outcomes)
+    {
+        foreach (var o in outcomes.Where(o => o.Analysis is null))
+            ctx.Warn($"skipped {o.Source}: {o.Error}");
+    }
+
+    /// <summary>
+    /// Writes each analysed image with every face's box, 68 landmarks and a label into <paramref name="folder"/>,
+    /// named like <c>detect --save</c> does (PNG stays PNG, everything else becomes JPEG).
+    /// <paramref name="label"/> gives the label and colour key of face j of outcome i.
+    /// </summary>
+    private static void SaveAnnotated(string folder, IReadOnlyList<FaceOutcome> outcomes, ImageLimits limits, Func<AnalyzedFace, int, int, (string Label, string ColorKey)> label)
+    {
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i].Analysis is not { } a)
+                continue;
+            using var image = ImageDecoder.Decode(a.Source, null, limits);
+            var boxes = new List<BoxAnnotation>();
+            var points = new List<PointAnnotation>();
+            for (var j = 0; j < a.Faces.Count; j++)
+            {
+                var f = a.Faces[j];
+                var (text, key) = label(f, i, j);
+                boxes.Add(new BoxAnnotation(f.Box.X, f.Box.Y, f.Box.Width, f.Box.Height, text, key));
+                points.AddRange((f.Landmarks68 ?? f.Landmarks5).Select(p => new PointAnnotation(p.X, p.Y, key)));
+            }
+            using var drawn = Annotator.Draw(image.Bitmap, boxes, points);
+            var name = Path.GetFileNameWithoutExtension(a.Source) + (Path.GetExtension(a.Source).ToLowerInvariant() is ".png" ? ".png" : ".jpg");
+            Annotator.Save(drawn, Path.Combine(folder, name));
+        }
+    }
+}
