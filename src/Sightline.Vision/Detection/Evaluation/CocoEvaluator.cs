@@ -6,6 +6,19 @@ public readonly record struct GroundTruthBox(long ImageId, int CategoryId, Bound
 /// <summary>A detection to score: its image, category, box and confidence.</summary>
 public readonly record struct ScoredDetection(long ImageId, int CategoryId, BoundingBox Box, float Score);
 
+/// <summary>
+/// How a detection and a ground-truth object overlap, by their positions in the lists given to
+/// <see cref="CocoEvaluator.Evaluate"/>: boxes by default; masks for COCO segm AP. Against a crowd region
+/// the IoU divides by the detection's area only.
+/// </summary>
+public interface IOverlapMeasure
+{
+    double IoU(int detection, int groundTruth, bool crowd);
+
+    /// <summary>The detection's area, for the size ranges (the box's, or the mask's pixels).</summary>
+    double DetectionArea(int detection);
+}
+
 /// <summary>COCO box metrics: AP averaged over IoU 0.50:0.05:0.95, at 0.50 and 0.75, and by object size.</summary>
 public sealed record CocoMetrics(double AP, double AP50, double AP75, double APSmall, double APMedium, double APLarge, double AR100, IReadOnlyDictionary<int, double> PerCategoryAP)
 {
@@ -35,11 +48,13 @@ public static class CocoEvaluator
         _ => (0, 1e10),
     };
 
-    public static CocoMetrics Evaluate(IReadOnlyList<GroundTruthBox> groundTruth, IReadOnlyList<ScoredDetection> detections)
+    /// <summary>Box AP, or with <paramref name="overlap"/> the AP of another overlap (mask AP).</summary>
+    public static CocoMetrics Evaluate(IReadOnlyList<GroundTruthBox> groundTruth, IReadOnlyList<ScoredDetection> detections, IOverlapMeasure? overlap = null)
     {
+        overlap ??= new BoxOverlap(groundTruth, detections);
         var categories = groundTruth.Select(g => g.CategoryId).Concat(detections.Select(d => d.CategoryId)).Distinct().Order().ToArray();
-        var gtBy = groundTruth.GroupBy(g => (g.ImageId, g.CategoryId)).ToDictionary(g => g.Key, g => g.ToArray());
-        var dtBy = detections.GroupBy(d => (d.ImageId, d.CategoryId)).ToDictionary(g => g.Key, g => g.ToArray());
+        var gtBy = groundTruth.Select((g, i) => (g, i)).GroupBy(p => (p.g.ImageId, p.g.CategoryId)).ToDictionary(g => g.Key, g => g.ToArray());
+        var dtBy = detections.Select((d, i) => (d, i)).GroupBy(p => (p.d.ImageId, p.d.CategoryId)).ToDictionary(g => g.Key, g => g.ToArray());
         var images = groundTruth.Select(g => g.ImageId).Concat(detections.Select(d => d.ImageId)).Distinct().Order().ToArray();
 
         // precision[range][category][iou][recall], -1 where a category has no ground truth in that range.
@@ -52,7 +67,7 @@ public static class CocoEvaluator
             for (var c = 0; c < categories.Length; c++)
             {
                 var evaluations = images
-                    .Select(image => EvaluateImage(gtBy.GetValueOrDefault((image, categories[c])) ?? [], dtBy.GetValueOrDefault((image, categories[c])) ?? [], Bounds(range)))
+                    .Select(image => EvaluateImage(gtBy.GetValueOrDefault((image, categories[c])) ?? [], dtBy.GetValueOrDefault((image, categories[c])) ?? [], Bounds(range), overlap))
                     .ToList();
                 (perCategory[c], recalls[c]) = Accumulate(evaluations);
             }
@@ -83,19 +98,22 @@ public static class CocoEvaluator
 
     private sealed record ImageEvaluation(float[] Scores, bool[,] Matched, bool[,] Ignored, int RelevantGroundTruth);
 
-    private static ImageEvaluation EvaluateImage(GroundTruthBox[] gts, ScoredDetection[] dts, (double Min, double Max) area)
+    private static ImageEvaluation EvaluateImage((GroundTruthBox g, int i)[] gtItems, (ScoredDetection d, int i)[] dtItems, (double Min, double Max) area, IOverlapMeasure overlap)
     {
+        var gts = gtItems.Select(p => p.g).ToArray();
         // Non-ignored ground truth first (stable), as COCOeval sorts it.
         var gtIgnore = gts.Select(g => g.IsCrowd || g.Area < area.Min || g.Area > area.Max).ToArray();
         var gtOrder = Enumerable.Range(0, gts.Length).OrderBy(i => gtIgnore[i] ? 1 : 0).ToArray();
         var sortedGt = gtOrder.Select(i => gts[i]).ToArray();
         var sortedIgnore = gtOrder.Select(i => gtIgnore[i]).ToArray();
-        var sortedDt = dts.Select((d, i) => (d, i)).OrderByDescending(p => p.d.Score).ThenBy(p => p.i).Take(MaxDetections).Select(p => p.d).ToArray();
+        var gtIndex = gtOrder.Select(i => gtItems[i].i).ToArray();
+        var sortedItems = dtItems.OrderByDescending(p => p.d.Score).ThenBy(p => p.i).Take(MaxDetections).ToArray();
+        var sortedDt = sortedItems.Select(p => p.d).ToArray();
 
         var iou = new double[sortedDt.Length, sortedGt.Length];
         for (var d = 0; d < sortedDt.Length; d++)
             for (var g = 0; g < sortedGt.Length; g++)
-                iou[d, g] = Iou(sortedDt[d].Box, sortedGt[g].Box, sortedGt[g].IsCrowd);
+                iou[d, g] = overlap.IoU(sortedItems[d].i, gtIndex[g], sortedGt[g].IsCrowd);
 
         var matched = new bool[IouThresholds.Length, sortedDt.Length];
         var ignored = new bool[IouThresholds.Length, sortedDt.Length];
@@ -122,7 +140,7 @@ public static class CocoEvaluator
             }
             for (var d = 0; d < sortedDt.Length; d++)
             {
-                var a = sortedDt[d].Box.Area;
+                var a = overlap.DetectionArea(sortedItems[d].i);
                 if (!matched[t, d] && (a < area.Min || a > area.Max))
                     ignored[t, d] = true;
             }
@@ -186,10 +204,17 @@ public static class CocoEvaluator
         return lo;
     }
 
-    private static double Iou(in BoundingBox dt, in BoundingBox gt, bool crowd)
+    private sealed class BoxOverlap(IReadOnlyList<GroundTruthBox> groundTruth, IReadOnlyList<ScoredDetection> detections) : IOverlapMeasure
     {
-        double intersection = BoundingBox.Intersection(dt, gt);
-        double union = crowd ? dt.Area : dt.Area + gt.Area - intersection;
-        return union <= 0 ? 0 : intersection / union;
+        public double IoU(int detection, int truth, bool crowd)
+        {
+            var dt = detections[detection].Box;
+            var gt = groundTruth[truth].Box;
+            double intersection = BoundingBox.Intersection(dt, gt);
+            double union = crowd ? dt.Area : dt.Area + gt.Area - intersection;
+            return union <= 0 ? 0 : intersection / union;
+        }
+
+        public double DetectionArea(int detection) => detections[detection].Box.Area;
     }
 }

@@ -1,0 +1,294 @@
+using System.CommandLine;
+using Sightline.Cli.Output;
+using Sightline.Imaging;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Detection.Evaluation;
+using Sightline.Vision.Segmentation;
+using Sightline.Vision.Segmentation.Evaluation;
+using Sightline.Vision.Segmentation.Rendering;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary><c>sightline segment</c> (semantic, or <c>--instances</c>) and <c>sightline eval segment</c>.</summary>
+public static class SegmentationCommands
+{
+    private static Option<string> ModelOption() => new("--model", "-m")
+    {
+        Description = "Mask model: selfie (people, default), meet (people), salient (U²-Net-p, any main object), or any catalog/imported score-map model",
+        DefaultValueFactory = _ => "selfie",
+    };
+
+    private static Option<string> MethodOption() => new("--method")
+    {
+        Description = "auto (person models: crops around detected people; others: whole image), full (whole image) or crops",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private static Option<string> DetectorOption() => new("--detector") { Description = "Detector for person crops and instances: centernet (default) or nanodet", DefaultValueFactory = _ => "centernet" };
+
+    private static SegmentationMethod ParseMethod(string method) => method.ToLowerInvariant() switch
+    {
+        "auto" => SegmentationMethod.Auto,
+        "full" => SegmentationMethod.FullImage,
+        "crops" => SegmentationMethod.PersonCrops,
+        _ => throw new UsageException($"--method must be auto, full or crops (got '{method}')"),
+    };
+
+    private static async Task<SemanticSegmenter> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
+    {
+        var cached = await ctx.EnsureModelAsync(SegmentationModels.ResolveId(model), ct).ConfigureAwait(false);
+        ScoreMapModel scoreMap;
+        try
+        {
+            scoreMap = SegmentationModels.Open(cached, ctx.Engine);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"'{model}' cannot be used for segmentation: {e.Message}");
+        }
+        var person = scoreMap.Labels.Count == 2 && string.Equals(scoreMap.Labels[1], "person", StringComparison.OrdinalIgnoreCase);
+        if (method == SegmentationMethod.PersonCrops && !person)
+            throw new UsageException($"--method crops needs a person model; {cached.Entry.Id} segments {string.Join(", ", scoreMap.Labels)}");
+        IObjectDetector? objects = null;
+        if (person && method != SegmentationMethod.FullImage)
+            objects = Detectors.Create(await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false), ctx.Engine, 8, ctx.Limits);
+        return new SemanticSegmenter(scoreMap, objects, ctx.Limits);
+    }
+
+    private static async Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)> InstancesAsync(CliContext ctx, string detector, CancellationToken ct)
+    {
+        var objects = Detectors.Create(await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false), ctx.Engine, 8, ctx.Limits);
+        var person = SegmentationModels.Open(await ctx.EnsureModelAsync(SegmentationModels.Selfie, ct).ConfigureAwait(false), ctx.Engine);
+        var salient = SegmentationModels.Open(await ctx.EnsureModelAsync(SegmentationModels.Salient, ct).ConfigureAwait(false), ctx.Engine);
+        return (new InstanceSegmenter(objects, person, salient, ctx.Limits), objects);
+    }
+
+    private static IReadOnlyList<string> Inputs(string[] paths)
+    {
+        if (paths.Length == 0)
+            throw new UsageException("name at least one image or folder");
+        var files = ImageFiles.Expand(paths);
+        if (files.Count == 0)
+            throw new InputException($"no images in {string.Join(", ", paths)}");
+        return files;
+    }
+
+    public static Command Segment(Func<ParseResult, CliContext> context)
+    {
+        var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
+        var model = ModelOption();
+        var method = MethodOption();
+        var detector = DetectorOption();
+        var instances = new Option<bool>("--instances") { Description = "A separate mask for each detected object (person model for people, salient-object model for the rest)" };
+        var minScore = new Option<float>("--min-score") { Description = "Least detection score of a person crop or an instance (0-1)", DefaultValueFactory = _ => 0.3f };
+        var threshold = new Option<float>("--threshold") { Description = "Probability from which a pixel belongs to the object (0-1)", DefaultValueFactory = _ => 0.5f };
+        var classes = new Option<string?>("--classes") { Description = "With --instances: only these classes, comma-separated" };
+        var save = new Option<string?>("--save")
+        {
+            Description = "Folder for pictures: <name>.mask.png (class index per pixel), <name>.overlay.jpg and <name>.cutout.png (background transparent); with --instances <name>.instances.jpg",
+        };
+        var command = new Command("segment", "Which pixels belong to which class (semantic), or a mask for each object (--instances)")
+            { images, model, method, detector, instances, minScore, threshold, classes, save };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var score = parse.GetValue(minScore);
+            var cut = parse.GetValue(threshold);
+            if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
+            if (cut is <= 0 or >= 1) throw new UsageException($"--threshold must be between 0 and 1, exclusive (got {cut})");
+            var files = Inputs(parse.GetValue(images) ?? []);
+            return parse.GetValue(instances)
+                ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, new InstanceOptions(score, Threshold: cut), parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
+                : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, new SegmentOptions(ParseMethod(parse.GetValue(method)!), cut, score), parse.GetValue(save), ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> SemanticAsync(CliContext ctx, IReadOnlyList<string> files, string model, string detector, SegmentOptions options, string? save, CancellationToken ct)
+    {
+        var segmenter = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
+        var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
+        if (save is not null)
+            foreach (var r in outcomes.Select(o => o.Result).OfType<SemanticSegmentation>())
+            {
+                using var image = ImageDecoder.Decode(r.Source, null, ctx.Limits);
+                var stem = Path.Combine(save, Path.GetFileNameWithoutExtension(r.Source));
+                using (var mask = SegmentationRendering.ClassMask(r)) Annotator.Save(mask, stem + ".mask.png");
+                using (var overlay = SegmentationRendering.Overlay(image.Bitmap, r)) Annotator.Save(overlay, stem + ".overlay.jpg");
+                using (var cutout = SegmentationRendering.Cutout(image.Bitmap, r.Foreground())) Annotator.Save(cutout, stem + ".cutout.png");
+            }
+        if (ctx.Json)
+        {
+            Json.Write(ctx.Output, new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>(), failed = Failed(outcomes) });
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "size", "method", "classes (share of pixels)", "ms");
+            foreach (var r in outcomes.Select(o => o.Result).OfType<SemanticSegmentation>())
+            {
+                var found = r.Classes.Where(c => c.ClassId != 0).ToList();
+                table.AddRow(Markup.Escape(Path.GetFileName(r.Source)), $"{r.Width}x{r.Height}", r.Method.ToString(),
+                    found.Count == 0 ? "[grey]nothing found (all background)[/]" : Markup.Escape(string.Join(", ", found.Select(c => $"{c.ClassName} {100 * c.Fraction:0.0}%"))),
+                    $"{r.Timings.TotalMs:0}");
+            }
+            ctx.OutputConsole.Write(table);
+            ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(segmenter.ModelId)} {Markup.Escape(segmenter.ModelVersion)}; threshold {options.Threshold}[/]");
+            ReportFailures(ctx, outcomes);
+        }
+        return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
+    }
+
+    private static async Task<int> InstancesAsync(CliContext ctx, IReadOnlyList<string> files, string detectorName, InstanceOptions options, string? classes, string? save, CancellationToken ct)
+    {
+        var (segmenter, detector) = await InstancesAsync(ctx, detectorName, ct).ConfigureAwait(false);
+        try
+        {
+            options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
+        if (save is not null)
+            foreach (var r in outcomes.Select(o => o.Result).OfType<InstanceSegmentation>())
+            {
+                using var image = ImageDecoder.Decode(r.Source, null, ctx.Limits);
+                using var drawn = SegmentationRendering.Instances(image.Bitmap, r);
+                Annotator.Save(drawn, Path.Combine(save, Path.GetFileNameWithoutExtension(r.Source) + ".instances.jpg"));
+            }
+        if (ctx.Json)
+        {
+            Json.Write(ctx.Output, new { results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>(), failed = Failed(outcomes) });
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "class", "score", "box x, y, w, h (px)", "mask area (px)", "ms");
+            foreach (var r in outcomes.Select(o => o.Result).OfType<InstanceSegmentation>())
+            {
+                if (r.Instances.Count == 0)
+                    table.AddRow(Markup.Escape(Path.GetFileName(r.Source)), "[grey]nothing found[/]", "", "", "", $"{r.Timings.TotalMs:0}");
+                foreach (var (d, i) in r.Instances.Select((d, i) => (d, i)))
+                    table.AddRow(i == 0 ? Markup.Escape(Path.GetFileName(r.Source)) : "", Markup.Escape(d.ClassName), $"{d.Score:0.00}",
+                        $"{d.Box.X:0}, {d.Box.Y:0}, {d.Box.Width:0}, {d.Box.Height:0}", d.Area.ToString(), i == 0 ? $"{r.Timings.TotalMs:0}" : "");
+            }
+            ctx.OutputConsole.Write(table);
+            ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} boxes; masks by {SegmentationModels.Selfie} (people) and {SegmentationModels.Salient} (other classes); min score {options.MinScore}[/]");
+            ReportFailures(ctx, outcomes);
+        }
+        return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
+    }
+
+    public static Command EvalSegment(Func<ParseResult, CliContext> context)
+    {
+        var masks = new Option<string?>("--masks") { Description = "Folder of class-index PNG masks (person IoU; class 1 = person, 0 = unlabelled and ignored)" };
+        var coco = new Option<string?>("--coco") { Description = "COCO instances JSON with polygon masks (mask AP of --instances segmentation)" };
+        var imagesFolder = new Option<string>("--images") { Description = "Folder of the images", Required = true };
+        var model = ModelOption();
+        var method = MethodOption();
+        var detector = DetectorOption();
+        var top = new Option<int>("--top-classes") { Description = "Per-class mask AP for this many most frequent classes", DefaultValueFactory = _ => 10 };
+        var minScore = new Option<float>("--min-score") { Description = "Mask AP: least detection score (low, for a complete precision-recall curve)", DefaultValueFactory = _ => 0.1f };
+        var command = new Command("segment", "Person IoU against class-index masks (--masks) and COCO mask AP against instance polygons (--coco)")
+            { masks, coco, imagesFolder, model, method, detector, top, minScore };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var images = parse.GetValue(imagesFolder)!;
+            if (!Directory.Exists(images))
+                throw new InputException($"images folder '{images}' does not exist");
+            var (maskFolder, cocoJson) = (parse.GetValue(masks), parse.GetValue(coco));
+            if (maskFolder is null && cocoJson is null)
+                throw new UsageException("give --masks <folder> (person IoU), --coco <instances.json> (mask AP), or both");
+            object? personReport = null, apReport = null;
+            if (maskFolder is not null)
+            {
+                SemanticMaskSet set;
+                try { set = SemanticMaskSet.FromFolders(images, maskFolder); }
+                catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException) { throw new InputException(e.Message); }
+                var segmentOptions = new SegmentOptions(ParseMethod(parse.GetValue(method)!));
+                var segmenter = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
+                var result = await ctx.Progress.RunAsync($"segmenting {set.Pairs.Count} images", report => Task.Run(() =>
+                    PersonIoUEvaluation.Evaluate(set, image =>
+                    {
+                        var r = segmenter.Segment(image, segmentOptions);
+                        return (PersonIoUEvaluation.PersonMask(r), r.Timings);
+                    }, ctx.Limits, new InlineProgress<int>(d => report(d, set.Pairs.Count)), ct), ct)).ConfigureAwait(false);
+                var used = segmenter.MethodFor(segmentOptions);
+                personReport = new
+                {
+                    model = segmenter.ModelId, modelVersion = segmenter.ModelVersion, method = used, pixelSummedIoU = result.PixelSummedIoU, meanIoU = result.MeanIoU,
+                    falsePositiveRate = result.FalsePositiveRate, imagesWithPeople = result.ImagesWithPeople, imagesWithoutPeople = result.ImagesWithoutPeople,
+                    imagesPerSecond = (result.ImagesWithPeople + result.ImagesWithoutPeople) / Math.Max(1e-9, result.Seconds), failed = result.Failed, seconds = result.Seconds,
+                };
+                if (!ctx.Json)
+                {
+                    var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "method", "person IoU (pixel-summed)", "mean IoU", "false-positive pixels (no people)", "images");
+                    table.AddRow(Markup.Escape(segmenter.ModelId), used.ToString(), Pct(result.PixelSummedIoU), Pct(result.MeanIoU), Pct(result.FalsePositiveRate),
+                        $"{result.ImagesWithPeople} with people, {result.ImagesWithoutPeople} without");
+                    ctx.OutputConsole.Write(table);
+                    foreach (var f in result.Failed) ctx.Warn($"skipped {f}");
+                }
+            }
+            if (cocoJson is not null)
+            {
+                CocoMaskDataset data;
+                try { data = CocoMaskDataset.FromCoco(cocoJson, images); }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException)
+                {
+                    throw new InputException(e.Message);
+                }
+                var score = parse.GetValue(minScore);
+                if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
+                var (segmenter, objects) = await InstancesAsync(ctx, parse.GetValue(detector)!, ct).ConfigureAwait(false);
+                var count = data.Dataset.Images.Count;
+                var result = await ctx.Progress.RunAsync($"segmenting instances in {count} images", report => Task.Run(() =>
+                    MaskApEvaluation.Evaluate(segmenter, objects, data, new InstanceOptions(score), ctx.Limits, new InlineProgress<int>(d => report(d, count)), ct), ct)).ConfigureAwait(false);
+                var frequent = result.GroundTruthPerClass.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(parse.GetValue(top)).ToList();
+                apReport = new
+                {
+                    detector = objects.ModelId, minScore = score, images = result.Images,
+                    maskAP = result.Masks.Metrics.AP, maskAP50 = result.Masks.Metrics.AP50, maskAP75 = result.Masks.Metrics.AP75,
+                    boxFillAP = result.BoxFill.Metrics.AP, boxFillAP50 = result.BoxFill.Metrics.AP50,
+                    perClass = frequent.Select(p => new { name = p.Key, objects = p.Value, maskAP = result.Masks.PerClassAP.GetValueOrDefault(p.Key), boxFillAP = result.BoxFill.PerClassAP.GetValueOrDefault(p.Key) }),
+                    failed = result.FailedImages, seconds = result.Seconds,
+                };
+                if (!ctx.Json)
+                {
+                    var summary = new Table().Border(TableBorder.Rounded).AddColumns("masks", "AP", "AP50", "AP75");
+                    summary.AddRow("instance segmentation", Pct(result.Masks.Metrics.AP), Pct(result.Masks.Metrics.AP50), Pct(result.Masks.Metrics.AP75));
+                    summary.AddRow("detected box filled (floor)", Pct(result.BoxFill.Metrics.AP), Pct(result.BoxFill.Metrics.AP50), Pct(result.BoxFill.Metrics.AP75));
+                    ctx.OutputConsole.Write(summary);
+                    var perClass = new Table().Border(TableBorder.Rounded).AddColumns("class", "objects", "mask AP", "box-fill AP");
+                    foreach (var (name, n) in frequent)
+                        perClass.AddRow(Markup.Escape(name), n.ToString(), Pct(result.Masks.PerClassAP.GetValueOrDefault(name, 0)), Pct(result.BoxFill.PerClassAP.GetValueOrDefault(name, 0)));
+                    ctx.OutputConsole.Write(perClass);
+                    ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(objects.ModelId)} on {result.Images} images in {result.Seconds:0.0} s; COCO segm AP (pycocotools definitions), detections scoring at least {score}[/]");
+                    foreach (var f in result.FailedImages) ctx.Warn($"skipped {f}");
+                }
+            }
+            if (ctx.Json)
+                Json.Write(ctx.Output, new { person = personReport, instances = apReport });
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Pct(double value) => value < 0 ? "-" : $"{100 * value:0.0}";
+
+    private static Task<IReadOnlyList<SegmentationOutcome<T>>> RunAsync<T>(CliContext ctx, IReadOnlyList<string> files,
+        Func<IProgress<int>?, CancellationToken, IReadOnlyList<SegmentationOutcome<T>>> work, CancellationToken ct) where T : class =>
+        files.Count == 1
+            ? Task.FromResult(work(null, ct))
+            : ctx.Progress.RunAsync($"segmenting {files.Count} images", report => Task.Run(() => work(new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
+
+    private static IEnumerable<object> Failed<T>(IEnumerable<SegmentationOutcome<T>> outcomes) where T : class =>
+        outcomes.Where(o => o.Result is null).Select(o => new { path = o.Source, reason = o.Error });
+
+    private static void ReportFailures<T>(CliContext ctx, IEnumerable<SegmentationOutcome<T>> outcomes) where T : class
+    {
+        foreach (var o in outcomes.Where(o => o.Result is null))
+            ctx.Warn($"skipped {o.Source}: {o.Error}");
+    }
+}

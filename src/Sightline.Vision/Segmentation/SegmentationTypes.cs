@@ -1,0 +1,159 @@
+using System.Text.Json.Serialization;
+using Sightline.Inference.Timing;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Segmentation.Masks;
+
+namespace Sightline.Vision.Segmentation;
+
+/// <summary>How a semantic map is made.</summary>
+public enum SegmentationMethod
+{
+    /// <summary>Person crops for person models when a detector is at hand, else the whole image.</summary>
+    Auto,
+    /// <summary>The whole image through the model at once.</summary>
+    FullImage,
+    /// <summary>
+    /// Each person the detector finds, cropped with a margin, through the model (a person crop looks like
+    /// the portraits these models learnt from); the crops' probabilities are merged, the rest is background.
+    /// </summary>
+    PersonCrops,
+}
+
+/// <summary>
+/// Options of semantic segmentation: the method; for two-class models, the probability from which a pixel
+/// is foreground; for person crops, the least detection score, the margin around each box (a fraction of
+/// its size per side) and how the crop fills the model input.
+/// </summary>
+public sealed record SegmentOptions(
+    SegmentationMethod Method = SegmentationMethod.Auto,
+    float Threshold = 0.5f,
+    float MinPersonScore = 0.3f,
+    float CropPadding = 0.1f,
+    CropFit Fit = CropFit.Stretch)
+{
+    public static SegmentOptions Default { get; } = new();
+}
+
+/// <summary>One class's share of an image: its pixels and their fraction of all pixels.</summary>
+public readonly record struct ClassShare(int ClassId, string ClassName, int Pixels, double Fraction);
+
+/// <summary>
+/// A class index for every pixel of the (upright) image, row-major, Width x Height; the classes present
+/// with their shares; and the model, method and stage timings. An image with nothing found is all class 0:
+/// a valid result, not an error.
+/// </summary>
+public sealed record SemanticSegmentation(
+    string Source,
+    int Width,
+    int Height,
+    string ModelId,
+    string ModelVersion,
+    SegmentationMethod Method,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<ClassShare> Classes,
+    [property: JsonIgnore] byte[] ClassMap,
+    StageTimings Timings)
+{
+    /// <summary>The pixels of one class.</summary>
+    public BinaryMask MaskOf(int classId)
+    {
+        var mask = new BinaryMask(Width, Height);
+        for (var i = 0; i < ClassMap.Length; i++)
+            if (ClassMap[i] == classId)
+                mask.Data[i] = 1;
+        return mask;
+    }
+
+    /// <summary>Everything that is not class 0 (the foreground, for background removal).</summary>
+    public BinaryMask Foreground()
+    {
+        var mask = new BinaryMask(Width, Height);
+        for (var i = 0; i < ClassMap.Length; i++)
+            if (ClassMap[i] != 0)
+                mask.Data[i] = 1;
+        return mask;
+    }
+}
+
+/// <summary>Which model drew an instance's mask.</summary>
+public enum MaskSource { PersonModel, SalientModel }
+
+/// <summary>
+/// One object: the detection (class, score, box in pixels and normalised) and its own pixel mask, with its
+/// area in pixels. In JSON the mask is <see cref="Rle"/> (COCO RLE, column-major; counts given both as
+/// numbers and as pycocotools' compressed string) and <see cref="Polygons"/> (outer outlines, x, y pairs in
+/// pixel-corner coordinates).
+/// </summary>
+public sealed record SegmentedInstance(
+    int ClassId,
+    string ClassName,
+    float Score,
+    BoundingBox Box,
+    BoundingBox NormalizedBox,
+    int Area,
+    MaskSource MaskSource,
+    [property: JsonIgnore] BinaryMask Mask)
+{
+    public CocoRle Rle => MaskRle.Encode(Mask);
+
+    public IReadOnlyList<float[]> Polygons => ContourTracer.Trace(Mask);
+}
+
+/// <summary>
+/// Options of instance segmentation: which detections (least score, classes, per-class NMS IoU, how many);
+/// the margin around each box that its mask may use (a fraction of the box size per side); the probability
+/// from which a pixel belongs to an object; whether pixels claimed by several objects go to one only; and
+/// how crops fill the model input.
+/// </summary>
+public sealed record InstanceOptions(
+    float MinScore = 0.3f,
+    IReadOnlySet<string>? Classes = null,
+    float IouThreshold = 0.5f,
+    int MaxInstances = 100,
+    float Padding = 0.1f,
+    float Threshold = 0.5f,
+    bool ResolveOverlaps = true,
+    CropFit Fit = CropFit.Stretch)
+{
+    public static InstanceOptions Default { get; } = new();
+}
+
+/// <summary>
+/// The objects of one image, each with its own mask; <see cref="Instances"/> is empty when nothing was found.
+/// Objects whose mask came out empty are left out.
+/// </summary>
+public sealed record InstanceSegmentation(
+    string Source,
+    int Width,
+    int Height,
+    string DetectorId,
+    string DetectorVersion,
+    string PersonModelId,
+    string SalientModelId,
+    IReadOnlyList<SegmentedInstance> Instances,
+    StageTimings Timings)
+{
+    /// <summary>
+    /// The panoptic view: a semantic map over the detector's classes derived from the instances (class 0 is
+    /// background, class k + 1 the detector's class k).
+    /// </summary>
+    public SemanticSegmentation ToSemantic(IReadOnlyList<string> detectorLabels)
+    {
+        var labels = new[] { "background" }.Concat(detectorLabels).ToArray();
+        var map = new byte[Width * Height];
+        // Weaker instances first, so that the strongest one's class wins where masks overlap.
+        foreach (var instance in Instances.OrderBy(i => i.Score))
+        {
+            var data = instance.Mask.Data;
+            var value = (byte)Math.Min(255, instance.ClassId + 1);
+            for (var p = 0; p < data.Length; p++)
+                if (data[p] != 0)
+                    map[p] = value;
+        }
+        return new SemanticSegmentation(Source, Width, Height, DetectorId, DetectorVersion, SegmentationMethod.PersonCrops, labels,
+            MaskComposition.Shares(map, labels), map, Timings);
+    }
+}
+
+/// <summary>One file of a batch: its result, or why there is none.</summary>
+public readonly record struct SegmentationOutcome<T>(string Source, T? Result, string? Error) where T : class;
