@@ -19,7 +19,8 @@ public static class ServeCommand
         var queue = new Option<int>("--queue") { Description = "Images waiting per model before the server answers 429", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--max-batch") { Description = "Most images per model run", DefaultValueFactory = _ => 8 };
         var window = new Option<double>("--batch-window-ms") { Description = "How long a request waits for others to share its model run (0: no dynamic batching)", DefaultValueFactory = _ => 5 };
-        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, queue, batch, window };
+        var gallery = new Option<string?>("--gallery") { Description = "Face gallery file for /v1/faces identification and /v1/gallery (default: faces.gallery in the Sightline home folder)" };
+        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, queue, batch, window, gallery };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -48,6 +49,7 @@ public static class ServeCommand
                 QueueCapacity = parse.GetValue(queue),
                 MaxBatch = parse.GetValue(batch),
                 BatchWindow = TimeSpan.FromMilliseconds(parse.GetValue(window)),
+                GalleryPath = parse.GetValue(gallery) is { Length: > 0 } galleryPath ? Path.GetFullPath(galleryPath) : null,
             };
             await using var app = SightlineServer.Build(options);
             await app.StartAsync(ct).ConfigureAwait(false);

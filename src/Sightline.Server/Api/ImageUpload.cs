@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Sightline.Imaging;
 using Sightline.Server.Errors;
 
@@ -40,6 +41,42 @@ public static class ImageUpload
         return (await ReadAllAsync(request.Body, limits, "request body", cancellationToken).ConfigureAwait(false), "request body");
     }
 
+    /// <summary>
+    /// Every image of a request that may carry several (at most <paramref name="maxFiles"/>): each file of a
+    /// multipart form with its field name, or the raw body as one file named "image". The body limit of this
+    /// request is raised to <paramref name="maxFiles"/> uploads.
+    /// </summary>
+    internal static async Task<IReadOnlyList<UploadedImage>> ReadFilesAsync(HttpRequest request, ImageLimits limits, long maxUploadBytes, int maxFiles, CancellationToken cancellationToken)
+    {
+        var bodyLimit = maxUploadBytes * maxFiles;
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = bodyLimit;
+        if (!request.HasFormContentType)
+        {
+            var (bytes, name) = await ReadBytesAsync(request, limits, cancellationToken).ConfigureAwait(false);
+            return [new UploadedImage("image", name, bytes)];
+        }
+        if (!(request.ContentType ?? "").StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                "send the images as multipart/form-data or one image as the raw request body");
+        if (request.ContentLength is > 0 and var length && length > bodyLimit)
+            throw new ImageLoadException("request body", ImageErrorKind.FileTooLarge, $"the body has {length} bytes, the limit is {bodyLimit}");
+        var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = bodyLimit, ValueCountLimit = 64 }, cancellationToken).ConfigureAwait(false);
+        if (form.Files.Count == 0)
+            throw ApiProblem.BadParameter("the multipart form has no file");
+        if (form.Files.Count > maxFiles)
+            throw ApiProblem.BadParameter($"the form has {form.Files.Count} files; at most {maxFiles} are accepted");
+        var files = new List<UploadedImage>(form.Files.Count);
+        foreach (var file in form.Files)
+        {
+            if (file.Length > limits.MaxFileBytes)
+                throw new ImageLoadException(file.FileName, ImageErrorKind.FileTooLarge, $"the file has {file.Length} bytes, the limit is {limits.MaxFileBytes}");
+            await using var stream = file.OpenReadStream();
+            files.Add(new UploadedImage(file.Name, SafeName(file.FileName), await ReadAllAsync(stream, limits, file.FileName, cancellationToken).ConfigureAwait(false)));
+        }
+        return files;
+    }
+
     private static async Task<byte[]> ReadAllAsync(Stream stream, ImageLimits limits, string name, CancellationToken cancellationToken)
     {
         using var memory = new MemoryStream();
@@ -61,3 +98,6 @@ public static class ImageUpload
         return clean.Length == 0 ? "upload" : clean;
     }
 }
+
+/// <summary>One uploaded image: the form field it came in, its (sanitised) file name, and its bytes.</summary>
+internal sealed record UploadedImage(string Field, string Name, byte[] Bytes);

@@ -40,6 +40,8 @@ public static class ApiProblem
         ModelStoreException model => (StatusCodes.Status503ServiceUnavailable, "model_unavailable", model.Message),
         InferenceException inference => (StatusCodes.Status503ServiceUnavailable, "model_unavailable", inference.Message),
         IndexException index => (StatusCodes.Status503ServiceUnavailable, "index_unavailable", index.Message),
+        Sightline.Faces.Descriptors.DescriptorMismatchException mismatch => (StatusCodes.Status422UnprocessableEntity, "gallery_model_mismatch", mismatch.Message),
+        Sightline.Faces.Gallery.GalleryException gallery => (StatusCodes.Status503ServiceUnavailable, "gallery_unavailable", gallery.Message),
         _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to process the request"),
     };
 
@@ -59,6 +61,7 @@ public static class ApiProblem
         400 => "Bad request",
         401 => "Unauthorized",
         404 => "Not found",
+        409 => "Conflict",
         413 => "Payload too large",
         415 => "Unsupported media type",
         422 => "Invalid parameters",

@@ -32,4 +32,7 @@ public sealed record ServerOptions
 
     /// <summary>Model cache folder; null uses the user's cache.</summary>
     public string? ModelHome { get; init; }
+
+    /// <summary>The face gallery the /v1/faces and /v1/gallery endpoints use; null means <c>faces.gallery</c> in the Sightline home folder.</summary>
+    public string? GalleryPath { get; init; }
 }

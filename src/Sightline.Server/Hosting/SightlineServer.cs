@@ -50,6 +50,7 @@ public static class SightlineServer
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<VisionServices>();
+        builder.Services.AddSingleton<FaceServices>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -112,8 +113,11 @@ public static class SightlineServer
         app.MapGet("/metrics", (RequestMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4")).ExcludeFromDescription();
 
         TaskEndpoints.Map(app);
+        FaceEndpoints.Map(app);
         MapPage(app);
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Registered last so it runs first: the face queues drain before the shared engine goes.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 

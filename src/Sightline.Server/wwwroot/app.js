@@ -34,6 +34,23 @@ const TASKS = [
          <td>${esc(m.path.split('/').slice(-2).join('/'))}</td><td class="num">${m.score.toFixed(3)}</td></tr>`).join('')}</table>`,
   },
   {
+    id: 'faces', label: 'Faces', path: '/v1/faces',
+    options: async () => `<label>face min score <input name="faceMinScore" type="number" min="0" max="1" step="0.05" value="0.7"></label>
+      <label>min face size <input name="faceMinSize" type="number" min="0" max="10000" step="4" value="24"></label>
+      <label>descriptor <select name="descriptor"><option value="">gallery's (face-api)</option><option>face-api</option><option>faceres</option></select></label>
+      <label>emotion <select name="emotion"><option>face-api</option><option>human</option></select></label>
+      <label><input name="identify" type="checkbox" checked> identify against the gallery</label>`,
+    query: form => ({ minScore: form.faceMinScore?.value, minSize: form.faceMinSize?.value, descriptor: form.descriptor?.value,
+      emotion: form.emotion?.value, identify: form.identify?.checked ? 'true' : '' }),
+    render: r => `<h3>${r.count} face${r.count === 1 ? '' : 's'}</h3>
+      <table><tr><th>who</th><th>emotion</th><th>age</th><th>gender</th><th>quality</th><th>score</th></tr>${r.faces.map(f =>
+        `<tr><td>${esc(who(f))}${f.identity?.known ? ` <span class="muted">(${f.identity.similarity.toFixed(2)})</span>` : ''}</td>
+         <td>${f.emotion ? `${esc(f.emotion.label)} <span class="muted">${f.emotion.score.toFixed(2)}</span>` : ''}</td>
+         <td class="num">${f.age != null ? Math.round(f.age) : ''}</td><td>${esc(f.gender || '')}</td>
+         <td class="num">${f.quality ? f.quality.score.toFixed(2) : ''}</td><td class="num">${f.score.toFixed(2)}</td></tr>`).join('')}</table>
+      <p class="muted">${r.models.map(m => esc(m.id)).join(' · ')}<br>${faceTiming(r.timings)}</p>`,
+  },
+  {
     id: 'embeddings', label: 'Embedding vector', path: '/v1/embeddings',
     render: r => `<h3>Embedding</h3><p>${r.dimension}-d vector from ${esc(r.model.id)}; first values: ${r.vector.slice(0, 6).map(v => v.toFixed(3)).join(', ')} …</p>`,
   },
@@ -70,15 +87,52 @@ async function setup() {
     catch (e) { parts.push(`<div class="error">${esc(t.label)}: ${esc(e.message)}</div>`); }
   }
   $('options').innerHTML = `<form id="optform">${parts.join('')}</form>`;
+  $('gallery').hidden = !(!Object.keys(paths).length || paths['/v1/gallery/people']);
+  if (!$('gallery').hidden) await loadPeople();
+}
+
+// The face gallery panel: who is enrolled, enrol the current image's face, remove a person.
+async function loadPeople() {
+  try {
+    const g = await api('/v1/gallery/people');
+    $('people').innerHTML = g.people.length
+      ? g.people.map(p => `<li>${esc(p.name)} <span class="muted">${p.faces} face${p.faces === 1 ? '' : 's'}</span>
+          <button type="button" class="link" data-remove="${esc(p.name)}">remove</button></li>`).join('')
+      : '<li class="muted">nobody enrolled yet</li>';
+  } catch (e) { $('people').innerHTML = `<li class="error">${esc(e.message)}</li>`; }
+}
+
+async function enroll() {
+  const name = $('person').value.trim();
+  if (!image || !name) { status('Pick an image and type a name to enrol its face.', true); return; }
+  const body = new FormData(); body.append('image', image.blob, image.blob.name || 'image');
+  try {
+    const r = await api(`/v1/gallery/people/${encodeURIComponent(name)}/faces`, { method: 'POST', body });
+    status(`Enrolled a face of ${r.person.name} (${r.person.faces} in all).`);
+  } catch (e) { status(`Enrol: ${e.message}`, true); }
+  await loadPeople();
+}
+
+async function removePerson(name) {
+  if (!confirm(`Remove ${name} and all their faces from the gallery?`)) return;
+  try { await api(`/v1/gallery/people/${encodeURIComponent(name)}`, { method: 'DELETE' }); status(`Removed ${name}.`); }
+  catch (e) { status(e.message, true); }
+  await loadPeople();
 }
 
 async function useImage(blob) {
   if (!blob || !blob.type.startsWith('image/')) { status('That is not an image.', true); return; }
   image = { blob, bitmap: await createImageBitmap(blob).catch(() => null) };
   draw([]);
-  $('run').disabled = false;
+  $('run').disabled = false; $('enroll').disabled = false;
   status(`${blob.name || 'pasted image'}: ${Math.round(blob.size / 1024)} KiB`);
 }
+
+function faceTiming(t) { return t ? `decode ${t.decodeMs.toFixed(1)} ms · detect ${t.detectMs.toFixed(1)} ms · landmarks ${t.landmarksMs.toFixed(1)} ms · descriptor ${t.descriptorMs.toFixed(1)} ms · attributes ${t.attributesMs.toFixed(1)} ms` : ''; }
+
+// A face's label: its gallery name or "unknown", then expression and age.
+function who(face) { return face.identity?.known ? face.identity.name : 'unknown'; }
+function faceLabel(face) { return [who(face), face.emotion?.label, face.age != null ? String(Math.round(face.age)) : null].filter(Boolean).join(' · '); }
 
 function timing(t) { return t ? `pre ${t.preprocessMs.toFixed(1)} ms · inference ${t.inferenceMs.toFixed(1)} ms · post ${t.postprocessMs.toFixed(1)} ms` : ''; }
 
@@ -92,12 +146,11 @@ function draw(results) {
   ctx.drawImage(image.bitmap, 0, 0);
   const scale = Math.max(1, canvas.width / 800);
   for (const result of results) {
-    for (const item of result.detections || result.faces || result.instances || []) {
+    for (const item of result.detections || result.instances || []) {
       const b = item.box || item.boundingBox; if (!b) continue;
       const color = item.color || colorFor(item.className || item.label || item.name || 'face');
       ctx.lineWidth = 3 * scale; ctx.strokeStyle = color; ctx.strokeRect(b.x, b.y, b.width, b.height);
-      const text = [item.className || item.label || item.identity?.name, item.emotion?.label, item.age ? `${Math.round(item.age)}y` : null,
-        item.score != null ? `${Math.round(item.score * 100)}%` : null].filter(Boolean).join(' ');
+      const text = [item.className || item.label, item.score != null ? `${Math.round(item.score * 100)}%` : null].filter(Boolean).join(' ');
       if (text) {
         ctx.font = `${14 * scale}px system-ui, sans-serif`;
         const w = ctx.measureText(text).width + 8 * scale, h = 18 * scale;
@@ -107,7 +160,27 @@ function draw(results) {
       for (const p of item.landmarks || []) { ctx.fillStyle = color; ctx.fillRect(p.x - 1.5 * scale, p.y - 1.5 * scale, 3 * scale, 3 * scale); }
     }
   }
-  canvas.dataset.drawn = String(results.reduce((n, r) => n + (r.detections || r.faces || r.instances || []).length, 0));
+  // Faces last, so their boxes and landmarks sit on top of the object boxes.
+  for (const result of results) for (const face of result.faces || []) drawFace(ctx, face, scale);
+  canvas.dataset.drawn = String(results.reduce((n, r) => n + (r.detections || r.instances || []).length + (r.faces || []).length, 0));
+  canvas.dataset.faces = String(results.reduce((n, r) => n + (r.faces || []).length, 0));
+}
+
+const FACE_COLOR = '#00a86b', LANDMARK_COLOR = '#ffd400';
+
+function drawFace(ctx, face, scale) {
+  const b = face.box, color = face.identity?.known ? colorFor(face.identity.name) : FACE_COLOR;
+  ctx.lineWidth = 3 * scale; ctx.strokeStyle = color; ctx.strokeRect(b.x, b.y, b.width, b.height);
+  const r = Math.max(1.5, Math.min(3 * scale, b.width / 60));
+  ctx.fillStyle = LANDMARK_COLOR;
+  for (const p of face.landmarks68 || face.landmarks5 || []) { ctx.beginPath(); ctx.arc(p.x, p.y, r, 0, 2 * Math.PI); ctx.fill(); }
+  const text = faceLabel(face);
+  ctx.font = `${13 * scale}px system-ui, sans-serif`;
+  const w = ctx.measureText(text).width + 8 * scale, h = 17 * scale;
+  // Above the box when there is room, else below it; never over the box's own edges.
+  const y = b.y - h >= 0 ? b.y - h : Math.min(ctx.canvas.height - h, b.y + b.height);
+  ctx.fillStyle = color; ctx.fillRect(b.x, y, w, h);
+  ctx.fillStyle = '#fff'; ctx.fillText(text, b.x + 4 * scale, y + h - 4 * scale);
 }
 
 function colorFor(name) {
@@ -153,4 +226,6 @@ drop.addEventListener('click', e => { if (e.target === drop) $('file').click(); 
 $('file').addEventListener('change', e => useImage(e.target.files[0]));
 document.addEventListener('paste', e => { const f = [...e.clipboardData.files][0]; if (f) useImage(f); });
 $('run').addEventListener('click', run);
+$('enroll').addEventListener('click', enroll);
+$('people').addEventListener('click', e => { if (e.target.dataset.remove) removePerson(e.target.dataset.remove); });
 setup();

@@ -29,7 +29,11 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         var indexPath = Path.Combine(_dir, "flowers.index");
         using (var index = SimilarityIndex.OpenOrCreate(indexPath, embedder))
             index.Update(Path.Combine(flowers, "roses"), embedder);
-        _server = await RunningServer.StartAsync(new ServerOptions { Indexes = new Dictionary<string, string> { ["roses"] = indexPath } });
+        _server = await RunningServer.StartAsync(new ServerOptions
+        {
+            Indexes = new Dictionary<string, string> { ["roses"] = indexPath },
+            GalleryPath = Path.Combine(_dir, "faces.gallery"),
+        });
     }
 
     public async Task DisposeAsync()
@@ -94,6 +98,118 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
             Assert.True(share > 0.5, $"only {share:P0} of the box edge has the class colour");
             Assert.Contains("person", await page.Locator("#results").InnerTextAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-detect.png"), FullPage = true });
+            Assert.Empty(external);
+        }
+    }
+
+    /// <summary>The share of pixels on a vertical line of the canvas that have the colour <paramref name="cssColor"/>.</summary>
+    private static Task<double> EdgeShareAsync(IPage page, string cssColor, System.Text.Json.JsonElement box) => page.EvaluateAsync<double>($$"""
+        (() => {
+          const probe = document.createElement('canvas').getContext('2d');
+          probe.fillStyle = {{cssColor}};
+          const hex = probe.fillStyle, want = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+          const x = Math.round({{box.GetProperty("x").GetDouble()}}), y = Math.round({{box.GetProperty("y").GetDouble()}}), h = Math.max(1, Math.round({{box.GetProperty("height").GetDouble()}}));
+          const data = document.getElementById('canvas').getContext('2d').getImageData(x, y, 1, h).data;
+          let hits = 0;
+          for (let i = 0; i < h; i++) if (want.every((v, k) => Math.abs(data[4 * i + k] - v) <= 12)) hits++;
+          return hits / h;
+        })()
+        """);
+
+    [Fact]
+    public async Task Upload_the_bus_photo_run_detection_and_faces_together_and_see_both_drawn()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("sanity"), "bus.jpg"));
+            await page.Locator("#run:not([disabled])").WaitForAsync();
+            await page.CheckAsync("input[value=detect]");
+            await page.CheckAsync("input[value=faces]");
+            await page.UncheckAsync("input[value=similar]");
+            await page.FillAsync("input[name=minScore]", "0.2");
+            await page.ClickAsync("#run");
+            await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
+
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-faces.png"), FullPage = true });
+
+            var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
+            var detections = json.GetProperty("detect").GetProperty("detections").EnumerateArray().ToList();
+            var faces = json.GetProperty("faces").GetProperty("faces").EnumerateArray().ToList();
+            Assert.True(detections.Count(d => d.GetProperty("className").GetString() == "person") >= 4);
+            Assert.NotEmpty(faces);
+            Assert.All(faces, f => Assert.Equal(68, f.GetProperty("landmarks68").GetArrayLength()));
+            Assert.Equal(detections.Count + faces.Count, int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-drawn") ?? "0"));
+            Assert.Equal(faces.Count, int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-faces") ?? "0"));
+
+            // Both kinds of box really are on the canvas: a person's in its class colour, a face's in the face colour.
+            var person = detections.First(d => d.GetProperty("className").GetString() == "person");
+            var personShare = await EdgeShareAsync(page, "colorFor('person')", person.GetProperty("box"));
+            Assert.True(personShare > 0.3, $"only {personShare:P0} of the person box edge has the class colour");
+            var face = faces.OrderByDescending(f => f.GetProperty("box").GetProperty("height").GetDouble()).First();
+            var faceShare = await EdgeShareAsync(page, "FACE_COLOR", face.GetProperty("box"));
+            Assert.True(faceShare > 0.5, $"only {faceShare:P0} of the face box edge has the face colour");
+            // Landmarks are drawn: the landmark colour appears around the nose tip (point 30).
+            var nose = face.GetProperty("landmarks68")[30];
+            var landmarkPixels = await page.EvaluateAsync<int>($$"""
+                (() => {
+                  const probe = document.createElement('canvas').getContext('2d'); probe.fillStyle = LANDMARK_COLOR;
+                  const hex = probe.fillStyle, want = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+                  const data = document.getElementById('canvas').getContext('2d').getImageData(Math.round({{nose.GetProperty("x").GetDouble()}}) - 2, Math.round({{nose.GetProperty("y").GetDouble()}}) - 2, 5, 5).data;
+                  let hits = 0;
+                  for (let i = 0; i < 25; i++) if (want.every((v, k) => Math.abs(data[4 * i + k] - v) <= 30)) hits++;
+                  return hits;
+                })()
+                """);
+            Assert.True(landmarkPixels > 0, "no landmark drawn at the nose tip");
+
+            var results = await page.Locator("#results").InnerTextAsync();
+            Assert.Contains("person", results);
+            Assert.Contains("unknown", results);
+            Assert.Contains("\"landmarks68\"", await page.Locator("#json").TextContentAsync());
+            Assert.Empty(external);
+        }
+    }
+
+    [Fact]
+    public async Task Enrol_faces_from_the_page_and_see_them_named_in_a_group_photo()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            Assert.True(await page.Locator("#gallery").IsVisibleAsync());
+            await page.Locator("#gallery summary").ClickAsync();
+            await page.Locator("#people", new PageLocatorOptions { HasText = "nobody enrolled yet" }).WaitForAsync();
+            foreach (var (name, file) in new[] { ("Sheldon", "sheldon/sheldon1.png"), ("Sheldon", "sheldon/sheldon2.png"), ("Leonard", "leonard/leonard1.png"), ("Leonard", "leonard/leonard2.png"),
+                         ("Penny", "penny/penny1.png"), ("Penny", "penny/penny2.png"), ("Howard", "howard/howard1.png"), ("Raj", "raj/raj1.png") })
+            {
+                await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("faces-bbt"), "images", file));
+                await page.Locator("#enroll:not([disabled])").WaitForAsync();
+                await page.FillAsync("#person", name);
+                await page.ClickAsync("#enroll");
+                await page.Locator("#status", new PageLocatorOptions { HasText = $"Enrolled a face of {name}" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+            }
+            var people = await page.Locator("#people").InnerTextAsync();
+            foreach (var name in new[] { "Sheldon", "Leonard", "Penny", "Howard", "Raj" })
+                Assert.Contains(name, people);
+
+            await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("faces-bbt"), "images", "bbt4.jpg"));
+            await page.Locator("#run:not([disabled])").WaitForAsync();
+            await page.CheckAsync("input[value=detect]");
+            await page.CheckAsync("input[value=faces]");
+            await page.UncheckAsync("input[value=similar]");
+            await page.ClickAsync("#run");
+            await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
+            var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
+            var faces = json.GetProperty("faces").GetProperty("faces").EnumerateArray().ToList();
+            Assert.True(faces.Count >= 3, $"{faces.Count} faces in the group photo");
+            Assert.All(faces, f => Assert.True(f.TryGetProperty("identity", out _)));
+            var named = faces.Where(f => f.GetProperty("identity").GetProperty("known").GetBoolean()).Select(f => f.GetProperty("identity").GetProperty("name").GetString()).ToList();
+            Assert.NotEmpty(named);
+            Assert.Contains(named[0]!, await page.Locator("#results").InnerTextAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-faces-gallery.png"), FullPage = true });
             Assert.Empty(external);
         }
     }

@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Sightline.Faces;
+using Sightline.Faces.Attributes;
+using Sightline.Faces.Descriptors;
+using Sightline.Faces.Detection;
+using Sightline.Faces.Gallery;
+using Sightline.Imaging;
+using Sightline.Inference.Timing;
+using Sightline.Server.Errors;
+using Sightline.Server.Hosting;
+
+namespace Sightline.Server.Api;
+
+/// <summary>
+/// The face endpoints (/v1/faces, /v1/faces/verify, /v1/faces/identify) and the gallery they identify
+/// against (/v1/gallery). Images go in as for the other tasks: multipart/form-data or the raw body.
+/// </summary>
+public static class FaceEndpoints
+{
+    /// <summary>Most photos one enrolment request takes.</summary>
+    public const int MaxEnrollImages = 10;
+
+    private static readonly DecodeSize FaceDecodeSize = DecodeSize.Within(FaceAnalyzer.MaxDecodeSide, FaceAnalyzer.MaxDecodeSide);
+
+    // Verification and enrolment need a descriptor per face, not expression or age.
+    private const FaceTasks RecognitionTasks = FaceTasks.Landmarks | FaceTasks.Descriptor | FaceTasks.Quality;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var faces = app.MapGroup("/v1").WithTags("faces");
+
+        faces.MapPost("/faces", async (HttpRequest request, FaceServices services, ServerOptions options, float? minScore, float? minSize, int? max,
+                string? descriptor, string? emotion, bool? liveness, bool? descriptors, bool? identify, float? threshold, CancellationToken ct) =>
+            {
+                var detect = DetectOptionsFrom(minScore, minSize, max);
+                var describer = DescriberFrom(descriptor);
+                var emotionModel = EmotionFrom(emotion);
+                CheckThreshold(threshold);
+                var gallery = identify == true ? services.Gallery() : null;
+                var models = new FaceModels(Describer: ForGallery(gallery, describer), Emotion: emotionModel);
+                var worker = await services.AnalyzerAsync(models).ConfigureAwait(false);
+                var tasks = FaceTasks.Default | (liveness == true ? FaceTasks.Liveness : FaceTasks.None);
+                return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, tasks), gallery, threshold, descriptors == true, ct).ConfigureAwait(false);
+            })
+            .WithName("Faces")
+            .WithSummary("Every face: box, score, 5 and 68 landmarks, pose, quality, emotion, age and gender; optionally liveness, descriptors and gallery identity")
+            .WithDescription("Query: minScore (0-1, default 0.7), minSize (pixels, default 40), max (default 100), descriptor (face-api|faceres), emotion (face-api|human), "
+                + "liveness=true, descriptors=true (include descriptor values), identify=true (match against the server's gallery), threshold (distance under which a match counts).")
+            .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
+
+        faces.MapPost("/faces/identify", async (HttpRequest request, FaceServices services, ServerOptions options, float? minScore, float? minSize, int? max,
+                string? descriptor, float? threshold, CancellationToken ct) =>
+            {
+                var detect = DetectOptionsFrom(minScore, minSize, max);
+                var describer = DescriberFrom(descriptor);
+                CheckThreshold(threshold);
+                var gallery = services.Gallery();
+                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(gallery, describer))).ConfigureAwait(false);
+                return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, RecognitionTasks), gallery, threshold, false, ct).ConfigureAwait(false);
+            })
+            .WithName("IdentifyFaces").WithSummary("Every face with the nearest person of the server's gallery, or unknown")
+            .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
+
+        faces.MapPost("/faces/verify", async (HttpRequest request, FaceServices services, ServerOptions options, string? descriptor, float? threshold,
+                float? minScore, float? minSize, CancellationToken ct) =>
+            {
+                var detect = DetectOptionsFrom(minScore, minSize, null);
+                CheckThreshold(threshold);
+                var worker = await services.AnalyzerAsync(new FaceModels(Describer: DescriberFrom(descriptor) ?? FaceModels.Default.Describer)).ConfigureAwait(false);
+                var files = await ImageUpload.ReadFilesAsync(request, options.ImageLimits, options.MaxUploadBytes, 2, ct).ConfigureAwait(false);
+                var a = files.FirstOrDefault(f => f.Field == "a");
+                var b = files.FirstOrDefault(f => f.Field == "b");
+                if ((a is null || b is null) && files.Count == 2 && files.All(f => f.Field is not ("a" or "b")))
+                    (a, b) = (files[0], files[1]);
+                if (a is null || b is null)
+                    throw ApiProblem.BadParameter("send two images as multipart/form-data, in fields 'a' and 'b'");
+                var analysisOptions = new FaceAnalysisOptions(detect, RecognitionTasks);
+                var (first, faceA) = await LargestFaceAsync(worker, a, "a", options.ImageLimits, analysisOptions).ConfigureAwait(false);
+                var (second, faceB) = await LargestFaceAsync(worker, b, "b", options.ImageLimits, analysisOptions).ConfigureAwait(false);
+                var comparison = FaceComparison.Of(faceA.Descriptor!, faceB.Descriptor!, worker.Analyzer.Describer, threshold);
+                return new VerifyResponse(comparison.Same, comparison.Distance, comparison.Threshold, comparison.Confidence, DescriberRef(worker),
+                    worker.Models, first, second);
+            })
+            .WithName("VerifyFaces")
+            .WithSummary("Whether the largest faces of two images (multipart fields 'a' and 'b') are the same person: same, distance, threshold, confidence")
+            .Accepts<IFormFileCollection>("multipart/form-data").DisableAntiforgery();
+
+        var gallery = app.MapGroup("/v1/gallery").WithTags("gallery");
+
+        gallery.MapGet("/people", (FaceServices services) =>
+            {
+                var g = services.Gallery();
+                return new GalleryPeopleResponse(GalleryModelInfo.From(g.Model), g.People().Select(PersonInfo.From).ToList());
+            })
+            .WithName("ListPeople").WithSummary("Everyone enrolled in the server's face gallery, with the gallery's descriptor model");
+
+        gallery.MapGet("/people/{name}", (FaceServices services, string name) =>
+            {
+                var clean = CleanName(name);
+                var g = services.Gallery();
+                var person = g.Person(clean) ?? throw UnknownPerson(clean);
+                return new PersonDetail(person.Name, person.FaceCount, person.Created, person.Updated,
+                    g.Faces(clean).Select(f => new StoredFaceInfo(f.Id, f.Source, f.Quality, f.Added)).ToList());
+            })
+            .WithName("GetPerson").WithSummary("One enrolled person and their stored faces");
+
+        gallery.MapPost("/people/{name}/faces", async (HttpRequest request, FaceServices services, ServerOptions options, string name,
+                string? descriptor, float? minScore, float? minSize, CancellationToken ct) =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                var clean = CleanName(name);
+                var detect = DetectOptionsFrom(minScore, minSize, null);
+                var g = services.Gallery();
+                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(g, DescriberFrom(descriptor)))).ConfigureAwait(false);
+                var files = await ImageUpload.ReadFilesAsync(request, options.ImageLimits, options.MaxUploadBytes, MaxEnrollImages, ct).ConfigureAwait(false);
+                var analysisOptions = new FaceAnalysisOptions(detect, RecognitionTasks);
+                var chosen = new List<(UploadedImage File, AnalyzedFace Face)>();
+                var skipped = new List<SkippedImage>();
+                // Every image is decoded and analysed before anything is written: a bad one fails the request, the gallery untouched.
+                foreach (var file in files)
+                {
+                    using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, options.ImageLimits);
+                    var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
+                    if (Largest(analysis) is { Descriptor: not null } face)
+                        chosen.Add((file, face));
+                    else
+                        skipped.Add(new SkippedImage(file.Name, "no face found"));
+                }
+                if (chosen.Count == 0)
+                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face",
+                        files.Count == 1 ? $"no face found in '{files[0].Name}'; nothing was enrolled" : $"none of the {files.Count} images has a face; nothing was enrolled");
+                var result = g.Enroll(clean, chosen.Select(c => new EnrolledFace(c.Face.Descriptor!, c.File.Name, c.Face.Quality?.Score)));
+                var enrolled = chosen.Select((c, i) => new EnrolledFaceInfo(result.FaceIds[i], c.File.Name, c.Face.Box, c.Face.Quality?.Score)).ToList();
+                var response = new EnrollResponse(PersonInfo.From(result.Person), result.CreatedPerson, enrolled, skipped, DescriberRef(worker), StageTimings.Since(start));
+                return result.CreatedPerson
+                    ? Results.Created($"/v1/gallery/people/{Uri.EscapeDataString(result.Person.Name)}", response)
+                    : Results.Ok(response);
+            })
+            .WithName("EnrollPerson")
+            .WithSummary("Enrols the largest face of each uploaded photo (up to 10, any field names) under the name; creates the person when new (201)")
+            .Produces<EnrollResponse>(StatusCodes.Status200OK).Produces<EnrollResponse>(StatusCodes.Status201Created)
+            .Accepts<IFormFileCollection>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
+
+        gallery.MapDelete("/people/{name}", (FaceServices services, string name) =>
+            {
+                var clean = CleanName(name);
+                return services.Gallery().Remove(clean) ? Results.NoContent() : throw UnknownPerson(clean);
+            })
+            .WithName("RemovePerson").WithSummary("Removes a person and all their faces from the gallery")
+            .Produces(StatusCodes.Status204NoContent);
+
+        gallery.MapPatch("/people/{name}", (FaceServices services, string name, RenameRequest body) =>
+            {
+                var from = CleanName(name);
+                var to = CleanName(body.Name);
+                var g = services.Gallery();
+                bool renamed;
+                try
+                {
+                    renamed = g.Rename(from, to);
+                }
+                catch (GalleryException e)
+                {
+                    throw new ApiProblemException(StatusCodes.Status409Conflict, "name_taken", e.Message);
+                }
+                if (!renamed)
+                    throw UnknownPerson(from);
+                return PersonInfo.From(g.Person(to)!.Value);
+            })
+            .WithName("RenamePerson").WithSummary("Renames a person: body {\"name\": \"new name\"}").DisableAntiforgery();
+
+        gallery.MapDelete("/faces/{id:long}", (FaceServices services, long id) =>
+                services.Gallery().RemoveFace(id) ? Results.NoContent() : throw new ApiProblemException(StatusCodes.Status404NotFound, "unknown_face", $"the gallery has no face {id}"))
+            .WithName("RemoveFace").WithSummary("Removes one stored face; a person left without faces is removed too")
+            .Produces(StatusCodes.Status204NoContent);
+    }
+
+    private static async Task<FacesResponse> AnalyzeAsync(HttpRequest request, ServerOptions options, FaceWorker worker, FaceAnalysisOptions analysisOptions,
+        FaceGallery? gallery, float? threshold, bool withDescriptors, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var decoded = await ImageUpload.ReadAsync(request, FaceDecodeSize, options.ImageLimits, ct).ConfigureAwait(false);
+        var decodeMs = StageTimings.Since(start);
+        var analysis = await worker.AnalyzeAsync(decoded, analysisOptions).ConfigureAwait(false);
+
+        var t = Stopwatch.GetTimestamp();
+        IReadOnlyList<FaceIdentity?>? identities = null;
+        GallerySummary? summary = null;
+        if (gallery is not null)
+        {
+            var limit = threshold ?? worker.Analyzer.Describer.Threshold;
+            identities = analysis.Faces.Select(f => f.Descriptor is { } d ? FaceIdentity.From(gallery.Identify(d, limit)) : null).ToList();
+            summary = new GallerySummary(gallery.Model?.ModelId, gallery.People().Count);
+        }
+        var identifyMs = gallery is null ? 0 : StageTimings.Since(t);
+        var faces = analysis.Faces.Select((f, i) => FaceResult.From(f, withDescriptors, identities?[i])).ToList();
+        return new FacesResponse(new ImageSize(analysis.Width, analysis.Height), worker.ModelsFor(analysisOptions.Tasks), faces.Count, faces, summary,
+            FaceStageTimings.From(analysis.Timings, decodeMs, identifyMs));
+    }
+
+    private static async Task<(VerifiedImage Image, AnalyzedFace Face)> LargestFaceAsync(FaceWorker worker, UploadedImage file, string field, ImageLimits limits, FaceAnalysisOptions analysisOptions)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, limits);
+        var decodeMs = StageTimings.Since(start);
+        var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
+        var face = Largest(analysis) is { Descriptor: not null } largest ? largest
+            : throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face", $"image '{field}' ({file.Name}) has no face to compare");
+        return (new VerifiedImage(file.Name, new ImageSize(analysis.Width, analysis.Height), analysis.Faces.Count, FaceResult.From(face),
+            FaceStageTimings.From(analysis.Timings, decodeMs, 0)), face);
+    }
+
+    private static AnalyzedFace? Largest(FaceAnalysis analysis) =>
+        analysis.Faces.OrderByDescending(f => f.Box.Width * f.Box.Height).FirstOrDefault();
+
+    private static ModelRef DescriberRef(FaceWorker worker) =>
+        worker.Models.FirstOrDefault(m => m.Role == "descriptor") is { } d ? new ModelRef(d.Id, d.Version) : new ModelRef(worker.Analyzer.Describer.ModelId, "");
+
+    private static FaceDetectOptions DetectOptionsFrom(float? minScore, float? minSize, int? max)
+    {
+        var defaults = FaceDetectOptions.Default;
+        var score = minScore ?? defaults.MinScore;
+        var size = minSize ?? defaults.MinFaceSize;
+        var most = max ?? defaults.MaxFaces;
+        if (score is < 0 or > 1 || float.IsNaN(score)) throw ApiProblem.BadParameter($"minScore must be between 0 and 1 (got {score})");
+        if (size is < 0 or > 10_000 || float.IsNaN(size)) throw ApiProblem.BadParameter($"minSize must be between 0 and 10000 pixels (got {size})");
+        if (most is < 1 or > 1000) throw ApiProblem.BadParameter($"max must be between 1 and 1000 (got {most})");
+        return defaults with { MinScore = score, MinFaceSize = size, MaxFaces = most };
+    }
+
+    private static string? DescriberFrom(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return null;
+        var id = FaceModels.ResolveDescriber(name.Trim());
+        return id is FaceApiDescriber.Id or FaceResDescriber.Id ? id
+            : throw ApiProblem.BadParameter($"descriptor must be face-api or faceres (got '{name}')");
+    }
+
+    private static string EmotionFrom(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return FaceModels.Default.Emotion;
+        var id = FaceModels.ResolveEmotion(name.Trim());
+        return id is FaceApiExpressionClassifier.Id or HumanEmotionClassifier.Id ? id
+            : throw ApiProblem.BadParameter($"emotion must be face-api or human (got '{name}')");
+    }
+
+    private static void CheckThreshold(float? threshold)
+    {
+        if (threshold is { } t && (!float.IsFinite(t) || t <= 0 || t > 4))
+            throw ApiProblem.BadParameter($"threshold must be a distance in (0, 4] (got {t})");
+    }
+
+    /// <summary>The descriptor model to use with the gallery: the one asked for, else the gallery's, else the default; a different one than the gallery's is refused.</summary>
+    private static string ForGallery(FaceGallery? gallery, string? describer)
+    {
+        var bound = gallery?.Model?.ModelId;
+        if (describer is not null && bound is not null && describer != bound)
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "gallery_model_mismatch",
+                $"the gallery holds descriptors of '{bound}'; faces described by '{describer}' cannot be compared with them (leave out descriptor, or use a gallery of that model)");
+        return describer ?? bound ?? FaceModels.Default.Describer;
+    }
+
+    private static string CleanName(string name)
+    {
+        try
+        {
+            return FaceGallery.CleanName(name ?? "");
+        }
+        catch (GalleryException e)
+        {
+            throw ApiProblem.BadParameter(e.Message);
+        }
+    }
+
+    private static ApiProblemException UnknownPerson(string name) =>
+        new(StatusCodes.Status404NotFound, "unknown_person", $"nobody called '{name}' is enrolled in the gallery");
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Sightline.Faces;
+using Sightline.Faces.Attributes;
+using Sightline.Faces.Gallery;
+using Sightline.Imaging;
+using Sightline.Server.Batching;
+using Sightline.Server.Errors;
+
+namespace Sightline.Server.Hosting;
+
+/// <summary>
+/// The face pipelines and the face gallery behind /v1/faces and /v1/gallery. One analyzer per choice of
+/// models, loaded on first use. The face pipeline is not batched across requests: each analyzer has a
+/// bounded queue with a single worker (a <see cref="DynamicBatcher{TIn,TOut}"/> of batch size 1), so
+/// overload is answered 429 as for the other models and one analyzer never runs two images at once.
+/// </summary>
+public sealed class FaceServices : IAsyncDisposable
+{
+    private readonly VisionServices _vision;
+    private readonly ServerOptions _options;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<FaceModels, Lazy<Task<FaceWorker>>> _analyzers = new();
+    private readonly Lock _galleryGate = new();
+    private FaceGallery? _gallery;
+    private bool _disposed;
+
+    public FaceServices(VisionServices vision, ServerOptions options, ILogger<FaceServices> log)
+    {
+        _vision = vision;
+        _options = options;
+        _log = log;
+        GalleryPath = Path.GetFullPath(options.GalleryPath ?? Path.Combine(vision.Store.Home, "faces.gallery"));
+    }
+
+    /// <summary>The gallery file (opened, or created empty, on first use).</summary>
+    public string GalleryPath { get; }
+
+    /// <summary>The analyzer for these models with its queue; the first call pulls and loads the models.</summary>
+    public Task<FaceWorker> AnalyzerAsync(FaceModels models)
+    {
+        var lazy = _analyzers.GetOrAdd(models, key => new Lazy<Task<FaceWorker>>(() => LoadAsync(key)));
+        var task = lazy.Value;
+        if (task.IsFaulted)
+            _analyzers.TryRemove(new KeyValuePair<FaceModels, Lazy<Task<FaceWorker>>>(models, lazy));
+        return task;
+    }
+
+    /// <summary>The server's face gallery; shared by all requests (it serialises its own writes).</summary>
+    public FaceGallery Gallery()
+    {
+        lock (_galleryGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _gallery ??= FaceGallery.Open(GalleryPath);
+        }
+    }
+
+    private async Task<FaceWorker> LoadAsync(FaceModels models)
+    {
+        FaceAnalyzer analyzer;
+        try
+        {
+            analyzer = await FaceAnalyzer.CreateAsync(_vision.Store, _vision.Engine, models, _options.ImageLimits).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ApiProblemException(422, "not_a_face_model", e.Message);
+        }
+        var refs = analyzer.Models.Select(m => new FaceModelRef(m.Key, m.Value, _vision.Store.Get(m.Value).Version)).ToList();
+        _log.LogInformation("loaded face models {Models}", string.Join(", ", refs.Select(r => $"{r.Id} {r.Version}")));
+        return new FaceWorker(analyzer, refs, _vision.Store, new DynamicBatcher<(DecodedImage, FaceAnalysisOptions), FaceAnalysis>(
+            items => items.Select(item => analyzer.Analyze(item.Item1, item.Item2)).ToList(), _options.QueueCapacity, 1, TimeSpan.Zero));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in _analyzers.Values)
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+                await lazy.Value.Result.Queue.DisposeAsync().ConfigureAwait(false);
+        lock (_galleryGate)
+        {
+            _disposed = true;
+            _gallery?.Dispose();
+            _gallery = null;
+        }
+    }
+}
+
+/// <summary>A model of the face pipeline: its role (detector, landmarks, descriptor, emotion, ageGender, liveness), id and version.</summary>
+public sealed record FaceModelRef(string Role, string Id, string Version);
+
+/// <summary>A face analyzer, the models it runs, and the bounded queue in front of it.</summary>
+public sealed record FaceWorker(FaceAnalyzer Analyzer, IReadOnlyList<FaceModelRef> Models, Sightline.Models.Cache.ModelStore Store,
+    DynamicBatcher<(DecodedImage, FaceAnalysisOptions), FaceAnalysis> Queue)
+{
+    public Task<FaceAnalysis> AnalyzeAsync(DecodedImage image, FaceAnalysisOptions options) =>
+        // Not cancellable once queued: the worker may be using the image, which the caller disposes after this returns.
+        Queue.EnqueueAsync((image, options), CancellationToken.None);
+
+    /// <summary>The models of an analysis with these tasks (liveness adds its two).</summary>
+    public IReadOnlyList<FaceModelRef> ModelsFor(FaceTasks tasks) => (tasks & FaceTasks.Liveness) == 0
+        ? Models
+        : [.. Models, new FaceModelRef("antiSpoof", LivenessChecker.AntiSpoofId, Store.Get(LivenessChecker.AntiSpoofId).Version),
+            new FaceModelRef("liveness", LivenessChecker.LivenessId, Store.Get(LivenessChecker.LivenessId).Version)];
+}
