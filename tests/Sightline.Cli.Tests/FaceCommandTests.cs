@@ -106,6 +106,10 @@ public sealed class FaceCommandTests : IDisposable
         var none = await CliRunner.RunAsync("faces", "enroll", "Cat", Sanity("chelsea.png"), "--gallery", gallery);
         Assert.Equal(ExitCodes.BadInput, none.ExitCode);
         Assert.Contains("chelsea.png", none.Error);
+        // A face under the quality bar is not enrolled either, and says why.
+        var poor = await CliRunner.RunAsync("faces", "enroll", "Amy", Crop("amy", 3), "--gallery", gallery, "--min-quality", "0.999");
+        Assert.Equal(ExitCodes.BadInput, poor.ExitCode);
+        Assert.Contains("quality", poor.Error);
         var fresh = Path.Combine(_dir, "fresh.gallery");
         Assert.Equal(ExitCodes.BadInput, (await CliRunner.RunAsync("faces", "enroll", "Cat", Sanity("chelsea.png"), "--gallery", fresh)).ExitCode);
         Assert.False(File.Exists(fresh));

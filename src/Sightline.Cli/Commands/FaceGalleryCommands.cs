@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sightline.Cli.Output;
 using Sightline.Faces;
+using Sightline.Faces.Attributes;
 using Sightline.Faces.Detection;
 using Sightline.Faces.Gallery;
 using Spectre.Console;
@@ -21,7 +22,8 @@ public static partial class FaceCommands
         var photos = new Argument<string[]>("photos") { Description = "Photos or folders of the person (the largest face of each is enrolled)", Arity = ArgumentArity.OneOrMore };
         var gallery = GalleryFileOption();
         var descriptor = DescriptorOption("the gallery's model, face-api for a new gallery");
-        var command = new Command("enroll", "Add a person's face to the gallery from photos of them (the largest face of each photo)") { name, photos, gallery, descriptor };
+        var minQuality = new Option<float>("--min-quality") { Description = "Skip faces of lower quality (0-1: size, sharpness, pose)", DefaultValueFactory = _ => FaceQualityScorer.MinEnrollQuality };
+        var command = new Command("enroll", "Add a person's face to the gallery from photos of them (the largest face of each photo)") { name, photos, gallery, descriptor, minQuality };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -45,10 +47,12 @@ public static partial class FaceCommands
             {
                 if (o.Analysis is null)
                     skipped.Add((o.Source, o.Error ?? "unreadable"));
-                else if (Largest(o.Analysis) is { } face)
-                    chosen.Add((o, face));
-                else
+                else if (Largest(o.Analysis) is not { } face)
                     skipped.Add((o.Source, "no face found"));
+                else if (face.Quality is { } q && q.Score < parse.GetValue(minQuality))
+                    skipped.Add((o.Source, $"face quality {q.Score:0.00} is under {parse.GetValue(minQuality):0.00} (size {q.Size:0.00}, sharpness {q.Sharpness:0.00}, frontal {q.Frontal:0.00})"));
+                else
+                    chosen.Add((o, face));
             }
             if (chosen.Count == 0)
                 throw new InputException($"none of the {files.Count} photos has a usable face, so nothing was enrolled: "

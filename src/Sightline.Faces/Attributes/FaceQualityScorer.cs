@@ -14,6 +14,13 @@ public static class FaceQualityScorer
     /// <summary>Laplacian variance at which sharpness scores 0.5 (grey levels squared, measured on 112x112 crops).</summary>
     public const float HalfSharpness = 60;
 
+    /// <summary>
+    /// Faces below this quality are not enrolled into a gallery: a blurred, tiny or profile face makes a
+    /// descriptor that matches strangers. Every faces-bbt crop and group-scene face scores above 0.8; a
+    /// frontal, sharp face 40 px across scores about 0.6.
+    /// </summary>
+    public const float MinEnrollQuality = 0.4f;
+
     public static FaceQuality Score(float faceWidth, ReadOnlySpan<float> grey, int size, HeadPose pose)
     {
         var sizeScore = Math.Clamp(faceWidth / FullSize, 0, 1);

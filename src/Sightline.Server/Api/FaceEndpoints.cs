@@ -124,10 +124,12 @@ public static class FaceEndpoints
                 {
                     using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, options.ImageLimits);
                     var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
-                    if (Largest(analysis) is { Descriptor: not null } face)
-                        chosen.Add((file, face));
-                    else
+                    if (Largest(analysis) is not { Descriptor: not null } face)
                         skipped.Add(new SkippedImage(file.Name, "no face found"));
+                    else if (face.Quality is { } q && q.Score < FaceQualityScorer.MinEnrollQuality)
+                        skipped.Add(new SkippedImage(file.Name, $"face quality {q.Score:0.00} is under {FaceQualityScorer.MinEnrollQuality:0.00}"));
+                    else
+                        chosen.Add((file, face));
                 }
                 if (chosen.Count == 0)
                     throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face",
