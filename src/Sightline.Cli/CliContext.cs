@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sightline.Cli.Commands;
 using Sightline.Cli.Output;
 using Sightline.Imaging;
 using Sightline.Inference.Sessions;
@@ -11,6 +12,17 @@ namespace Sightline.Cli;
 /// <summary>What every command shares: global options, the store, the engine, and where to write.</summary>
 public sealed class CliContext : IDisposable
 {
+    /// <summary>The image files named on the command line, folders expanded; a usage error when none is named, bad input when none is found.</summary>
+    public static IReadOnlyList<string> ImageInputs(string[] paths)
+    {
+        if (paths.Length == 0)
+            throw new UsageException("name at least one image or folder");
+        var files = ImageFiles.Expand(paths);
+        if (files.Count == 0)
+            throw new InputException($"no images in {string.Join(", ", paths)}");
+        return files;
+    }
+
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON for programs instead of a table", Recursive = true };
     public static readonly Option<int?> ThreadsOption = new("--threads") { Description = "Threads for inference (default: all cores)", Recursive = true };
     public static readonly Option<ExecutionDevice> DeviceOption = new("--device")

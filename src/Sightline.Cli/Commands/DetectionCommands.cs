@@ -18,16 +18,6 @@ public static class DetectionCommands
         return Detectors.Create(model, ctx.Engine, 8, ctx.Limits);
     }
 
-    private static IReadOnlyList<string> Inputs(string[] paths)
-    {
-        if (paths.Length == 0)
-            throw new UsageException("name at least one image or folder");
-        var files = ImageFiles.Expand(paths);
-        if (files.Count == 0)
-            throw new InputException($"no images in {string.Join(", ", paths)}");
-        return files;
-    }
-
     public static Command Detect(Func<ParseResult, CliContext> context)
     {
         var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
@@ -43,7 +33,7 @@ public static class DetectionCommands
             var ctx = context(parse);
             var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
             var options = Options(detector, parse.GetValue(minScore), parse.GetValue(iou), parse.GetValue(max), parse.GetValue(classes));
-            var files = Inputs(parse.GetValue(images) ?? []);
+            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
             var outcomes = await RunAsync(ctx, detector, files, options, ct).ConfigureAwait(false);
             if (parse.GetValue(save) is { } folder)
                 SaveAnnotated(folder, outcomes, ctx.Limits);
@@ -87,7 +77,7 @@ public static class DetectionCommands
             if (wanted is not null && !detector.Labels.Contains(wanted, StringComparer.OrdinalIgnoreCase))
                 throw new UsageException($"--class '{wanted}' is not a class of {detector.ModelId}; classes: {string.Join(", ", detector.Labels)}");
             var options = Options(detector, parse.GetValue(minScore), 0.5f, 100, wanted);
-            var outcomes = await RunAsync(ctx, detector, Inputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
+            var outcomes = await RunAsync(ctx, detector, CliContext.ImageInputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
             var results = outcomes.Where(o => o.Result is not null).Select(o => ObjectLocalization.MainObject(o.Result!, wanted)).ToList();
             if (ctx.Json)
             {

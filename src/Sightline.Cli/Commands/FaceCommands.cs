@@ -85,7 +85,7 @@ public static partial class FaceCommands
             var ctx = context(parse);
             var withLiveness = parse.GetValue(liveness);
             var options = new FaceAnalysisOptions(detect.Read(parse), withLiveness ? FaceTasks.All : FaceTasks.Default);
-            var files = Inputs(parse.GetValue(images) ?? []);
+            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = parse.GetValue(gallery) is { } galleryPath ? FaceGallery.Open(galleryPath, createIfMissing: false) : null;
             var models = new FaceModels(Describer: DescriberFor(parse.GetValue(descriptor), faceGallery), Emotion: ResolveEmotion(parse.GetValue(emotion)!));
             var analyzer = await AnalyzerAsync(ctx, models, withLiveness, ct).ConfigureAwait(false);
@@ -283,16 +283,6 @@ public static partial class FaceCommands
         foreach (var id in FaceAnalyzer.RequiredModels(models, liveness).Distinct(StringComparer.Ordinal))
             await ctx.EnsureModelAsync(id, ct).ConfigureAwait(false);
         return await FaceAnalyzer.CreateAsync(ctx.Store, ctx.Engine, models, ctx.Limits, ct).ConfigureAwait(false);
-    }
-
-    private static IReadOnlyList<string> Inputs(string[] paths)
-    {
-        if (paths.Length == 0)
-            throw new UsageException("name at least one image or folder");
-        var files = ImageFiles.Expand(paths);
-        if (files.Count == 0)
-            throw new InputException($"no images in {string.Join(", ", paths)}");
-        return files;
     }
 
     private static Task<IReadOnlyList<FaceOutcome>> AnalyzeAsync(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<string> files, FaceAnalysisOptions options, CancellationToken ct) =>

@@ -29,7 +29,7 @@ public static partial class FaceCommands
             var ctx = context(parse);
             var person = FaceGallery.CleanName(parse.GetValue(name)!);
             var path = GalleryPath(parse, gallery);
-            var files = Inputs(parse.GetValue(photos) ?? []);
+            var files = CliContext.ImageInputs(parse.GetValue(photos) ?? []);
             // Look at an existing gallery for its model, but create a new one only once there is a face to store.
             GalleryModel? bound = null;
             if (File.Exists(path))
@@ -103,7 +103,7 @@ public static partial class FaceCommands
         {
             var ctx = context(parse);
             var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Landmarks | FaceTasks.Descriptor);
-            var files = Inputs(parse.GetValue(images) ?? []);
+            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = FaceGallery.Open(GalleryPath(parse, gallery), createIfMissing: false);
             var models = new FaceModels(Describer: DescriberFor(null, faceGallery));
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
