@@ -30,8 +30,9 @@ public sealed record FaceAnalysisOptions(FaceDetectOptions Detect, FaceTasks Tas
 }
 
 /// <summary>
-/// One face: box (pixels of the upright original and normalised), detector score, 5 landmarks always and
-/// 68 when computed, head pose, quality, descriptor, emotion, age and gender, liveness, each when asked for.
+/// One face: box (pixels of the upright original and normalised), detector score, and, each when asked for
+/// (landmarks come with any per-face task), 5 and 68 landmarks, head pose, quality, descriptor, emotion,
+/// age and gender, liveness.
 /// </summary>
 public sealed record AnalyzedFace(
     BoundingBox Box,

@@ -57,6 +57,9 @@ public sealed class FaceAnalyzer
     /// <summary>Long side the image is decoded to at most: keeps 40-pixel faces of a 1080p photo at full size.</summary>
     public const int MaxDecodeSide = 2560;
 
+    /// <summary>Smallest face, in decoded pixels, the scan is planned for.</summary>
+    public const float MinDecodedFace = 20;
+
     private readonly IFaceDetector _detector;
     private readonly FaceLandmarker _landmarker;
     private readonly IFaceDescriber _describer;
@@ -64,11 +67,11 @@ public sealed class FaceAnalyzer
     private readonly AgeGenderEstimator _ageGender;
     private readonly Func<LivenessChecker> _liveness;
     private readonly ImageLimits? _limits;
-    private readonly Dictionary<string, string> _models;
+    private readonly IReadOnlyDictionary<string, string> _models;
     private LivenessChecker? _livenessChecker;
 
     private FaceAnalyzer(IFaceDetector detector, FaceLandmarker landmarker, IFaceDescriber describer, IEmotionClassifier emotion,
-        AgeGenderEstimator ageGender, Func<LivenessChecker> liveness, ImageLimits? limits, Dictionary<string, string> models)
+        AgeGenderEstimator ageGender, Func<LivenessChecker> liveness, ImageLimits? limits, IReadOnlyDictionary<string, string> models)
     {
         _detector = detector;
         _landmarker = landmarker;
@@ -123,19 +126,19 @@ public sealed class FaceAnalyzer
             HumanEmotionClassifier.Id => new HumanEmotionClassifier(emotionModel, engine),
             _ => throw new ArgumentException($"'{models.Emotion}' is not an expression model (known: face-api, human)"),
         };
-        var ageGender = new AgeGenderEstimator(await Get(models.AgeGender).ConfigureAwait(false), engine);
-        var versions = new Dictionary<string, string>
+                var ageGenderModel = await Get(models.AgeGender).ConfigureAwait(false);
+        var used = new Dictionary<string, string>
         {
             ["detector"] = detectorModel.Entry.Id,
             ["landmarks"] = landmarkModel.Entry.Id,
             ["descriptor"] = describerModel.Entry.Id,
             ["emotion"] = emotionModel.Entry.Id,
-            ["ageGender"] = models.AgeGender,
-        };
+            ["ageGender"] = ageGenderModel.Entry.Id,
+        }.AsReadOnly();
         // Liveness models load on first use: most collections never ask for them.
         LivenessChecker Liveness() => new(store.EnsureAsync(LivenessChecker.AntiSpoofId).GetAwaiter().GetResult(),
             store.EnsureAsync(LivenessChecker.LivenessId).GetAwaiter().GetResult(), engine);
-        return new FaceAnalyzer(detector, new FaceLandmarker(landmarkModel, engine), describer, emotion, ageGender, Liveness, limits, versions);
+        return new FaceAnalyzer(detector, new FaceLandmarker(landmarkModel, engine), describer, emotion, new AgeGenderEstimator(ageGenderModel, engine), Liveness, limits, used);
     }
 
     public FaceAnalysis Analyze(string path, FaceAnalysisOptions? options = null)
@@ -174,7 +177,8 @@ public sealed class FaceAnalyzer
         var bitmap = image.Bitmap;
         // Detection options are in original pixels; the decoded bitmap may be smaller.
         var toOriginal = (float)image.OriginalWidth / bitmap.Width;
-        var detect = options.Detect with { MinFaceSize = options.Detect.MinFaceSize / toOriginal };
+        // Below about 20 decoded pixels a face is too small to describe, so the scan does not go finer.
+        var detect = options.Detect with { MinFaceSize = options.Detect.MinFaceSize <= 0 ? 0 : Math.Max(options.Detect.MinFaceSize / toOriginal, MinDecodedFace) };
 
         var t = Stopwatch.GetTimestamp();
         var faces = _detector.Detect(bitmap, detect);
@@ -204,7 +208,7 @@ public sealed class FaceAnalyzer
         {
             var grey = FaceCrop.GreyBatch(bitmap, aligned.Select(b => FaceCrop.SquareAround(b)).ToList(), (int)FaceQualityScorer.FullSize);
             var plane = (int)(FaceQualityScorer.FullSize * FaceQualityScorer.FullSize);
-            quality = aligned.Select((b, i) => FaceQualityScorer.Score(b.Width * toOriginal, grey.AsSpan(i * plane, plane), (int)FaceQualityScorer.FullSize, FaceLandmarks.Pose(landmarks[i]))).ToList();
+            quality = aligned.Select((b, i) => FaceQualityScorer.Score(b.Width, grey.AsSpan(i * plane, plane), (int)FaceQualityScorer.FullSize, FaceLandmarks.Pose(landmarks[i]))).ToList();
         }
         var attributesMs = StageTimings.Since(t);
 
@@ -217,7 +221,7 @@ public sealed class FaceAnalyzer
             var f = faces[i];
             var box = new BoundingBox(f.Box.X * toOriginal, f.Box.Y * toOriginal, f.Box.Width * toOriginal, f.Box.Height * toOriginal).Clip(width, height);
             IReadOnlyList<FacePoint>? points68 = needLandmarks ? landmarks[i].Select(Scale).ToArray() : null;
-            var five = points68 is not null ? FaceLandmarks.FivePoints(points68) : BlazeFiveFromKeypoints(f.Keypoints).Select(Scale).ToArray();
+            var five = points68 is not null ? FaceLandmarks.FivePoints(points68) : [];
             result.Add(new AnalyzedFace(box, box.Normalized(width, height), f.Score, five, points68,
                 points68 is not null ? FaceLandmarks.Pose(points68) : null,
                 quality?[i], descriptors?[i], emotions?[i], ageGender?[i], liveness?[i]));
@@ -239,14 +243,10 @@ public sealed class FaceAnalyzer
     }
 
     /// <summary>BlazeFace's box spans brows to mouth; the landmark net wants the whole head outline in view.</summary>
-    internal static float FirstPassScale = 1.3f;
+    private const float FirstPassScale = 1.3f;
 
-    internal static float SecondPassPadding = 0.2f;
+    private const float SecondPassPadding = 0.2f;
 
     private static BoundingBox Grow(BoundingBox b, float scale) =>
         new(b.X + b.Width / 2 - b.Width * scale / 2, b.Y + b.Height / 2 - b.Height * scale / 2, b.Width * scale, b.Height * scale);
-
-    /// <summary>Five points from BlazeFace's six keypoints (eyes, nose, mouth centre twice for the corners) when no 68 were computed.</summary>
-    private static FacePoint[] BlazeFiveFromKeypoints(FacePoint[] k) =>
-        k.Length >= 4 ? [k[0], k[1], k[2], k[3], k[3]] : [];
 }

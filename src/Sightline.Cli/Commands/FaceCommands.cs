@@ -195,7 +195,7 @@ public static partial class FaceCommands
                 {
                     same = comparison.Same, distance = comparison.Distance, threshold = comparison.Threshold, confidence = comparison.Confidence,
                     model = comparison.ModelId, metric = analyzer.Describer.Metric,
-                    similarity = GalleryMatch.SimilarityOf(analyzer.Describer.Metric, comparison.Distance),
+                    similarity = GalleryMatch.SimilarityOf(a.Face.Descriptor!.Values, b.Face.Descriptor!.Values),
                     first = ComparedJson(a), second = ComparedJson(b),
                 });
                 return ExitCodes.Ok;

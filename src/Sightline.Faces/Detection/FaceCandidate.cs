@@ -13,9 +13,10 @@ public readonly record struct FacePoint(float X, float Y);
 public readonly record struct FaceCandidate(BoundingBox Box, float Score, FacePoint[] Keypoints);
 
 /// <summary>
-/// Which faces to report: at least <see cref="MinScore"/>, at least <see cref="MinFaceSize"/> pixels across
-/// (0: what the detector sees in one pass, no tiling), at most <see cref="MaxFaces"/>, after suppressing
-/// boxes that overlap a better one by more than <see cref="IouThreshold"/>.
+/// Which faces to report: at least <see cref="MinScore"/>, at most <see cref="MaxFaces"/>, after suppressing
+/// boxes that overlap a better one by more than <see cref="IouThreshold"/>. <see cref="MinFaceSize"/> is the
+/// smallest face, in pixels across, the scan is planned to find (0: one pass over the whole image, no
+/// tiles); smaller faces can still be reported when the detector sees them.
 /// </summary>
 public sealed record FaceDetectOptions(float MinScore = 0.7f, float MinFaceSize = 40, int MaxFaces = 100, float IouThreshold = 0.3f)
 {

@@ -9,12 +9,15 @@ namespace Sightline.Faces.Detection;
 /// </summary>
 public static class FaceScan
 {
+    /// <summary>Most tiles at the finest level: a 1920x1080 photo at 40-pixel faces needs 21.</summary>
+    public const int MaxTiles = 64;
+
     /// <summary>
     /// The square regions to run, in image pixels. <paramref name="smallestInInput"/> is the smallest face
     /// (in model-input pixels) the detector finds reliably; <paramref name="margin"/> pads the whole-image
     /// pass so that faces filling the frame are seen with some context, as detectors are trained.
     /// </summary>
-    public static IReadOnlyList<SKRect> Plan(int width, int height, int inputSize, float minFaceSize, float smallestInInput, float margin = 0.25f)
+    public static IReadOnlyList<SKRect> Plan(int width, int height, int inputSize, float minFaceSize, float smallestInInput, float margin = 0.25f, int maxTiles = MaxTiles)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -25,6 +28,10 @@ public static class FaceScan
 
         // A tile of this side shows a face of minFaceSize pixels at smallestInInput model pixels.
         var tile = minFaceSize * inputSize / smallestInInput;
+        // The work is bounded whatever the photo and the minimum asked for: past the cap, tiles grow
+        // (and the smallest face found with them).
+        while (Starts(width, tile).Count() * Starts(height, tile).Count() > maxTiles)
+            tile *= 1.25f;
         if (tile >= Math.Max(width, height) * 0.75f)
             return regions;
         // Overlap of half a tile: any face up to half a tile across lies whole inside some tile, and the

@@ -52,7 +52,16 @@ public sealed class FaceGallery : IDisposable
         if (!exists && !createIfMissing)
             throw new GalleryException($"face gallery '{path}' does not exist");
         if (!exists)
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        {
+            try
+            {
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new GalleryException($"cannot create face gallery '{path}': {e.Message}", e);
+            }
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
@@ -276,6 +285,7 @@ public sealed class FaceGallery : IDisposable
         var dimension = model.Dimension;
         var best = new float[snapshot.Names.Length];
         var bestFace = new long[snapshot.Names.Length];
+        var bestIndex = new int[snapshot.Names.Length];
         Array.Fill(best, float.PositiveInfinity);
         for (var i = 0; i < snapshot.PersonOf.Length; i++)
         {
@@ -285,6 +295,7 @@ public sealed class FaceGallery : IDisposable
             {
                 best[person] = distance;
                 bestFace[person] = snapshot.FaceIds[i];
+                bestIndex[person] = i;
             }
         }
         int first = -1, second = -1;
@@ -300,8 +311,12 @@ public sealed class FaceGallery : IDisposable
             else if (second < 0 || best[p] < best[second])
                 second = p;
         }
-        GalleryMatch? Match(int p) => p < 0 ? null : new GalleryMatch(snapshot.Names[p], best[p], GalleryMatch.SimilarityOf(model.Metric, best[p]), bestFace[p]);
-        return new Identification(Match(first), Match(second), threshold);
+        var similarity = new float[2];
+        for (var k = 0; k < 2; k++)
+            if ((k == 0 ? first : second) is var p and >= 0)
+                similarity[k] = GalleryMatch.SimilarityOf(query, snapshot.Vectors.AsSpan(bestIndex[p] * dimension, dimension));
+        GalleryMatch? Match(int p, float s) => p < 0 ? null : new GalleryMatch(snapshot.Names[p], best[p], s, bestFace[p]);
+        return new Identification(Match(first, similarity[0]), Match(second, similarity[1]), threshold);
     }
 
     /// <summary>Everything identification needs, in flat arrays: face i belongs to person PersonOf[i] and has Vectors[i*d..(i+1)*d].</summary>
@@ -433,6 +448,11 @@ public sealed class FaceGallery : IDisposable
                 var result = work(tx);
                 tx.Commit();
                 return result;
+            }
+            catch (SqliteException e)
+            {
+                // Busy, read-only, full disk: the transaction rolled back; say which gallery and why.
+                throw new GalleryException($"cannot write face gallery '{Path}': {e.Message}", e);
             }
             finally
             {

@@ -25,21 +25,12 @@ public readonly record struct EnrollmentResult(GalleryPerson Person, IReadOnlyLi
 public readonly record struct GalleryMatch(string Name, float Distance, float Similarity, long FaceId)
 {
     /// <summary>
-    /// A 0-1 similarity for a distance: the cosine similarity the distance implies for unit-length
-    /// descriptors (Euclidean d gives 1 - d²/2; cosine distance d gives 1 - d), clipped to 0-1. It
-    /// is monotone in the distance and needs no fitted constants; a calibrated probability of "same
-    /// person" comes from <see cref="Evaluation.DistanceCalibration"/>.
+    /// A 0-1 similarity of two descriptors: their cosine similarity, clipped at 0. It reads the same for
+    /// every model (face-api's descriptors are not unit length, so a distance alone cannot give it); a
+    /// calibrated probability of "same person" comes from <see cref="Evaluation.DistanceCalibration"/>.
     /// </summary>
-    public static float SimilarityOf(DescriptorMetric metric, float distance)
-    {
-        var similarity = metric switch
-        {
-            DescriptorMetric.Euclidean => 1 - distance * distance / 2,
-            DescriptorMetric.Cosine => 1 - distance,
-            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown descriptor metric"),
-        };
-        return Math.Clamp(similarity, 0f, 1f);
-    }
+    public static float SimilarityOf(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
+        Math.Clamp(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b), 0f, 1f);
 }
 
 /// <summary>

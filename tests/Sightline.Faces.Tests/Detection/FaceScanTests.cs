@@ -33,6 +33,16 @@ public sealed class FaceScanTests
     }
 
     [Fact]
+    public void Tiny_minimum_faces_on_a_huge_image_are_bounded_by_the_tile_cap()
+    {
+        var regions = FaceScan.Plan(8000, 6000, 256, minFaceSize: 1, smallestInInput: 20);
+
+        var finest = regions.Skip(1).Min(r => r.Width);
+        Assert.True(regions.Skip(1).Count(r => Math.Abs(r.Width - finest) < 1e-3) <= FaceScan.MaxTiles);
+        Assert.True(regions.Count < 2 * FaceScan.MaxTiles, $"{regions.Count} regions");
+    }
+
+    [Fact]
     public void No_minimum_face_size_means_no_tiles()
     {
         Assert.Single(FaceScan.Plan(4000, 3000, 256, minFaceSize: 0, smallestInInput: 20));

@@ -69,6 +69,9 @@ public sealed class FaceLandmarksTests
         Assert.Equal(20, tilted.Roll, 1);
         Assert.Equal(0, tilted.Yaw, 1);
         Assert.Equal(30, turned.Yaw, 1);
+        // The synthetic face's nose tip sits 23/45 of the way from the eye line (y -15) to the mouth (y 30),
+        // higher than on a level face: the head is read as tilted up.
+        Assert.Equal((23f / 45 - 0.6f) * 180, straight.Pitch, 0.5);
     }
 
     [Fact]
