@@ -136,7 +136,7 @@ public sealed class FaceGallery : IDisposable
         var clean = CleanName(name);
         var list = faces.ToList();
         if (list.Count == 0)
-            throw new GalleryException($"enrolling '{clean}' needs at least one face");
+            throw new GalleryException($"enrolling '{clean}' needs at least one face", kind: GalleryErrorKind.Invalid);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -232,7 +232,7 @@ public sealed class FaceGallery : IDisposable
             if (PersonId(from, tx) is not { } id)
                 return false;
             if (PersonId(to, tx) is { } other && other != id)
-                throw new GalleryException($"cannot rename '{from}' to '{to}' in face gallery '{Path}': '{to}' is already enrolled");
+                throw new GalleryException($"cannot rename '{from}' to '{to}' in face gallery '{Path}': '{to}' is already enrolled", kind: GalleryErrorKind.Conflict);
             Execute(_connection, "UPDATE people SET name = $n, name_key = $k, updated = $t WHERE id = $p", tx,
                 ("$n", to), ("$k", NameKey(to)), ("$t", Now()), ("$p", id));
             return true;
@@ -274,7 +274,7 @@ public sealed class FaceGallery : IDisposable
         if (snapshot.Model is not { } model)
             return Identification.None(threshold);
         if (descriptor.ModelId != model.ModelId || descriptor.Metric != model.Metric)
-            throw new GalleryException($"cannot identify a descriptor of '{descriptor.ModelId}' ({descriptor.Metric}) in face gallery '{Path}', which holds descriptors of '{model.ModelId}' ({model.Metric})");
+            throw new GalleryException($"cannot identify a descriptor of '{descriptor.ModelId}' ({descriptor.Metric}) in face gallery '{Path}', which holds descriptors of '{model.ModelId}' ({model.Metric})", kind: GalleryErrorKind.Conflict);
         CheckValues(descriptor, model, $"the query descriptor for face gallery '{Path}'");
         return Nearest(snapshot, descriptor.Values, threshold);
     }
@@ -379,12 +379,12 @@ public sealed class FaceGallery : IDisposable
         if (model is { } bound)
         {
             if (descriptor.ModelId != bound.ModelId || descriptor.Metric != bound.Metric)
-                throw new GalleryException($"cannot enrol {what}: its descriptor is of '{descriptor.ModelId}' ({descriptor.Metric}) but face gallery '{Path}' holds descriptors of '{bound.ModelId}' ({bound.Metric})");
+                throw new GalleryException($"cannot enrol {what}: its descriptor is of '{descriptor.ModelId}' ({descriptor.Metric}) but face gallery '{Path}' holds descriptors of '{bound.ModelId}' ({bound.Metric})", kind: GalleryErrorKind.Conflict);
             CheckValues(descriptor, bound, what);
             return bound;
         }
         if (string.IsNullOrWhiteSpace(descriptor.ModelId))
-            throw new GalleryException($"cannot enrol {what}: its descriptor names no model");
+            throw new GalleryException($"cannot enrol {what}: its descriptor names no model", kind: GalleryErrorKind.Invalid);
         var first = new GalleryModel(descriptor.ModelId, descriptor.Metric, descriptor.Dimension);
         CheckValues(descriptor, first, what);
         Execute(_connection, "INSERT INTO meta(key, value) VALUES ('model_id', $m), ('metric', $k), ('dimension', $d)", tx,
@@ -395,10 +395,10 @@ public sealed class FaceGallery : IDisposable
     private static void CheckValues(FaceDescriptor descriptor, GalleryModel model, string what)
     {
         if (descriptor.Values.Length == 0 || descriptor.Values.Length != model.Dimension)
-            throw new GalleryException($"{what} has {descriptor.Values.Length} values; descriptors of '{model.ModelId}' have {model.Dimension}");
+            throw new GalleryException($"{what} has {descriptor.Values.Length} values; descriptors of '{model.ModelId}' have {model.Dimension}", kind: GalleryErrorKind.Invalid);
         foreach (var value in descriptor.Values)
             if (!float.IsFinite(value))
-                throw new GalleryException($"{what} has a value that is not a finite number");
+                throw new GalleryException($"{what} has a value that is not a finite number", kind: GalleryErrorKind.Invalid);
     }
 
     private GalleryModel? ReadModel(SqliteTransaction tx)
@@ -469,11 +469,11 @@ public sealed class FaceGallery : IDisposable
     {
         var clean = name?.Trim() ?? "";
         if (clean.Length == 0)
-            throw new GalleryException("a person's name cannot be empty");
+            throw new GalleryException("a person's name cannot be empty", kind: GalleryErrorKind.Invalid);
         if (clean.Length > MaxNameLength)
-            throw new GalleryException($"the name '{clean[..40]}…' has {clean.Length} characters; at most {MaxNameLength} are allowed");
+            throw new GalleryException($"the name '{clean[..40]}…' has {clean.Length} characters; at most {MaxNameLength} are allowed", kind: GalleryErrorKind.Invalid);
         if (clean.Any(char.IsControl))
-            throw new GalleryException($"the name '{clean.Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t")}' contains control characters");
+            throw new GalleryException($"the name '{clean.Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t")}' contains control characters", kind: GalleryErrorKind.Invalid);
         return clean;
     }
 

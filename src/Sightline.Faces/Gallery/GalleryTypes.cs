@@ -52,4 +52,21 @@ public readonly record struct Identification(GalleryMatch? Nearest, GalleryMatch
 }
 
 /// <summary>A gallery file or request that cannot be used as asked.</summary>
-public sealed class GalleryException(string message, Exception? inner = null) : SightlineException(message, inner);
+public sealed class GalleryException(string message, Exception? inner = null, GalleryErrorKind kind = GalleryErrorKind.Unavailable) : SightlineException(message, inner)
+{
+    /// <summary>Whose fault it is: the file (unavailable, damaged), a conflict with what is stored, or a bad request.</summary>
+    public GalleryErrorKind Kind { get; } = kind;
+}
+
+/// <summary>What kind of gallery error: lets a server answer 503, 409 or 422 rather than one code for all.</summary>
+public enum GalleryErrorKind
+{
+    /// <summary>The file cannot be created, opened, read or written, or is damaged.</summary>
+    Unavailable,
+
+    /// <summary>The request conflicts with what the gallery holds: another descriptor model, a name already taken.</summary>
+    Conflict,
+
+    /// <summary>The request itself is unusable: an empty or overlong name, a malformed descriptor.</summary>
+    Invalid,
+}

@@ -41,6 +41,8 @@ public static class ApiProblem
         InferenceException inference => (StatusCodes.Status503ServiceUnavailable, "model_unavailable", inference.Message),
         IndexException index => (StatusCodes.Status503ServiceUnavailable, "index_unavailable", index.Message),
         Sightline.Faces.Descriptors.DescriptorMismatchException mismatch => (StatusCodes.Status422UnprocessableEntity, "gallery_model_mismatch", mismatch.Message),
+        Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.Conflict } gallery => (StatusCodes.Status409Conflict, "gallery_conflict", gallery.Message),
+        Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.Invalid } gallery => (StatusCodes.Status422UnprocessableEntity, "bad_parameter", gallery.Message),
         Sightline.Faces.Gallery.GalleryException gallery => (StatusCodes.Status503ServiceUnavailable, "gallery_unavailable", gallery.Message),
         _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to process the request"),
     };

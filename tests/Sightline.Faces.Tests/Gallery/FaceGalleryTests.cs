@@ -97,12 +97,15 @@ public sealed class FaceGalleryTests : IDisposable
         var identify = Assert.Throws<GalleryException>(() => gallery.Identify(other, Threshold));
         Assert.Contains("'other-model'", identify.Message);
         Assert.Contains($"'{SyntheticFaces.Model}'", identify.Message);
+        Assert.Equal((GalleryErrorKind.Conflict, GalleryErrorKind.Conflict), (enrol.Kind, identify.Kind));
 
         var shorter = SyntheticFaces.Descriptor(new float[64]);
         Assert.Contains("64 values", Assert.Throws<GalleryException>(() => gallery.Identify(shorter, Threshold)).Message);
         Assert.Contains("64 values", Assert.Throws<GalleryException>(() => gallery.Enroll("amy", Faces(shorter))).Message);
         var notFinite = SyntheticFaces.Descriptor(Enumerable.Repeat(float.NaN, 128).ToArray());
-        Assert.Contains("not a finite number", Assert.Throws<GalleryException>(() => gallery.Enroll("amy", Faces(notFinite))).Message);
+        var notFiniteError = Assert.Throws<GalleryException>(() => gallery.Enroll("amy", Faces(notFinite)));
+        Assert.Contains("not a finite number", notFiniteError.Message);
+        Assert.Equal(GalleryErrorKind.Invalid, notFiniteError.Kind);
         Assert.Equal(1, gallery.Person("amy")!.Value.FaceCount);
     }
 
@@ -156,6 +159,7 @@ public sealed class FaceGalleryTests : IDisposable
     {
         var missing = Path.Combine(_dir, "missing.db");
         var error = Assert.Throws<GalleryException>(() => FaceGallery.Open(missing, createIfMissing: false));
+        Assert.Equal(GalleryErrorKind.Unavailable, error.Kind);
         Assert.Contains(missing, error.Message);
         Assert.False(File.Exists(missing));
     }
