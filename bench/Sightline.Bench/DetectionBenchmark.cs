@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using Sightline.Vision.Detection;
@@ -38,8 +36,8 @@ public static class DetectionBenchmark
         var threads = BenchHarness.Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
         var rounds = Math.Max(1, int.Parse(BenchHarness.Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture));
         var iou = BenchHarness.Option(args, "--iou") is { } i ? float.Parse(i, CultureInfo.InvariantCulture) : (float?)null;
-        var referenceDir = BenchHarness.Option(args, "--human-reference") ?? Path.Combine(RepositoryRoot(), "tools", "human-reference");
-        var node = BenchHarness.Option(args, "--node") ?? Environment.GetEnvironmentVariable("SIGHTLINE_NODE") ?? "node";
+        var referenceDir = BenchHarness.Option(args, "--human-reference") ?? NodeReference.ToolDirectory("human-reference");
+        var node = BenchHarness.Option(args, "--node") ?? NodeReference.DefaultNode();
 
         // Fail before the long part when the Node side cannot run.
         if (CheckHumanReference(referenceDir, node) is { } problem)
@@ -77,7 +75,7 @@ public static class DetectionBenchmark
                 var model = await store.EnsureAsync(id);
                 using var engine = new InferenceEngine(new EngineOptions(threads));
                 var sightline = MeasureSightline(model, engine, dataset, batch, iou, rounds);
-                var human = await RunHumanAsync(node, referenceDir, TfjsModelJson(model), humanInputs, dataset, rgbFolder, iou ?? HumanIouThreshold, rounds);
+                var human = await RunHumanAsync(node, referenceDir, NodeReference.TfjsModelJson(model), humanInputs, dataset, rgbFolder, iou ?? HumanIouThreshold, rounds);
                 rows.Add(new Row(name, id, model.Version, dataset.Images.Count, sightline, human));
                 Console.WriteLine($"{name}: Sightline {Ap(sightline.Metrics)} at {sightline.ImagesPerSecond:0.0} images/s; human {Ap(human.Metrics)} at {human.ImagesPerSecond:0.0} images/s");
             }
@@ -186,91 +184,26 @@ public static class DetectionBenchmark
 
     // ---- human (Node) ----
 
-    private sealed record HumanInput(long Id, string File, int Width, int Height);
-
-    /// <summary>Each image decoded once by Sightline's decoder (full size, upright) and stored as raw RGB bytes.</summary>
-    private static List<HumanInput> WriteRgbInputs(DetectionDataset dataset, string folder)
+    /// <summary>Each image decoded once by Sightline's decoder (full size, upright) and stored as raw RGB bytes; returns how many were written.</summary>
+    private static int WriteRgbInputs(DetectionDataset dataset, string folder)
     {
-        Directory.CreateDirectory(folder);
-        var inputs = new HumanInput?[dataset.Images.Count];
-        Parallel.For(0, dataset.Images.Count, index =>
-        {
-            var image = dataset.Images[index];
-            try
-            {
-                using var decoded = ImageDecoder.Decode(image.Path);
-                var bitmap = decoded.Bitmap;
-                var rgba = bitmap.GetPixelSpan();
-                var rgb = new byte[bitmap.Width * bitmap.Height * 3];
-                for (var y = 0; y < bitmap.Height; y++)
-                {
-                    var row = rgba.Slice(y * bitmap.RowBytes, bitmap.Width * 4);
-                    var target = rgb.AsSpan(y * bitmap.Width * 3, bitmap.Width * 3);
-                    for (var x = 0; x < bitmap.Width; x++)
-                    {
-                        target[3 * x] = row[4 * x];
-                        target[3 * x + 1] = row[4 * x + 1];
-                        target[3 * x + 2] = row[4 * x + 2];
-                    }
-                }
-                var file = Path.Combine(folder, $"{index:D6}.rgb");
-                File.WriteAllBytes(file, rgb);
-                inputs[index] = new HumanInput(image.Id, file, bitmap.Width, bitmap.Height);
-            }
-            catch (ImageLoadException e)
-            {
-                Console.Error.WriteLine($"{image.Path}: {e.Message} (left out of human's run)");
-            }
-        });
-        var list = inputs.Where(x => x is not null).Select(x => x!).ToList();
-        File.WriteAllLines(Path.Combine(folder, "images.jsonl"),
-            list.Select(x => JsonSerializer.Serialize(new { id = x.Id, file = x.File, width = x.Width, height = x.Height })));
-        return list;
+        var rgb = NodeReference.WriteRgbList(dataset.Images.Select(img => img.Path).ToList(), folder, dataset.Images.Select(img => img.Id).ToList());
+        for (var index = 0; index < dataset.Images.Count; index++)
+            if (rgb.Errors[index] is { } error)
+                Console.Error.WriteLine($"{dataset.Images[index].Path}: {error} (left out of human's run)");
+        return rgb.Written;
     }
 
-    /// <summary>The TensorFlow.js model.json the ONNX model was converted from (kept in the cache beside it).</summary>
-    private static string TfjsModelJson(CachedModel model)
-    {
-        var candidates = model.Manifest.Files.Select(f => f.Name)
-            .Where(n => n.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !n.Equals("sightline-manifest.json", StringComparison.OrdinalIgnoreCase))
-            .Select(model.PathOf).Where(File.Exists).ToList();
-        return candidates.Count == 1
-            ? candidates[0]
-            : throw new InvalidOperationException($"model '{model.Entry.Id}' in {model.Directory}: expected one TensorFlow.js model.json, found {candidates.Count}");
-    }
-
-    private static async Task<HumanResult> RunHumanAsync(string node, string referenceDir, string modelJson, List<HumanInput> inputs, DetectionDataset dataset, string folder, float iou, int rounds)
+    private static async Task<HumanResult> RunHumanAsync(string node, string referenceDir, string modelJson, int inputs, DetectionDataset dataset, string folder, float iou, int rounds)
     {
         var output = Path.Combine(folder, $"human-{Path.GetFileNameWithoutExtension(modelJson)}.jsonl");
-        var start = new ProcessStartInfo(node)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = referenceDir,
-        };
-        foreach (var a in new[]
-        {
+        await NodeReference.RunAsync(node, referenceDir,
+        [
             Path.Combine(referenceDir, "detect.js"), "--model", modelJson, "--list", Path.Combine(folder, "images.jsonl"), "--out", output,
             "--min-score", MinScore.ToString(CultureInfo.InvariantCulture), "--max", MaxDetections.ToString(CultureInfo.InvariantCulture),
             "--iou", iou.ToString(CultureInfo.InvariantCulture), "--warmup", "1", "--passes", rounds.ToString(CultureInfo.InvariantCulture),
-        })
-            start.ArgumentList.Add(a);
-
-        var stderr = new StringBuilder();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start '{node}'");
-        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.WriteLine($"  human: {line}"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            string log;
-            lock (stderr) log = stderr.ToString().Trim();
-            throw new InvalidOperationException($"{Path.Combine(referenceDir, "detect.js")} failed with exit code {process.ExitCode}:{Environment.NewLine}{Tail(log, 4000)}");
-        }
-        return ReadHumanResults(output, dataset, inputs.Count);
+        ], output: line => Console.WriteLine($"  human: {line}"));
+        return ReadHumanResults(output, dataset, inputs);
     }
 
     private static HumanResult ReadHumanResults(string output, DetectionDataset dataset, int expected)
@@ -346,44 +279,18 @@ public static class DetectionBenchmark
     }
 
     /// <summary>Null when detect.js and its installed packages are there and node runs; otherwise what to do.</summary>
-    private static string? CheckHumanReference(string dir, string node)
-    {
-        if (!File.Exists(Path.Combine(dir, "detect.js")))
-            return $"human reference runner not found: '{Path.Combine(dir, "detect.js")}' (use --human-reference <dir>)";
-        var required = new[]
-        {
-            Path.Combine("@vladmandic", "human", "dist", "human.node-wasm.js"),
-            Path.Combine("@tensorflow", "tfjs-backend-wasm", "dist", "tfjs-backend-wasm-simd.wasm"),
-            Path.Combine("@tensorflow", "tfjs-core", "package.json"),
-            Path.Combine("@tensorflow", "tfjs-converter", "package.json"),
-        };
-        var absent = required.Where(r => !File.Exists(Path.Combine(dir, "node_modules", r))).ToList();
-        if (absent.Count > 0)
-            return $"the human reference is not installed ({Path.Combine(dir, "node_modules", absent[0])} is missing): run `npm ci --prefix {Path.GetRelativePath(Directory.GetCurrentDirectory(), dir)}` first (needs node and npm; pinned versions from its package-lock.json)";
-        try
-        {
-            using var probe = Process.Start(new ProcessStartInfo(node, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
-            if (probe is null) return $"cannot start '{node}'";
-            probe.WaitForExit();
-            if (probe.ExitCode != 0) return $"'{node} --version' failed with exit code {probe.ExitCode}";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"cannot run '{node}' ({e.Message}): install Node.js 20 or later, or point --node / SIGHTLINE_NODE at it";
-        }
-        return null;
-    }
+    private static string? CheckHumanReference(string dir, string node) =>
+        NodeReference.CheckInstalled(node, Path.Combine(dir, "detect.js"),
+            $"human reference runner not found: '{Path.Combine(dir, "detect.js")}' (use --human-reference <dir>)", "human",
+            [
+                Path.Combine("@vladmandic", "human", "dist", "human.node-wasm.js"),
+                Path.Combine("@tensorflow", "tfjs-backend-wasm", "dist", "tfjs-backend-wasm-simd.wasm"),
+                Path.Combine("@tensorflow", "tfjs-core", "package.json"),
+                Path.Combine("@tensorflow", "tfjs-converter", "package.json"),
+            ],
+            "--node / SIGHTLINE_NODE");
 
     // ---- helpers ----
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Sightline.slnx")))
-                    return dir.FullName;
-        return Directory.GetCurrentDirectory();
-    }
 
     private static string LoadAverage()
     {
@@ -400,8 +307,6 @@ public static class DetectionBenchmark
             return "n/a";
         }
     }
-
-    private static string Tail(string text, int chars) => text.Length <= chars ? text : "..." + text[^chars..];
 
     private static string Ap(CocoMetrics m) => $"{100 * m.AP:0.0} / {100 * m.AP50:0.0} / {100 * m.AP75:0.0}";
 

@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Sightline.Imaging;
 
 namespace Sightline.Bench;
 
@@ -35,11 +32,7 @@ internal static class FaceReferences
     /// <summary>Null when the script, its installed packages and node are there; otherwise what to do, naming the npm ci command.</summary>
     internal static string? CheckInstalled(Library library, string? referenceDir = null, string? node = null)
     {
-        var dir = referenceDir ?? DefaultDirectory(library);
-        node ??= DefaultNode();
-        var script = Path.Combine(dir, "faces.js");
-        if (!File.Exists(script))
-            return $"{Name(library)} face reference not found: '{script}'";
+        var script = Path.Combine(referenceDir ?? DefaultDirectory(library), "faces.js");
         string[] required = library == Library.FaceApi
             ? [
                 Path.Combine("@vladmandic", "face-api", "dist", "face-api.node-wasm.js"),
@@ -54,22 +47,7 @@ internal static class FaceReferences
                 Path.Combine("@tensorflow", "tfjs-core", "package.json"),
                 Path.Combine("@tensorflow", "tfjs-converter", "package.json"),
             ];
-        var absent = required.Where(r => !File.Exists(Path.Combine(dir, "node_modules", r))).ToList();
-        if (absent.Count > 0)
-            return $"the {Name(library)} reference is not installed ({Path.Combine(dir, "node_modules", absent[0])} is missing): " +
-                $"run `npm ci --prefix {Path.GetRelativePath(Directory.GetCurrentDirectory(), dir)}` first (needs node and npm; pinned versions from its package-lock.json)";
-        try
-        {
-            using var probe = Process.Start(new ProcessStartInfo(node, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
-            if (probe is null) return $"cannot start '{node}'";
-            probe.WaitForExit();
-            if (probe.ExitCode != 0) return $"'{node} --version' failed with exit code {probe.ExitCode}";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"cannot run '{node}' ({e.Message}): install Node.js 20 or later, or point SIGHTLINE_NODE at it";
-        }
-        return null;
+        return NodeReference.CheckInstalled(node ?? NodeReference.DefaultNode(), script, $"{Name(library)} face reference not found: '{script}'", Name(library), required);
     }
 
     /// <summary>
@@ -90,7 +68,12 @@ internal static class FaceReferences
             if (options.DecodeInNode)
                 arguments.AddRange(files);
             else
-                arguments.AddRange(["--list", WriteRgbInputs(files, folder, decodeErrors)]);
+            {
+                var rgb = NodeReference.WriteRgbList(files, folder, withSource: true);
+                for (var i = 0; i < files.Count; i++)
+                    decodeErrors[i] = rgb.Errors[i] is { } error ? $"{files[i]}: {error}" : null;
+                arguments.AddRange(["--list", rgb.ListFile]);
+            }
             arguments.AddRange(["--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture), "--repeat", Math.Max(1, options.Repeat).ToString(CultureInfo.InvariantCulture), "--backend", options.Backend]);
             if (options.MinConfidence is { } minConfidence)
                 arguments.AddRange(["--min-confidence", minConfidence.ToString(CultureInfo.InvariantCulture)]);
@@ -109,7 +92,7 @@ internal static class FaceReferences
 
             if (decodeErrors.All(e => e is not null) && files.Count > 0)
                 throw new InvalidOperationException($"none of the {files.Count} images could be decoded, e.g. {decodeErrors[0]}");
-            var json = await RunNodeAsync(options.Node ?? DefaultNode(), dir, arguments, options.Log, cancellationToken);
+            var json = await NodeReference.RunAsync(options.Node ?? NodeReference.DefaultNode(), dir, arguments, options.Log, cancellationToken: cancellationToken);
             if (options.JsonOut is { } jsonOut)
                 await File.WriteAllTextAsync(jsonOut, json, cancellationToken);
             var run = Parse(library, json);
@@ -185,16 +168,7 @@ internal static class FaceReferences
             .OrderByDescending(e => e.Score).ToList();
         var landmarks = f.GetProperty("landmarks").EnumerateArray()
             .Select(p => new Point(p[0].GetDouble(), p[1].GetDouble())).ToList();
-        return new Face(
-            ParseBox(f.GetProperty("box")),
-            f.GetProperty("score").GetDouble(),
-            ParseFloats(f.GetProperty("descriptor")),
-            emotions.Count > 0 ? emotions[0].Label : null,
-            emotions,
-            f.GetProperty("age").GetDouble(),
-            f.GetProperty("gender").GetString(),
-            f.GetProperty("genderProbability").GetDouble(),
-            landmarks);
+        return ParseFace(f, emotions, f.GetProperty("age").GetDouble(), f.GetProperty("gender").GetString(), f.GetProperty("genderProbability").GetDouble(), landmarks);
     }
 
     // human: box in whole pixels as human truncates it, emotion [{emotion, score}] sorted, scores truncated to two
@@ -207,17 +181,19 @@ internal static class FaceReferences
         IReadOnlyList<Point> mesh = f.TryGetProperty("mesh", out var points)
             ? points.EnumerateArray().Select(p => new Point(p[0].GetDouble(), p[1].GetDouble())).ToList()
             : [];
-        return new Face(
-            ParseBox(f.GetProperty("box")),
-            f.GetProperty("score").GetDouble(),
-            ParseFloats(f.GetProperty("descriptor")),
-            emotions.Count > 0 ? emotions[0].Label : null,
+        return ParseFace(
+            f,
             emotions,
             f.TryGetProperty("age", out var age) && age.ValueKind == JsonValueKind.Number ? age.GetDouble() : null,
             f.TryGetProperty("gender", out var gender) ? gender.GetString() : null,
             f.TryGetProperty("genderScore", out var genderScore) && genderScore.ValueKind == JsonValueKind.Number ? genderScore.GetDouble() : null,
             mesh);
     }
+
+    // What both libraries write alike: box, score, descriptor; the emotion is the first of <emotions> (best first).
+    private static Face ParseFace(JsonElement f, IReadOnlyList<EmotionScore> emotions, double? age, string? gender, double? genderScore, IReadOnlyList<Point> points) =>
+        new(ParseBox(f.GetProperty("box")), f.GetProperty("score").GetDouble(), ParseFloats(f.GetProperty("descriptor")),
+            emotions.Count > 0 ? emotions[0].Label : null, emotions, age, gender, genderScore, points);
 
     /// <summary>face-api's name for an expression; human's "disgust", "fear", "surprise" become "disgusted", "fearful", "surprised".</summary>
     internal static string CanonicalEmotion(string label) => label switch
@@ -240,108 +216,9 @@ internal static class FaceReferences
         return values;
     }
 
-    /// <summary>
-    /// Each image decoded by Sightline's decoder (full size, upright) and stored as raw RGB bytes; returns the list file.
-    /// An image that does not decode is left out, with its message in <paramref name="errors"/>.
-    /// </summary>
-    private static string WriteRgbInputs(IReadOnlyList<string> files, string folder, string?[] errors)
-    {
-        var lines = new List<string>(files.Count);
-        for (var index = 0; index < files.Count; index++)
-        {
-            var rgbFile = Path.Combine(folder, $"{index:D6}.rgb");
-            DecodedImage decoded;
-            try
-            {
-                decoded = ImageDecoder.Decode(files[index]);
-            }
-            catch (ImageLoadException e)
-            {
-                errors[index] = $"{files[index]}: {e.Message}";
-                continue;
-            }
-            using (decoded)
-            {
-                var bitmap = decoded.Bitmap;
-                var rgba = bitmap.GetPixelSpan();
-                var rgb = new byte[bitmap.Width * bitmap.Height * 3];
-                for (var y = 0; y < bitmap.Height; y++)
-                {
-                    var row = rgba.Slice(y * bitmap.RowBytes, bitmap.Width * 4);
-                    var target = rgb.AsSpan(y * bitmap.Width * 3, bitmap.Width * 3);
-                    for (var x = 0; x < bitmap.Width; x++)
-                    {
-                        target[3 * x] = row[4 * x];
-                        target[3 * x + 1] = row[4 * x + 1];
-                        target[3 * x + 2] = row[4 * x + 2];
-                    }
-                }
-                File.WriteAllBytes(rgbFile, rgb);
-                lines.Add(JsonSerializer.Serialize(new { id = index, file = rgbFile, width = bitmap.Width, height = bitmap.Height, source = files[index] }));
-            }
-        }
-        var list = Path.Combine(folder, "images.jsonl");
-        File.WriteAllLines(list, lines);
-        return list;
-    }
-
-    /// <summary>Runs node with the arguments in <paramref name="workingDirectory"/> and returns its stdout; stderr (progress, library log) goes to <paramref name="log"/>.</summary>
-    private static async Task<string> RunNodeAsync(string node, string workingDirectory, IEnumerable<string> arguments, Action<string>? log, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(node)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var a in arguments)
-            start.ArgumentList.Add(a);
-
-        var stderr = new StringBuilder();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start '{node}'");
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (stderr) stderr.AppendLine(e.Data);
-            log?.Invoke(e.Data);
-        };
-        process.BeginErrorReadLine();
-        string stdout;
-        try
-        {
-            stdout = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        if (process.ExitCode != 0 || stdout.Trim().Length == 0)
-        {
-            string text;
-            lock (stderr) text = stderr.ToString().Trim();
-            throw new InvalidOperationException($"{start.ArgumentList[0]} failed with exit code {process.ExitCode}:{Environment.NewLine}{(text.Length <= 4000 ? text : "..." + text[^4000..])}");
-        }
-        return stdout;
-    }
-
     private static string Name(Library library) => library == Library.FaceApi ? "face-api" : "human";
 
-    private static string DefaultNode() => Environment.GetEnvironmentVariable("SIGHTLINE_NODE") is { Length: > 0 } node ? node : "node";
-
-    private static string DefaultDirectory(Library library) =>
-        Path.Combine(RepositoryRoot(), "tools", library == Library.FaceApi ? "reference" : "human-reference");
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Sightline.slnx")))
-                    return dir.FullName;
-        return Directory.GetCurrentDirectory();
-    }
+    private static string DefaultDirectory(Library library) => NodeReference.ToolDirectory(library == Library.FaceApi ? "reference" : "human-reference");
 
     /// <summary>
     /// How to run a face reference. Null settings leave the script's defaults (face-api: SSD, 0.5; human: 20 faces, 0.2,

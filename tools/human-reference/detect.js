@@ -17,6 +17,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { readList, loadImage, wasmSupport, errorMessage, runMain } = require('../common/reference-io.js');
+const { loadHuman } = require('./load-human.js');
 
 // human logs with console.log; keep stdout for progress only and send the library's log lines to stderr.
 console.log = (...args) => console.error(...args);
@@ -34,70 +36,8 @@ function parseArgs(argv) {
   return args;
 }
 
-// The packages npm ci installed beside this script (some of them do not export package.json).
-function pkgdir(name) {
-  const dir = path.join(__dirname, 'node_modules', ...name.split('/'));
-  if (!fs.existsSync(path.join(dir, 'package.json')))
-    throw new Error(`${name} is not installed in ${path.join(__dirname, 'node_modules')}: run npm ci --prefix ${path.relative(process.cwd(), __dirname) || '.'}`);
-  return dir;
-}
-
-// human's exports map does not expose the WASM build for Node; load it by its path.
-function loadHuman() {
-  const dir = pkgdir('@vladmandic/human');
-  const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
-  return { Human: require(path.join(dir, 'dist', 'human.node-wasm.js')).Human, version };
-}
-
-// TensorFlow.js loads models with fetch, which cannot read local files: serve model.json and its
-// weight shards from disk through an IO router for absolute paths.
-function registerFileRouter(tf) {
-  tf.io.registerLoadRouter((url) => {
-    if (typeof url !== 'string') return null;
-    const file = url.startsWith('file://') ? url.slice('file://'.length) : url;
-    if (!path.isAbsolute(file) || !file.endsWith('.json') || !fs.existsSync(file)) return null;
-    return {
-      load: async () => {
-        const json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-        const dir = path.dirname(file);
-        const weightSpecs = [];
-        const shards = [];
-        for (const group of json.weightsManifest || []) {
-          weightSpecs.push(...group.weights);
-          for (const p of group.paths) shards.push(fs.readFileSync(path.join(dir, p)));
-        }
-        const all = Buffer.concat(shards);
-        return {
-          modelTopology: json.modelTopology,
-          format: json.format,
-          generatedBy: json.generatedBy,
-          convertedBy: json.convertedBy,
-          signature: json.signature,
-          userDefinedMetadata: json.userDefinedMetadata,
-          modelInitializer: json.modelInitializer,
-          weightSpecs,
-          weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
-        };
-      },
-    };
-  });
-}
-
-function readList(file) {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim().length > 0).map((l, i) => {
-    const item = JSON.parse(l);
-    if (item.id === undefined || !item.file || !(item.width > 0) || !(item.height > 0))
-      throw new Error(`${file}:${i + 1}: expected {id, file, width, height}`);
-    return item;
-  });
-}
-
-function inputTensor(tf, item) {
-  const bytes = fs.readFileSync(item.file);
-  if (bytes.length !== item.width * item.height * 3)
-    throw new Error(`${item.file}: ${bytes.length} bytes, expected ${item.width}x${item.height}x3 = ${item.width * item.height * 3}`);
-  return tf.tensor3d(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), [item.height, item.width, 3], 'int32');
-}
+// The image as the int32 [h, w, 3] tensor human takes (raw RGB bytes only).
+const inputTensor = (tf, item) => loadImage(tf, item).tensor;
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -106,24 +46,14 @@ async function main() {
   const modelName = path.basename(modelPath);
   // human picks the decoder by the model file's name.
   if (!/nanodet|centernet/i.test(modelName)) throw new Error(`model '${modelName}': human decodes only centernet*.json or nanodet*.json`);
-  const list = readList(args.list);
+  const list = readList(args.list, true);
   const passes = Math.max(1, Number(args.passes));
   const out = fs.openSync(args.out, 'w');
   const write = (obj) => fs.writeSync(out, JSON.stringify(obj) + '\n');
 
-  const { Human, version } = loadHuman();
-  const wasmDir = path.join(pkgdir('@tensorflow/tfjs-backend-wasm'), 'dist') + path.sep;
-  const human = new Human({
-    debug: false,
+  const { human, tf, version, loadMs } = await loadHuman({
     backend: 'wasm',
-    wasmPath: wasmDir,
-    wasmPlatformFetch: false,
     modelBasePath: path.dirname(modelPath),
-    cacheModels: false,
-    cacheSensitivity: 0, // every image is a new scene: no result caching between calls
-    warmup: 'none',
-    async: false,
-    filter: { enabled: false },
     face: { enabled: false },
     body: { enabled: false },
     hand: { enabled: false },
@@ -139,19 +69,11 @@ async function main() {
       skipTime: 0,
     },
   });
-  const tf = human.tf;
-  registerFileRouter(tf);
-  const loadStart = performance.now();
-  await human.init();
-  await human.load();
-  const loadMs = performance.now() - loadStart;
-  if (tf.getBackend() !== 'wasm') throw new Error(`backend is '${tf.getBackend()}', expected wasm`);
   const loaded = human.models.loaded();
   if (loaded.length !== 1) throw new Error(`expected one loaded model, got [${loaded.join(', ')}]: see the log above`);
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  const { simd, multithread } = await wasmSupport(tf, 'wasm');
   write({
-    type: 'info', human: version, tfjs: tf.version_core, backend: tf.getBackend(), simd, multithread: threads,
+    type: 'info', human: version, tfjs: tf.version_core, backend: tf.getBackend(), simd, multithread,
     model: modelPath, loadMs, node: process.version, config: human.config.object, models: loaded,
   });
 
@@ -187,7 +109,7 @@ async function main() {
       } catch (e) {
         if (pass === 1) {
           failed++;
-          write({ type: 'image', id: item.id, width: item.width, height: item.height, error: String(e && e.message ? e.message : e) });
+          write({ type: 'image', id: item.id, width: item.width, height: item.height, error: errorMessage(e) });
         }
       } finally {
         if (t) tf.dispose(t);
@@ -200,7 +122,4 @@ async function main() {
   fs.closeSync(out);
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(`detect.js: ${e && e.stack ? e.stack : e}`);
-  process.exit(1);
-});
+runMain('detect.js', main);
