@@ -251,7 +251,12 @@ public static class SegmentationCommands
                     detector = objects.ModelId, minScore = score, images = result.Images,
                     maskAP = result.Masks.Metrics.AP, maskAP50 = result.Masks.Metrics.AP50, maskAP75 = result.Masks.Metrics.AP75,
                     boxFillAP = result.BoxFill.Metrics.AP, boxFillAP50 = result.BoxFill.Metrics.AP50,
-                    perClass = frequent.Select(p => new { name = p.Key, objects = p.Value, maskAP = result.Masks.PerClassAP.GetValueOrDefault(p.Key), boxFillAP = result.BoxFill.PerClassAP.GetValueOrDefault(p.Key) }),
+                    boxAP = result.Boxes.Metrics.AP, boxAP50 = result.Boxes.Metrics.AP50,
+                    perClass = frequent.Select(p => new
+                    {
+                        name = p.Key, objects = p.Value, maskAP = result.Masks.PerClassAP.GetValueOrDefault(p.Key), boxFillAP = result.BoxFill.PerClassAP.GetValueOrDefault(p.Key),
+                        boxAP = result.Boxes.PerClassAP.GetValueOrDefault(p.Key),
+                    }),
                     failed = result.FailedImages, seconds = result.Seconds,
                 };
                 if (!ctx.Json)
@@ -259,10 +264,12 @@ public static class SegmentationCommands
                     var summary = new Table().Border(TableBorder.Rounded).AddColumns("masks", "AP", "AP50", "AP75");
                     summary.AddRow("instance segmentation", Pct(result.Masks.Metrics.AP), Pct(result.Masks.Metrics.AP50), Pct(result.Masks.Metrics.AP75));
                     summary.AddRow("detected box filled (floor)", Pct(result.BoxFill.Metrics.AP), Pct(result.BoxFill.Metrics.AP50), Pct(result.BoxFill.Metrics.AP75));
+                    summary.AddRow("[grey]box AP of the same detections (for scale)[/]", Pct(result.Boxes.Metrics.AP), Pct(result.Boxes.Metrics.AP50), Pct(result.Boxes.Metrics.AP75));
                     ctx.OutputConsole.Write(summary);
-                    var perClass = new Table().Border(TableBorder.Rounded).AddColumns("class", "objects", "mask AP", "box-fill AP");
+                    var perClass = new Table().Border(TableBorder.Rounded).AddColumns("class", "objects", "mask AP", "box-fill AP", "box AP");
                     foreach (var (name, n) in frequent)
-                        perClass.AddRow(Markup.Escape(name), n.ToString(), Pct(result.Masks.PerClassAP.GetValueOrDefault(name, 0)), Pct(result.BoxFill.PerClassAP.GetValueOrDefault(name, 0)));
+                        perClass.AddRow(Markup.Escape(name), n.ToString(), Pct(result.Masks.PerClassAP.GetValueOrDefault(name, 0)), Pct(result.BoxFill.PerClassAP.GetValueOrDefault(name, 0)),
+                            Pct(result.Boxes.PerClassAP.GetValueOrDefault(name, 0)));
                     ctx.OutputConsole.Write(perClass);
                     ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(objects.ModelId)} on {result.Images} images in {result.Seconds:0.0} s; COCO segm AP (pycocotools definitions), detections scoring at least {score}[/]");
                     foreach (var f in result.FailedImages) ctx.Warn($"skipped {f}");

@@ -16,11 +16,12 @@ public static class ServeCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var indexes = new Option<string[]>("--index") { Description = "A similarity index the API searches, as name=path (repeatable)" };
+        var classifiers = new Option<string[]>("--classifier") { Description = "A custom classifier /v1/classify runs, as name=path.sightline (repeatable; made with 'sightline train')" };
         var queue = new Option<int>("--queue") { Description = "Images waiting per model before the server answers 429", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--max-batch") { Description = "Most images per model run", DefaultValueFactory = _ => 8 };
         var window = new Option<double>("--batch-window-ms") { Description = "How long a request waits for others to share its model run (0: no dynamic batching)", DefaultValueFactory = _ => 5 };
         var gallery = new Option<string?>("--gallery") { Description = "Face gallery file for /v1/faces identification and /v1/gallery (default: faces.gallery in the Sightline home folder)" };
-        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, queue, batch, window, gallery };
+        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -36,6 +37,15 @@ public static class ServeCommand
                     throw new InputException($"index '{path}' does not exist; build it with 'sightline index <folder> --out {path}'");
                 named[name] = Path.GetFullPath(path);
             }
+            var classifierFiles = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var spec in parse.GetValue(classifiers) ?? [])
+            {
+                var eq = spec.IndexOf('=');
+                var (name, path) = eq > 0 ? (spec[..eq], spec[(eq + 1)..]) : (Path.GetFileNameWithoutExtension(spec), spec);
+                if (!File.Exists(path))
+                    throw new InputException($"classifier '{path}' does not exist; make it with 'sightline train <folder> --out {path}'");
+                classifierFiles[name] = Path.GetFullPath(path);
+            }
             if (parse.GetValue(queue) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(window) < 0)
                 throw new UsageException("--queue and --max-batch must be at least 1, --batch-window-ms at least 0");
             var options = new ServerOptions
@@ -43,6 +53,7 @@ public static class ServeCommand
                 Urls = parse.GetValue(urls)!,
                 ApiKeys = keys,
                 Indexes = named,
+                Classifiers = classifierFiles,
                 ImageLimits = ctx.Limits,
                 MaxUploadBytes = ctx.Limits.MaxFileBytes + 64 * 1024,
                 Engine = ctx.EngineOptions,

@@ -17,6 +17,9 @@ public sealed record ServerOptions
     /// <summary>Similarity indexes the API may search, by name (built with <c>sightline index</c>).</summary>
     public IReadOnlyDictionary<string, string> Indexes { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Custom classifiers /v1/classify runs, by name (<c>.sightline</c> files made with <c>sightline train</c>).</summary>
+    public IReadOnlyDictionary<string, string> Classifiers { get; init; } = new Dictionary<string, string>();
+
     public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
     public long MaxUploadBytes { get; init; } = ImageLimits.Default.MaxFileBytes + 64 * 1024;
     public EngineOptions Engine { get; init; } = EngineOptions.Default;

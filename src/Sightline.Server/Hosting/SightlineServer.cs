@@ -51,6 +51,8 @@ public static class SightlineServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<VisionServices>();
         builder.Services.AddSingleton<FaceServices>();
+        builder.Services.AddSingleton<SegmentationServices>();
+        builder.Services.AddSingleton<ClassifierServices>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -114,10 +116,13 @@ public static class SightlineServer
 
         TaskEndpoints.Map(app);
         FaceEndpoints.Map(app);
+        SegmentationEndpoints.Map(app);
+        ClassifierEndpoints.Map(app);
         MapPage(app);
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         // Registered last so it runs first: the face queues drain before the shared engine goes.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SegmentationServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 

@@ -34,6 +34,20 @@ const TASKS = [
          <td>${esc(m.path.split('/').slice(-2).join('/'))}</td><td class="num">${m.score.toFixed(3)}</td></tr>`).join('')}</table>`,
   },
   {
+    id: 'classify', label: 'Classify (custom model)', path: '/v1/classify',
+    options: async () => {
+      const classifiers = await api('/v1/classifiers');
+      if (!classifiers.length) return '<label>no classifier: start the server with --classifier name=path.sightline</label>';
+      return `<label>classifier <select name="classifier">${classifiers.map(c => `<option value="${esc(c.name)}">${esc(c.name)}${c.classes ? ` (${c.classes.length} classes)` : ' (unavailable)'}</option>`).join('')}</select></label>
+              <label>top <input name="clsTop" type="number" min="1" max="100" value="5"></label>`;
+    },
+    query: form => ({ classifier: form.classifier?.value, top: form.clsTop?.value }),
+    render: r => `<h3>“${esc(r.classifier)}”: ${r.unknown ? 'unknown <span class="muted">(none of its classes)</span>' : esc(r.answer)}</h3>
+      <table><tr><th>class</th><th>probability</th></tr>${r.predictions.map(p =>
+        `<tr><td>${esc(p.label)}</td><td class="num">${(100 * p.probability).toFixed(1)}%</td></tr>`).join('')}</table>
+      <p class="muted">${esc(r.backbone.id)} · ${timing(r.timings)}</p>`,
+  },
+  {
     id: 'faces', label: 'Faces', path: '/v1/faces',
     options: async () => `<label>face min score <input name="faceMinScore" type="number" min="0" max="1" step="0.05" value="0.7"></label>
       <label>min face size <input name="faceMinSize" type="number" min="0" max="10000" step="4" value="24"></label>
@@ -49,6 +63,19 @@ const TASKS = [
          <td class="num">${f.age != null ? Math.round(f.age) : ''}</td><td>${esc(f.gender || '')}</td>
          <td class="num">${f.quality ? f.quality.score.toFixed(2) : ''}</td><td class="num">${f.score.toFixed(2)}</td></tr>`).join('')}</table>
       <p class="muted">${r.models.map(m => esc(m.id)).join(' · ')}<br>${faceTiming(r.timings)}</p>`,
+  },
+  {
+    id: 'segment', label: 'Segmentation (masks)', path: '/v1/segment',
+    options: async () => `<label>mask model <select name="segModel"><option>selfie</option><option>meet</option><option>salient</option></select></label>
+      <label><input name="segInstances" type="checkbox"> one mask per object (instances)</label>`,
+    query: form => form.segInstances?.checked ? { instances: 'true' } : { model: form.segModel?.value },
+    render: r => r.instances
+      ? `<h3>${r.instances.length} object masks (${esc(r.detector.id)} + ${esc(r.personModel.id)} / ${esc(r.salientModel.id)})</h3>
+        <table><tr><th>class</th><th>score</th><th>pixels</th><th>mask by</th></tr>${r.instances.map(i =>
+          `<tr><td>${esc(i.className)}</td><td class="num">${i.score.toFixed(2)}</td><td class="num">${i.area}</td><td>${esc(i.maskSource)}</td></tr>`).join('')}</table>
+        <p class="muted">${timing(r.timings)}</p>`
+      : `<h3>${esc(r.maskClass)}: ${(100 * (r.classes.find(c => c.className === r.maskClass)?.fraction || 0)).toFixed(1)}% of the pixels</h3>
+        <p class="muted">${esc(r.model.id)}, ${esc(r.method === 'crops' ? 'person crops' : 'whole image')} · ${timing(r.timings)}</p>`,
   },
   {
     id: 'embeddings', label: 'Embedding vector', path: '/v1/embeddings',
@@ -160,6 +187,11 @@ function draw(results) {
       for (const p of item.landmarks || []) { ctx.fillStyle = color; ctx.fillRect(p.x - 1.5 * scale, p.y - 1.5 * scale, 3 * scale, 3 * scale); }
     }
   }
+  // Masks (COCO RLE: column-major runs from a run of zeros) under the boxes, half transparent.
+  for (const result of results) {
+    if (result.mask) drawMask(ctx, result.mask, '#ff2d55');
+    for (const item of result.instances || []) if (item.rle) drawMask(ctx, item.rle, colorFor(item.className));
+  }
   // Faces last, so their boxes and landmarks sit on top of the object boxes.
   for (const result of results) for (const face of result.faces || []) drawFace(ctx, face, scale);
   canvas.dataset.drawn = String(results.reduce((n, r) => n + (r.detections || r.instances || []).length + (r.faces || []).length, 0));
@@ -181,6 +213,23 @@ function drawFace(ctx, face, scale) {
   const y = b.y - h >= 0 ? b.y - h : Math.min(ctx.canvas.height - h, b.y + b.height);
   ctx.fillStyle = color; ctx.fillRect(b.x, y, w, h);
   ctx.fillStyle = '#fff'; ctx.fillText(text, b.x + 4 * scale, y + h - 4 * scale);
+}
+
+function drawMask(ctx, rle, color) {
+  const [h, w] = rle.size;
+  if (w !== ctx.canvas.width || h !== ctx.canvas.height) return;
+  ctx.fillStyle = color; // read back as #rrggbb
+  const hex = ctx.fillStyle, rgb = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+  const data = ctx.getImageData(0, 0, w, h);
+  let at = 0, on = false;
+  for (const run of rle.counts) {
+    if (on) for (let k = at; k < at + run; k++) {
+      const o = ((k % h) * w + Math.floor(k / h)) * 4;
+      for (let c = 0; c < 3; c++) data.data[o + c] = (data.data[o + c] + rgb[c]) >> 1;
+    }
+    at += run; on = !on;
+  }
+  ctx.putImageData(data, 0, 0);
 }
 
 function colorFor(name) {

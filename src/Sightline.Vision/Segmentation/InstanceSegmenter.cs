@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sightline.Imaging;
 using Sightline.Inference.Timing;
 using Sightline.Vision.Detection;
+using Sightline.Vision.Segmentation.Masks;
 using SkiaSharp;
 
 namespace Sightline.Vision.Segmentation;
@@ -9,7 +10,9 @@ namespace Sightline.Vision.Segmentation;
 /// <summary>
 /// Instance segmentation from a detector and two mask models: each detection's padded box is cropped and
 /// run through the person model (people) or the salient-object model (everything else); the probabilities
-/// are pasted back and pixels claimed by several objects go to the one most sure of them.
+/// are pasted back and pixels claimed by several objects go to the one most sure of them. A detection whose
+/// crop is all but the same as a stronger one's (the same object under another class) shares its mask, so a
+/// pixel is in two instances only then.
 /// </summary>
 public sealed class InstanceSegmenter : IInstanceSegmenter
 {
@@ -17,6 +20,9 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
     private readonly ScoreMapModel _person;
     private readonly ScoreMapModel _salient;
     private readonly ImageLimits? _limits;
+
+    /// <summary>Padded boxes overlapping this much are one crop.</summary>
+    private const float TwinIoU = 0.9f;
 
     public InstanceSegmenter(IObjectDetector detector, ScoreMapModel personModel, ScoreMapModel salientModel, ImageLimits? limits = null)
     {
@@ -43,16 +49,38 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
         var sx = (float)bitmap.Width / image.OriginalWidth;
         var sy = (float)bitmap.Height / image.OriginalHeight;
         // Strongest first: overlap ties go to the earlier instance.
-        var detections = detection.Detections.OrderByDescending(d => d.Score).ToList();
-        var regions = detections
+        var ordered = detection.Detections.OrderByDescending(d => d.Score).ToList();
+        var orderedRegions = ordered
             .Select(d => MaskComposition.Pad(new BoundingBox(d.Box.X * sx, d.Box.Y * sy, d.Box.Width * sx, d.Box.Height * sy), options.Padding, bitmap.Width, bitmap.Height))
             .ToList();
+        // The same object found as two classes (a car and a truck) gives one crop: its mask is made once and
+        // both detections get it. Beyond the limit of salient-model crops, other objects are left out.
+        var detections = new List<DetectedObject>(ordered.Count);
+        var regions = new List<SKRectI>(ordered.Count);
+        var twin = new List<int>(ordered.Count);
+        var salientRuns = 0;
+        for (var k = 0; k < ordered.Count; k++)
+        {
+            var person = ordered[k].ClassName == "person";
+            var same = -1;
+            for (var j = 0; j < detections.Count && same < 0; j++)
+                if (twin[j] < 0 && (detections[j].ClassName == "person") == person && RegionIoU(regions[j], orderedRegions[k]) >= TwinIoU)
+                    same = j;
+            if (same < 0 && !person && options.MaxSalientMasks > 0 && salientRuns >= options.MaxSalientMasks)
+                continue;
+            if (same < 0 && !person)
+                salientRuns++;
+            detections.Add(ordered[k]);
+            regions.Add(orderedRegions[k]);
+            twin.Add(same);
+        }
+        var unmasked = ordered.Count - detections.Count;
         var isPerson = detections.Select(d => d.ClassName == "person").ToArray();
         var patches = new ProbabilityPatch[detections.Count];
         var timings = detection.Timings;
         foreach (var (model, person) in new[] { (_person, true), (_salient, false) })
         {
-            var indices = Enumerable.Range(0, detections.Count).Where(i => isPerson[i] == person).ToList();
+            var indices = Enumerable.Range(0, detections.Count).Where(i => isPerson[i] == person && twin[i] < 0).ToList();
             if (indices.Count == 0)
                 continue;
             var batch = model.Predict(bitmap, indices.Select(i => regions[i]).ToList(), options.Fit);
@@ -63,7 +91,14 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
         }
 
         var post = Stopwatch.GetTimestamp();
-        var masks = MaskComposition.Assign(patches, bitmap.Width, bitmap.Height, options.Threshold, options.ResolveOverlaps);
+        var own = Enumerable.Range(0, detections.Count).Where(i => twin[i] < 0).ToList();
+        var ownMasks = MaskComposition.Assign(own.Select(i => patches[i]).ToList(), bitmap.Width, bitmap.Height, options.Threshold, options.ResolveOverlaps);
+        var masks = new BinaryMask[detections.Count];
+        for (var k = 0; k < own.Count; k++)
+            masks[own[k]] = ownMasks[k];
+        for (var i = 0; i < detections.Count; i++)
+            if (twin[i] >= 0)
+                masks[i] = masks[twin[i]];
         var instances = new List<SegmentedInstance>();
         for (var i = 0; i < detections.Count; i++)
         {
@@ -76,7 +111,16 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
         }
         timings += new StageTimings(0, 0, StageTimings.Since(post));
         return new InstanceSegmentation(image.Source, bitmap.Width, bitmap.Height, detection.ModelId, detection.ModelVersion,
-            _person.ModelId, _salient.ModelId, instances, timings);
+            _person.ModelId, _salient.ModelId, instances, timings, unmasked);
+    }
+
+    private static float RegionIoU(SKRectI a, SKRectI b)
+    {
+        var i = SKRectI.Intersect(a, b);
+        if (i.IsEmpty)
+            return 0;
+        float inter = (long)i.Width * i.Height;
+        return inter / ((long)a.Width * a.Height + (long)b.Width * b.Height - inter);
     }
 
     public IReadOnlyList<SegmentationOutcome<InstanceSegmentation>> SegmentFiles(IReadOnlyList<string> paths, InstanceOptions? options = null,

@@ -102,8 +102,10 @@ public sealed record SegmentedInstance(
 /// <summary>
 /// Options of instance segmentation: which detections (least score, classes, per-class NMS IoU, how many);
 /// the margin around each box that its mask may use (a fraction of the box size per side); the probability
-/// from which a pixel belongs to an object; whether pixels claimed by several objects go to one only; and
-/// how crops fill the model input.
+/// from which a pixel belongs to an object; whether pixels claimed by several objects go to one only;
+/// how crops fill the model input; and how many salient-model crops an image may take, strongest
+/// detection first (objects beyond are left out and counted in <see cref="InstanceSegmentation.Unmasked"/>;
+/// 0: no limit). People, and detections that share a crop, are not counted.
 /// </summary>
 public sealed record InstanceOptions(
     float MinScore = 0.3f,
@@ -113,14 +115,16 @@ public sealed record InstanceOptions(
     float Padding = 0.1f,
     float Threshold = 0.5f,
     bool ResolveOverlaps = true,
-    CropFit Fit = CropFit.Stretch)
+    CropFit Fit = CropFit.Stretch,
+    int MaxSalientMasks = 20)
 {
     public static InstanceOptions Default { get; } = new();
 }
 
 /// <summary>
 /// The objects of one image, each with its own mask; <see cref="Instances"/> is empty when nothing was found.
-/// Objects whose mask came out empty are left out.
+/// Objects whose mask came out empty are left out; <see cref="Unmasked"/> counts the detections left out
+/// because of <see cref="InstanceOptions.MaxSalientMasks"/>.
 /// </summary>
 public sealed record InstanceSegmentation(
     string Source,
@@ -131,7 +135,8 @@ public sealed record InstanceSegmentation(
     string PersonModelId,
     string SalientModelId,
     IReadOnlyList<SegmentedInstance> Instances,
-    StageTimings Timings)
+    StageTimings Timings,
+    int Unmasked = 0)
 {
     /// <summary>
     /// The panoptic view: a semantic map over the detector's classes derived from the instances (class 0 is

@@ -79,9 +79,9 @@ public sealed class SegmentationSanityTests(PretrainedModels models)
             Assert.Equal(instance.Mask.Data, MaskRle.Decode(instance.Rle).Data);
             Assert.NotEmpty(instance.Polygons);
         }
-        // No pixel belongs to two instances.
+        // No pixel belongs to two instances, but for one object found as two classes (which share one mask).
         var owners = new int[image.Width * image.Height];
-        foreach (var instance in result.Instances)
+        foreach (var instance in result.Instances.DistinctBy(i => i.Mask))
             for (var p = 0; p < owners.Length; p++)
                 owners[p] += instance.Mask.Data[p];
         Assert.True(owners.Max() <= 1);
@@ -93,6 +93,23 @@ public sealed class SegmentationSanityTests(PretrainedModels models)
 
         using var blank = Blank();
         Assert.Empty(segmenter.Segment(blank).Instances);
+    }
+
+    [Fact]
+    public void Salient_crops_are_capped_per_image_and_people_are_not()
+    {
+        var segmenter = new InstanceSegmenter(Detector(), Model(SegmentationModels.Selfie), Model(SegmentationModels.Salient));
+        using var image = ImageDecoder.Decode(Sanity("bus.jpg"));
+        var all = segmenter.Segment(image, new InstanceOptions(MinScore: 0.1f, MaxSalientMasks: 0));
+        var capped = segmenter.Segment(image, new InstanceOptions(MinScore: 0.1f, MaxSalientMasks: 1));
+        Assert.Equal(0, all.Unmasked);
+        Assert.True(capped.Unmasked > 0, string.Join(", ", all.Instances.Select(i => $"{i.ClassName} {i.Score:0.00}")));
+        // One salient crop: its mask, shared by any detection of the same object under another class.
+        Assert.True(capped.Instances.Where(i => i.MaskSource == MaskSource.SalientModel).DistinctBy(i => i.Mask).Count() <= 1);
+        Assert.Equal(all.Instances.Count(i => i.ClassName == "person"), capped.Instances.Count(i => i.ClassName == "person"));
+        // The strongest non-person object keeps its mask.
+        var strongest = all.Instances.Where(i => i.MaskSource == MaskSource.SalientModel).MaxBy(i => i.Score)!;
+        Assert.Contains(capped.Instances, i => i.ClassName == strongest.ClassName && i.Score == strongest.Score);
     }
 
     [Fact]

@@ -88,9 +88,10 @@ public sealed record MaskApScore(CocoMetrics Metrics, IReadOnlyDictionary<string
 
 /// <summary>
 /// Instance segmentation against COCO masks (segm AP@[.5:.95], AP50, per class) and, from the same
-/// detections, the floor of filling each detected box as its mask.
+/// detections, the floor of filling each detected box as its mask, and the box AP of the detections
+/// (against the annotated boxes: what the detector alone scores, for scale).
 /// </summary>
-public sealed record MaskApResult(MaskApScore Masks, MaskApScore BoxFill, IReadOnlyDictionary<string, int> GroundTruthPerClass,
+public sealed record MaskApResult(MaskApScore Masks, MaskApScore BoxFill, MaskApScore Boxes, IReadOnlyDictionary<string, int> GroundTruthPerClass,
     int Images, IReadOnlyList<string> FailedImages, double Seconds);
 
 public static class MaskApEvaluation
@@ -155,6 +156,7 @@ public static class MaskApEvaluation
         var names = dataset.Categories;
         MaskApScore Named(CocoMetrics m) => new(m, m.PerCategoryAP.ToDictionary(p => names.GetValueOrDefault(p.Key, p.Key.ToString()), p => p.Value));
         return new MaskApResult(Named(Score(data, truth, masks)), Named(Score(data, truth, boxes)),
+            Named(CocoEvaluator.Evaluate(truth.Select(i => dataset.Boxes[i]).ToList(), boxes.Select(b => b.Item1).ToList())),
             truth.Select(i => dataset.Boxes[i]).Where(t => !t.IsCrowd).GroupBy(t => t.CategoryId).ToDictionary(g => names.GetValueOrDefault(g.Key, g.Key.ToString()), g => g.Count()),
             evaluated.Count, failed, StageTimings.Since(start) / 1000);
     }
