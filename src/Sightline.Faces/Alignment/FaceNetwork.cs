@@ -53,6 +53,17 @@ internal sealed class FaceNetwork
         return rows;
     }
 
+    /// <summary>
+    /// Descriptors from output <paramref name="output"/> for faces aligned as face-api aligns them: the
+    /// landmarks' box grown by a fifth, padded to a square.
+    /// </summary>
+    public IReadOnlyList<Descriptors.FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
+    {
+        var regions = landmarks.Select(l => FaceCrop.SquareAround(Landmarks.FaceLandmarks.AlignedBox(l))).ToList();
+        var rows = Run(image, regions);
+        return rows.Count == 0 ? [] : rows[output].Select(v => new Descriptors.FaceDescriptor(ModelId, metric, v)).ToList();
+    }
+
     /// <summary>One region through the network; each output's values for it.</summary>
     public float[][] RunWhole(SKBitmap image, SKRect region)
     {

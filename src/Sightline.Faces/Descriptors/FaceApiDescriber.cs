@@ -1,6 +1,5 @@
 using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
-using Sightline.Faces.Landmarks;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using SkiaSharp;
@@ -33,10 +32,6 @@ public sealed class FaceApiDescriber : IFaceDescriber
     /// <summary>Logistic fit on all 780 pairs of the 40 faces-bbt crops (<c>sightline eval faces</c>).</summary>
     public Evaluation.DistanceCalibration Calibration { get; } = new(31.76f, -52.73f);
 
-    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
-    {
-        var regions = landmarks.Select(l => FaceCrop.SquareAround(FaceLandmarks.AlignedBox(l))).ToList();
-        var rows = _net.Run(image, regions);
-        return rows.Count == 0 ? [] : rows[0].Select(v => new FaceDescriptor(ModelId, Metric, v)).ToList();
-    }
+    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks) =>
+        _net.Describe(image, landmarks, 0, Metric);
 }

@@ -1,6 +1,5 @@
 using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
-using Sightline.Faces.Landmarks;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using SkiaSharp;
@@ -34,10 +33,6 @@ public sealed class FaceResDescriber : IFaceDescriber
     /// <summary>Logistic fit on all 780 pairs of the 40 faces-bbt crops (<c>sightline eval faces</c>).</summary>
     public Evaluation.DistanceCalibration Calibration { get; } = new(16.43f, -38.68f);
 
-    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
-    {
-        var regions = landmarks.Select(l => FaceCrop.SquareAround(FaceLandmarks.AlignedBox(l))).ToList();
-        var rows = _net.Run(image, regions);
-        return rows.Count == 0 ? [] : rows[_descriptor].Select(v => new FaceDescriptor(ModelId, Metric, v)).ToList();
-    }
+    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks) =>
+        _net.Describe(image, landmarks, _descriptor, Metric);
 }

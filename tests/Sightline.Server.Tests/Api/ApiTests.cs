@@ -8,6 +8,8 @@ using Sightline.Tests.Shared;
 using Sightline.Vision.Embeddings;
 using Sightline.Vision.Similarity;
 
+using static Sightline.Server.Tests.Api.ApiAssert;
+
 namespace Sightline.Server.Tests.Api;
 
 /// <summary>Every endpoint and error code through the real HTTP stack.</summary>
@@ -54,16 +56,6 @@ public sealed class ApiTests(PretrainedModels models) : IAsyncLifetime
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await Json(response);
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-    }
 
     private byte[] Photo(int i = 0) => File.ReadAllBytes(models.SamplePhotos()[i]);
 

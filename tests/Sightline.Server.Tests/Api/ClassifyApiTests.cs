@@ -7,6 +7,8 @@ using Sightline.Tests.Shared;
 using Sightline.Vision.Classification;
 using Sightline.Vision.Embeddings;
 
+using static Sightline.Server.Tests.Api.ApiAssert;
+
 namespace Sightline.Server.Tests.Api;
 
 /// <summary>
@@ -68,23 +70,6 @@ public sealed class ClassifyApiTests(ClassifierServerFixture fixture) : IClassFi
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         form.Add(file, "image", name);
         return form;
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
     }
 
     [Fact]

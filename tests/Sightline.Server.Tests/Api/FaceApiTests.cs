@@ -6,6 +6,8 @@ using System.Text.Json;
 using Sightline.Server.Hosting;
 using Sightline.Tests.Shared;
 
+using static Sightline.Server.Tests.Api.ApiAssert;
+
 namespace Sightline.Server.Tests.Api;
 
 /// <summary>One server with its own temporary face gallery, shared by the face API tests.</summary>
@@ -52,24 +54,6 @@ public sealed class FaceApiTests(FaceServerFixture fixture) : IClassFixture<Face
         var file = new ByteArrayContent(bytes);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         return file;
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
     }
 
     private async Task<List<string>> PeopleAsync() =>

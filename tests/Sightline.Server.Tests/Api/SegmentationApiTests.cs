@@ -5,6 +5,8 @@ using Sightline.Server.Hosting;
 using Sightline.Tests.Shared;
 using Sightline.Vision.Segmentation.Masks;
 
+using static Sightline.Server.Tests.Api.ApiAssert;
+
 namespace Sightline.Server.Tests.Api;
 
 /// <summary>One server shared by the segmentation API tests.</summary>
@@ -35,21 +37,6 @@ public sealed class SegmentationApiTests(SegmentationServerFixture fixture) : IC
     }
 
     private static MultipartFormDataContent Form(string path) => Form(File.ReadAllBytes(path), Path.GetFileName(path));
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
-    }
 
     private static BinaryMask Mask(JsonElement rle) =>
         MaskRle.Decode(new CocoRle([rle.GetProperty("size")[0].GetInt32(), rle.GetProperty("size")[1].GetInt32()],
