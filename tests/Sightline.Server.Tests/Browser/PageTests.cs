@@ -60,6 +60,19 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         return (playwright, browser, page, external);
     }
 
+    /// <summary>Loads a photo into the page and runs the given tasks on it, similarity search off.</summary>
+    private static async Task RunTasksAsync(IPage page, string photo, string? minScore, params string[] tasks)
+    {
+        await page.SetInputFilesAsync("#file", photo);
+        await page.Locator("#run:not([disabled])").WaitForAsync();
+        foreach (var task in tasks)
+            await page.CheckAsync($"input[value={task}]");
+        await page.UncheckAsync("input[value=similar]");
+        if (minScore is not null)
+            await page.FillAsync("input[name=minScore]", minScore);
+        await page.ClickAsync("#run");
+    }
+
     [Fact]
     public async Task Upload_the_bus_photo_run_detection_and_see_the_boxes_drawn()
     {
@@ -67,12 +80,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         using (playwright)
         await using (browser)
         {
-            await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("sanity"), "bus.jpg"));
-            await page.Locator("#run:not([disabled])").WaitForAsync();
-            await page.CheckAsync("input[value=detect]");
-            await page.UncheckAsync("input[value=similar]");
-            await page.FillAsync("input[name=minScore]", "0.2");
-            await page.ClickAsync("#run");
+            await RunTasksAsync(page, Path.Combine(TestPaths.Data("sanity"), "bus.jpg"), "0.2", "detect");
             await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
 
             var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
@@ -123,13 +131,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         using (playwright)
         await using (browser)
         {
-            await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("sanity"), "bus.jpg"));
-            await page.Locator("#run:not([disabled])").WaitForAsync();
-            await page.CheckAsync("input[value=detect]");
-            await page.CheckAsync("input[value=faces]");
-            await page.UncheckAsync("input[value=similar]");
-            await page.FillAsync("input[name=minScore]", "0.2");
-            await page.ClickAsync("#run");
+            await RunTasksAsync(page, Path.Combine(TestPaths.Data("sanity"), "bus.jpg"), "0.2", "detect", "faces");
             await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
 
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-faces.png"), FullPage = true });
@@ -195,12 +197,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
             foreach (var name in new[] { "Sheldon", "Leonard", "Penny", "Howard", "Raj" })
                 Assert.Contains(name, people);
 
-            await page.SetInputFilesAsync("#file", Path.Combine(TestPaths.Data("faces-bbt"), "images", "bbt4.jpg"));
-            await page.Locator("#run:not([disabled])").WaitForAsync();
-            await page.CheckAsync("input[value=detect]");
-            await page.CheckAsync("input[value=faces]");
-            await page.UncheckAsync("input[value=similar]");
-            await page.ClickAsync("#run");
+            await RunTasksAsync(page, Path.Combine(TestPaths.Data("faces-bbt"), "images", "bbt4.jpg"), null, "detect", "faces");
             await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
             var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
             var faces = json.GetProperty("faces").GetProperty("faces").EnumerateArray().ToList();
