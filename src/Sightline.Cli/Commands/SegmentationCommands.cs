@@ -64,16 +64,6 @@ public static class SegmentationCommands
         return (new InstanceSegmenter(objects, person, salient, ctx.Limits), objects);
     }
 
-    private static IReadOnlyList<string> Inputs(string[] paths)
-    {
-        if (paths.Length == 0)
-            throw new UsageException("name at least one image or folder");
-        var files = ImageFiles.Expand(paths);
-        if (files.Count == 0)
-            throw new InputException($"no images in {string.Join(", ", paths)}");
-        return files;
-    }
-
     public static Command Segment(Func<ParseResult, CliContext> context)
     {
         var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
@@ -97,7 +87,7 @@ public static class SegmentationCommands
             var cut = parse.GetValue(threshold);
             if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
             if (cut is <= 0 or >= 1) throw new UsageException($"--threshold must be between 0 and 1, exclusive (got {cut})");
-            var files = Inputs(parse.GetValue(images) ?? []);
+            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
             return parse.GetValue(instances)
                 ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, new InstanceOptions(score, Threshold: cut), parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
                 : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, new SegmentOptions(ParseMethod(parse.GetValue(method)!), cut, score), parse.GetValue(save), ct).ConfigureAwait(false);
@@ -164,17 +154,18 @@ public static class SegmentationCommands
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "class", "score", "box x, y, w, h (px)", "mask area (px)", "ms");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "class", "score", "box x, y, w, h (px)", "mask area (px)", "mask by", "mask score", "ms");
             foreach (var r in outcomes.Select(o => o.Result).OfType<InstanceSegmentation>())
             {
                 if (r.Instances.Count == 0)
-                    table.AddRow(Markup.Escape(Path.GetFileName(r.Source)), "[grey]nothing found[/]", "", "", "", $"{r.Timings.TotalMs:0}");
+                    table.AddRow(Markup.Escape(Path.GetFileName(r.Source)), "[grey]nothing found[/]", "", "", "", "", "", $"{r.Timings.TotalMs:0}");
                 foreach (var (d, i) in r.Instances.Select((d, i) => (d, i)))
                     table.AddRow(i == 0 ? Markup.Escape(Path.GetFileName(r.Source)) : "", Markup.Escape(d.ClassName), $"{d.Score:0.00}",
-                        $"{d.Box.X:0}, {d.Box.Y:0}, {d.Box.Width:0}, {d.Box.Height:0}", d.Area.ToString(), i == 0 ? $"{r.Timings.TotalMs:0}" : "");
+                        $"{d.Box.X:0}, {d.Box.Y:0}, {d.Box.Width:0}, {d.Box.Height:0}", d.Area.ToString(), SourceName(d.MaskSource), $"{d.MaskScore:0.00}",
+                        i == 0 ? $"{r.Timings.TotalMs:0}" : "");
             }
             ctx.OutputConsole.Write(table);
-            ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} boxes; masks by {SegmentationModels.Selfie} (people) and {SegmentationModels.Salient} (other classes); min score {options.MinScore}[/]");
+            ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} boxes; masks by {SegmentationModels.Selfie} (people) and {SegmentationModels.Salient} (other classes, or colour where its object is not the detected one); min score {options.MinScore}[/]");
             ReportFailures(ctx, outcomes);
         }
         return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
@@ -281,6 +272,13 @@ public static class SegmentationCommands
         });
         return command;
     }
+
+    private static string SourceName(MaskSource source) => source switch
+    {
+        MaskSource.PersonModel => "person model",
+        MaskSource.SalientModel => "salient model",
+        _ => "colour",
+    };
 
     private static string Pct(double value) => value < 0 ? "-" : $"{100 * value:0.0}";
 

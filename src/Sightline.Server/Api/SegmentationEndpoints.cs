@@ -32,7 +32,7 @@ public sealed record SemanticSegmentResponse(ImageSize Image, ModelRef Model, Mo
     string MaskClass, RleMask Mask, StageTimings Timings);
 
 /// <summary>One object with its own mask (RLE and outer polygons, x, y pairs in pixel-corner coordinates).</summary>
-public sealed record SegmentInstance(int ClassId, string ClassName, float Score, BoundingBox Box, BoundingBox NormalizedBox, int Area, string MaskSource,
+public sealed record SegmentInstance(int ClassId, string ClassName, float Score, float MaskScore, BoundingBox Box, BoundingBox NormalizedBox, int Area, string MaskSource,
     RleMask Rle, IReadOnlyList<float[]> Polygons);
 
 /// <summary>
@@ -146,12 +146,19 @@ public static class SegmentationEndpoints
         {
             var r = segmenter.Segment(decoded, options);
             // RLE and polygons on the worker, where the masks are.
-            return Tuple.Create(r, r.Instances.Select(i => new SegmentInstance(i.ClassId, i.ClassName, i.Score, i.Box, i.NormalizedBox, i.Area,
-                i.MaskSource == MaskSource.PersonModel ? "person" : "salient", RleMask.From(i.Mask), i.Polygons)).ToList());
+            return Tuple.Create(r, r.Instances.Select(i => new SegmentInstance(i.ClassId, i.ClassName, i.Score, i.MaskScore, i.Box, i.NormalizedBox, i.Area,
+                SourceName(i.MaskSource), RleMask.From(i.Mask), i.Polygons)).ToList());
         }).ConfigureAwait(false);
         var panoptic = result.ToSemantic(segmenter.Labels);
         return new InstanceSegmentResponse(new ImageSize(result.Width, result.Height), new ModelRef(result.DetectorId, result.DetectorVersion),
             Ref(vision, result.PersonModelId), Ref(vision, result.SalientModelId), items, Fractions(panoptic.Classes), result.Unmasked,
             result.Timings with { PreprocessMs = result.Timings.PreprocessMs + decodeMs });
     }
+
+    private static string SourceName(MaskSource source) => source switch
+    {
+        MaskSource.PersonModel => "person",
+        MaskSource.SalientModel => "salient",
+        _ => "color",
+    };
 }

@@ -187,9 +187,9 @@ function draw(results) {
       for (const p of item.landmarks || []) { ctx.fillStyle = color; ctx.fillRect(p.x - 1.5 * scale, p.y - 1.5 * scale, 3 * scale, 3 * scale); }
     }
   }
-  // Masks (COCO RLE: column-major runs from a run of zeros) under the boxes, half transparent.
+  // Masks (COCO RLE: column-major runs from a run of zeros) over the photo and its boxes, half transparent.
   for (const result of results) {
-    if (result.mask) drawMask(ctx, result.mask, '#ff2d55');
+    if (result.mask) drawMask(ctx, result.mask, MASK_COLOR);
     for (const item of result.instances || []) if (item.rle) drawMask(ctx, item.rle, colorFor(item.className));
   }
   // Faces last, so their boxes and landmarks sit on top of the object boxes.
@@ -198,7 +198,7 @@ function draw(results) {
   canvas.dataset.faces = String(results.reduce((n, r) => n + (r.faces || []).length, 0));
 }
 
-const FACE_COLOR = '#00a86b', LANDMARK_COLOR = '#ffd400';
+const FACE_COLOR = '#00a86b', LANDMARK_COLOR = '#ffd400', MASK_COLOR = '#ff2d55';
 
 function drawFace(ctx, face, scale) {
   const b = face.box, color = face.identity?.known ? colorFor(face.identity.name) : FACE_COLOR;

@@ -75,12 +75,14 @@ public sealed record SemanticSegmentation(
     }
 }
 
-/// <summary>Which model drew an instance's mask.</summary>
-public enum MaskSource { PersonModel, SalientModel }
+/// <summary>What drew an instance's mask: the person model, the salient-object model, or the box colour model.</summary>
+public enum MaskSource { PersonModel, SalientModel, ColorModel }
 
 /// <summary>
 /// One object: the detection (class, score, box in pixels and normalised) and its own pixel mask, with its
-/// area in pixels. In JSON the mask is <see cref="Rle"/> (COCO RLE, column-major; counts given both as
+/// area in pixels and <see cref="MaskScore"/>, how well the mask spans the box (the IoU of the mask's
+/// bounding rectangle with the box: low when the mask is of a part or of something else).
+/// <see cref="Confidence"/> ranks masks: the detection score discounted by the mask score. In JSON the mask is <see cref="Rle"/> (COCO RLE, column-major; counts given both as
 /// numbers and as pycocotools' compressed string) and <see cref="Polygons"/> (outer outlines, x, y pairs in
 /// pixel-corner coordinates).
 /// </summary>
@@ -92,8 +94,11 @@ public sealed record SegmentedInstance(
     BoundingBox NormalizedBox,
     int Area,
     MaskSource MaskSource,
+    float MaskScore,
     [property: JsonIgnore] BinaryMask Mask)
 {
+    public float Confidence => Score * MathF.Sqrt(MaskScore);
+
     public CocoRle Rle => MaskRle.Encode(Mask);
 
     public IReadOnlyList<float[]> Polygons => ContourTracer.Trace(Mask);
@@ -102,7 +107,7 @@ public sealed record SegmentedInstance(
 /// <summary>
 /// Options of instance segmentation: which detections (least score, classes, per-class NMS IoU, how many);
 /// the margin around each box that its mask may use (a fraction of the box size per side); the probability
-/// from which a pixel belongs to an object; whether pixels claimed by several objects go to one only;
+/// from which a pixel belongs to an object; whether pixels claimed by several objects of one class go to the strongest only;
 /// how crops fill the model input; and how many salient-model crops an image may take, strongest
 /// detection first (objects beyond are left out and counted in <see cref="InstanceSegmentation.Unmasked"/>;
 /// 0: no limit). People, and detections that share a crop, are not counted.

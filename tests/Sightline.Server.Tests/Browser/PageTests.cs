@@ -1,8 +1,11 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Playwright;
 using Sightline.Server.Hosting;
 using Sightline.Server.Tests.Api;
 using Sightline.Tests.Shared;
 using Sightline.Vision.Embeddings;
+using Sightline.Vision.Segmentation.Masks;
 using Sightline.Vision.Similarity;
 
 namespace Sightline.Server.Tests.Browser;
@@ -60,18 +63,82 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         return (playwright, browser, page, external);
     }
 
-    /// <summary>Loads a photo into the page and runs the given tasks on it, similarity search off.</summary>
+    /// <summary>Loads a photo into the page and runs just the given tasks on it (the others, similarity search included, off).</summary>
     private static async Task RunTasksAsync(IPage page, string photo, string? minScore, params string[] tasks)
     {
         await page.SetInputFilesAsync("#file", photo);
         await page.Locator("#run:not([disabled])").WaitForAsync();
+        foreach (var box in await page.Locator("input[name=task]").AllAsync())
+        {
+            var task = await box.GetAttributeAsync("value");
+            if (!tasks.Contains(task))
+                await box.UncheckAsync();
+        }
         foreach (var task in tasks)
             await page.CheckAsync($"input[value={task}]");
-        await page.UncheckAsync("input[value=similar]");
         if (minScore is not null)
             await page.FillAsync("input[name=minScore]", minScore);
         await page.ClickAsync("#run");
     }
+
+    /// <summary>Waits until the page has finished its run and returns the JSON it shows.</summary>
+    private static async Task<JsonElement> ResultJsonAsync(IPage page, float timeoutMs)
+    {
+        await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = timeoutMs });
+        return JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
+    }
+
+    /// <summary>A CSS colour (a JavaScript expression on the page) as the canvas reads it back: r, g, b.</summary>
+    private static Task<int[]> RgbAsync(IPage page, string cssColor) => page.EvaluateAsync<int[]>($$"""
+        (() => {
+          const probe = document.createElement('canvas').getContext('2d');
+          probe.fillStyle = {{cssColor}};
+          return [1, 3, 5].map(i => parseInt(probe.fillStyle.slice(i, i + 2), 16));
+        })()
+        """);
+
+    /// <summary>Every fourth pixel of every fourth row of a width by height image where <paramref name="keep"/> holds, as x, y pairs.</summary>
+    private static int[] GridPoints(int width, int height, Func<int, int, bool> keep)
+    {
+        var points = new List<int>();
+        for (var y = 2; y < height; y += 4)
+            for (var x = 2; x < width; x += 4)
+                if (keep(x, y))
+                    points.AddRange([x, y]);
+        return [.. points];
+    }
+
+    /// <summary>
+    /// The share of the points (x, y pairs) where the canvas shows the uploaded photo itself (<paramref name="tint"/> null) or the photo
+    /// blended half and half with <paramref name="tint"/>, as the page draws a mask.
+    /// </summary>
+    private static async Task<double> PhotoShareAsync(IPage page, int[] points, int[]? tint)
+    {
+        // Per point: the canvas's r, g, b now, then the photo's own r, g, b (the page's decoded image drawn afresh).
+        var pixels = await page.EvaluateAsync<int[]>("""
+            points => {
+              const canvas = document.getElementById('canvas'), { width, height } = canvas;
+              const photo = document.createElement('canvas'); photo.width = width; photo.height = height;
+              photo.getContext('2d').drawImage(image.bitmap, 0, 0);
+              const now = canvas.getContext('2d').getImageData(0, 0, width, height).data, was = photo.getContext('2d').getImageData(0, 0, width, height).data;
+              const out = [];
+              for (let i = 0; i < points.length; i += 2) {
+                const o = 4 * (points[i + 1] * width + points[i]);
+                out.push(now[o], now[o + 1], now[o + 2], was[o], was[o + 1], was[o + 2]);
+              }
+              return out;
+            }
+            """, points);
+        var hits = 0;
+        for (var i = 0; i < pixels.Length; i += 6)
+            if (Enumerable.Range(0, 3).All(c => Math.Abs(pixels[i + c] - (tint is null ? pixels[i + 3 + c] : (pixels[i + 3 + c] + tint[c]) >> 1)) <= 2))
+                hits++;
+        return hits / (pixels.Length / 6.0);
+    }
+
+    private static BinaryMask Mask(JsonElement rle) =>
+        MaskRle.Decode(new CocoRle([rle.GetProperty("size")[0].GetInt32(), rle.GetProperty("size")[1].GetInt32()],
+            rle.GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()).ToList()));
 
     [Fact]
     public async Task Upload_the_bus_photo_run_detection_and_see_the_boxes_drawn()
@@ -81,9 +148,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         await using (browser)
         {
             await RunTasksAsync(page, Path.Combine(TestPaths.Data("sanity"), "bus.jpg"), "0.2", "detect");
-            await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
-
-            var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
+            var json = await ResultJsonAsync(page, 120_000);
             var detections = json.GetProperty("detect").GetProperty("detections").EnumerateArray().ToList();
             Assert.True(detections.Count(d => d.GetProperty("className").GetString() == "person") >= 4);
             var drawn = int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-drawn") ?? "0");
@@ -132,11 +197,9 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         await using (browser)
         {
             await RunTasksAsync(page, Path.Combine(TestPaths.Data("sanity"), "bus.jpg"), "0.2", "detect", "faces");
-            await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
-
+            var json = await ResultJsonAsync(page, 180_000);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-faces.png"), FullPage = true });
 
-            var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
             var detections = json.GetProperty("detect").GetProperty("detections").EnumerateArray().ToList();
             var faces = json.GetProperty("faces").GetProperty("faces").EnumerateArray().ToList();
             Assert.True(detections.Count(d => d.GetProperty("className").GetString() == "person") >= 4);
@@ -175,6 +238,86 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_the_bus_photo_segment_the_people_then_each_object_and_see_the_masks_drawn()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            var bus = Path.Combine(TestPaths.Data("sanity"), "bus.jpg");
+
+            // Semantic: the selfie model on person crops; the person mask is blended over the photo, the rest left as it was.
+            await RunTasksAsync(page, bus, null, "segment");
+            var semantic = (await ResultJsonAsync(page, 180_000)).GetProperty("segment");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-segment.png"), FullPage = true });
+            Assert.Equal("human-selfie", semantic.GetProperty("model").GetProperty("id").GetString());
+            Assert.Equal("crops", semantic.GetProperty("method").GetString());
+            Assert.Equal("person", semantic.GetProperty("maskClass").GetString());
+            var (width, height) = (semantic.GetProperty("image").GetProperty("width").GetInt32(), semantic.GetProperty("image").GetProperty("height").GetInt32());
+            Assert.Equal(width, await page.EvaluateAsync<int>("document.getElementById('canvas').width"));
+            Assert.Equal(height, await page.EvaluateAsync<int>("document.getElementById('canvas').height"));
+            var mask = Mask(semantic.GetProperty("mask"));
+            Assert.Equal((width, height), (mask.Width, mask.Height));
+            var person = semantic.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("className").GetString() == "person");
+            Assert.Equal(mask.Area, person.GetProperty("pixels").GetInt32());
+            Assert.InRange(person.GetProperty("fraction").GetDouble(), 0.05, 0.6);
+            Assert.Equal("0", await page.Locator("#canvas").GetAttributeAsync("data-drawn"));
+            var masked = GridPoints(width, height, (x, y) => mask[x, y]);
+            var rest = GridPoints(width, height, (x, y) => !mask[x, y]);
+            Assert.True(masked.Length / 2 > 1000, $"{masked.Length / 2} sampled mask pixels");
+            var tinted = await PhotoShareAsync(page, masked, await RgbAsync(page, "MASK_COLOR"));
+            Assert.True(tinted > 0.98, $"only {tinted:P1} of the person mask's pixels are blended with the mask colour");
+            var untouched = await PhotoShareAsync(page, rest, null);
+            Assert.True(untouched > 0.99, $"only {untouched:P1} of the pixels outside the mask show the photo as it was");
+            var percent = (100 * person.GetProperty("fraction").GetDouble()).ToString("0.0", CultureInfo.InvariantCulture);
+            Assert.Contains($"person: {percent}% of the pixels", await page.Locator("#results").InnerTextAsync());
+
+            // Instances: one mask per detected object over its box, a person's in the person class colour.
+            await page.CheckAsync("input[name=segInstances]");
+            await RunTasksAsync(page, bus, null, "segment");
+            var objects = (await ResultJsonAsync(page, 180_000)).GetProperty("segment");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-segment-instances.png"), FullPage = true });
+            var instances = objects.GetProperty("instances").EnumerateArray().ToList();
+            Assert.True(instances.Count(i => i.GetProperty("className").GetString() == "person") >= 3);
+            Assert.Equal(instances.Count, int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-drawn") ?? "0"));
+            var masks = instances.Select(i => Mask(i.GetProperty("rle"))).ToList();
+            foreach (var (instance, m) in instances.Zip(masks))
+            {
+                Assert.Equal((width, height), (m.Width, m.Height));
+                Assert.True(m.Area > 0);
+                Assert.Equal(instance.GetProperty("area").GetInt32(), m.Area);
+                Assert.False(string.IsNullOrEmpty(instance.GetProperty("rle").GetProperty("compressed").GetString()));
+                var outline = instance.GetProperty("polygons")[0];
+                Assert.True(outline.GetArrayLength() >= 6 && outline.GetArrayLength() % 2 == 0, $"{instance.GetProperty("className")}: outline of {outline.GetArrayLength()} values");
+                if (instance.GetProperty("className").GetString() == "person")
+                    Assert.Equal("person", instance.GetProperty("maskSource").GetString());
+            }
+            // Pixels clear of every box outline and label, covered by the largest person's mask alone or by no mask at all.
+            var scale = Math.Max(1, width / 800.0);
+            var boxes = instances.Select(i => i.GetProperty("box")).Select(b => (X: b.GetProperty("x").GetDouble(), Y: b.GetProperty("y").GetDouble(),
+                Right: b.GetProperty("x").GetDouble() + b.GetProperty("width").GetDouble(), Bottom: b.GetProperty("y").GetDouble() + b.GetProperty("height").GetDouble())).ToList();
+            var edge = 2 * scale + 2;
+            bool Decorated(int x, int y) => boxes.Any(b =>
+                (x >= b.X - edge && x <= b.Right + edge && y >= b.Y - edge && y <= b.Bottom + edge
+                    && (Math.Abs(x - b.X) <= edge || Math.Abs(x - b.Right) <= edge || Math.Abs(y - b.Y) <= edge || Math.Abs(y - b.Bottom) <= edge))
+                || (x >= b.X - 1 && x <= b.X + 250 * scale && y >= Math.Max(0, b.Y - 18 * scale) - 1 && y <= Math.Max(0, b.Y - 18 * scale) + 18 * scale + 1));
+            var largest = Enumerable.Range(0, instances.Count).Where(i => instances[i].GetProperty("className").GetString() == "person").MaxBy(i => masks[i].Area);
+            var alone = GridPoints(width, height, (x, y) => masks[largest][x, y] && masks.Count(m => m[x, y]) == 1 && !Decorated(x, y));
+            var bare = GridPoints(width, height, (x, y) => !masks.Any(m => m[x, y]) && !Decorated(x, y));
+            Assert.True(alone.Length / 2 > 300, $"{alone.Length / 2} sampled pixels of the largest person's mask");
+            Assert.True(bare.Length / 2 > 1000, $"{bare.Length / 2} sampled pixels outside every mask");
+            var personShare = await PhotoShareAsync(page, alone, await RgbAsync(page, "colorFor('person')"));
+            Assert.True(personShare > 0.98, $"only {personShare:P1} of the largest person's mask is blended with the person colour");
+            var bareShare = await PhotoShareAsync(page, bare, null);
+            Assert.True(bareShare > 0.99, $"only {bareShare:P1} of the pixels outside every mask and box show the photo as it was");
+            var results = await page.Locator("#results").InnerTextAsync();
+            Assert.Contains($"{instances.Count} object masks", results);
+            Assert.Contains("person", results);
+            Assert.Empty(external);
+        }
+    }
+
+    [Fact]
     public async Task Enrol_faces_from_the_page_and_see_them_named_in_a_group_photo()
     {
         var (playwright, browser, page, external) = await OpenAsync();
@@ -198,8 +341,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
                 Assert.Contains(name, people);
 
             await RunTasksAsync(page, Path.Combine(TestPaths.Data("faces-bbt"), "images", "bbt4.jpg"), null, "detect", "faces");
-            await page.Locator("#status", new PageLocatorOptions { HasText = "Done." }).WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
-            var json = System.Text.Json.JsonDocument.Parse(await page.Locator("#json").TextContentAsync() ?? "{}").RootElement;
+            var json = await ResultJsonAsync(page, 180_000);
             var faces = json.GetProperty("faces").GetProperty("faces").EnumerateArray().ToList();
             Assert.True(faces.Count >= 3, $"{faces.Count} faces in the group photo");
             Assert.All(faces, f => Assert.True(f.TryGetProperty("identity", out _)));

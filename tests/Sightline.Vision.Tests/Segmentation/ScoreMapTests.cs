@@ -60,11 +60,41 @@ public sealed class ScoreMapTests
         var a = new ProbabilityPatch(SKRectI.Create(0, 0, 3, 1), [0.9f, 0.6f, 0.6f]);
         var b = new ProbabilityPatch(SKRectI.Create(1, 0, 3, 1), [0.8f, 0.6f, 0.9f]);
         var masks = MaskComposition.Assign([a, b], 4, 1, 0.5f);
-        Assert.Equal([1, 0, 1, 0], masks[0].Data); // pixel 2: tie at 0.6 goes to the first (stronger) instance
-        Assert.Equal([0, 1, 0, 1], masks[1].Data);
+        Assert.Equal([1, 1, 1, 0], masks[0].Data); // pixels 1 and 2 go to the first (stronger) instance, however sure the second is
+        Assert.Equal([0, 0, 0, 1], masks[1].Data);
         var unresolved = MaskComposition.Assign([a, b], 4, 1, 0.5f, resolve: false);
         Assert.Equal(3, unresolved[0].Area);
         Assert.Equal(3, unresolved[1].Area);
+    }
+
+    [Fact]
+    public void Overlaps_are_resolved_within_a_class_only()
+    {
+        var a = new ProbabilityPatch(SKRectI.Create(0, 0, 3, 1), [0.9f, 0.6f, 0.6f]);
+        var b = new ProbabilityPatch(SKRectI.Create(1, 0, 3, 1), [0.8f, 0.6f, 0.9f]);
+        var twoClasses = MaskComposition.Assign([a, b], 4, 1, 0.5f, groups: [0, 1]);
+        Assert.Equal([1, 1, 1, 0], twoClasses[0].Data);
+        Assert.Equal([0, 1, 1, 1], twoClasses[1].Data);
+        var oneClass = MaskComposition.Assign([b, a], 4, 1, 0.5f, groups: [3, 3]);
+        Assert.Equal([0, 1, 1, 1], oneClass[0].Data);
+        Assert.Equal([1, 0, 0, 0], oneClass[1].Data);
+        Assert.Throws<ArgumentException>(() => MaskComposition.Assign([a, b], 4, 1, 0.5f, groups: [0]));
+    }
+
+    [Fact]
+    public void Extent_agreement_is_the_iou_of_the_mask_extent_with_the_box()
+    {
+        // 10x10 region at (5, 5); the pixels above the threshold span its columns 6-9 and rows 5-9 (4x5 at (11, 10)).
+        var values = new float[100];
+        for (var y = 5; y < 10; y++)
+            for (var x = 6; x < 10; x++)
+                values[y * 10 + x] = 0.8f;
+        values[0] = 0.4f; // below the threshold: not part of the extent
+        var patch = new ProbabilityPatch(SKRectI.Create(5, 5, 10, 10), values);
+        Assert.Equal(1f, MaskComposition.ExtentAgreement(patch, 0.5f, new BoundingBox(11, 10, 4, 5)), 1e-6f);
+        Assert.Equal(0.5f, MaskComposition.ExtentAgreement(patch, 0.5f, new BoundingBox(11, 10, 8, 5)), 1e-6f);
+        Assert.Equal(0f, MaskComposition.ExtentAgreement(patch, 0.9f, new BoundingBox(11, 10, 4, 5)));
+        Assert.Equal(0f, MaskComposition.ExtentAgreement(patch, 0.5f, new BoundingBox(0, 0, 3, 3)));
     }
 
     [Fact]

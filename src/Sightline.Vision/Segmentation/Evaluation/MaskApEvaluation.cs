@@ -143,7 +143,7 @@ public static class MaskApEvaluation
                         boxes.Add((new ScoredDetection(image.Id, category, d.Box, d.Score), MaskPatch.From(BinaryMask.FromBox(d.Box, image.Width, image.Height))));
                 foreach (var i in result.Instances)
                     if (categoryOf[i.ClassId] is { } category)
-                        masks.Add((new ScoredDetection(image.Id, category, i.Box, i.Score), MaskPatch.From(i.Mask)));
+                        masks.Add((new ScoredDetection(image.Id, category, i.Box, i.Confidence), MaskPatch.From(i.Mask)));
                 evaluated.Add(image.Id);
             }
             catch (ImageLoadException e)

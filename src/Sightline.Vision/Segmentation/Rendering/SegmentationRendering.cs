@@ -41,21 +41,29 @@ public static class SegmentationRendering
         return output;
     }
 
-    /// <summary>Each instance tinted in its own colour, with its box and label.</summary>
+    /// <summary>
+    /// Each instance tinted in its own colour, with its box and label. Where masks of different classes
+    /// overlap (a person in front of a bus), the smaller one's colour is shown: it is usually the one in front.
+    /// </summary>
     public static SKBitmap Instances(SKBitmap image, InstanceSegmentation result)
     {
         CheckSize(image, result.Width, result.Height);
         using var tinted = Copy(image);
         var pixels = tinted.GetPixelSpan();
         var keys = result.Instances.Select((inst, i) => $"{inst.ClassName}#{i}").ToArray();
-        for (var k = 0; k < result.Instances.Count; k++)
+        var owner = new int[result.Width * result.Height];
+        Array.Fill(owner, -1);
+        foreach (var k in Enumerable.Range(0, result.Instances.Count).OrderByDescending(k => result.Instances[k].Area))
         {
-            var color = Annotator.ColorFor(keys[k]);
             var data = result.Instances[k].Mask.Data;
             for (var i = 0; i < data.Length; i++)
                 if (data[i] != 0)
-                    Blend(pixels, i, color);
+                    owner[i] = k;
         }
+        var colors = keys.Select(Annotator.ColorFor).ToArray();
+        for (var i = 0; i < owner.Length; i++)
+            if (owner[i] >= 0)
+                Blend(pixels, i, colors[owner[i]]);
         var sx = (float)result.Width / Math.Max(1, image.Width);
         return Annotator.Draw(tinted, result.Instances.Select((inst, k) =>
             new BoxAnnotation(inst.Box.X / sx, inst.Box.Y / sx, inst.Box.Width / sx, inst.Box.Height / sx, $"{inst.ClassName} {inst.Score:0.00}", keys[k])));
