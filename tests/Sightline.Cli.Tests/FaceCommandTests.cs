@@ -98,7 +98,9 @@ public sealed class FaceCommandTests : IDisposable
         var identify = await CliRunner.RunAsync("faces", "identify", Crop("amy", 5), Crop("howard", 4), Sanity("chelsea.png"), "--gallery", gallery, "--json");
         Assert.Equal(ExitCodes.Ok, identify.ExitCode);
         var results = identify.Json.GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal("Amy", Assert.Single(results[0].GetProperty("faces").EnumerateArray()).GetProperty("name").GetString());
+        var amyFace = Assert.Single(results[0].GetProperty("faces").EnumerateArray());
+        Assert.Equal("Amy", amyFace.GetProperty("name").GetString());
+        Assert.InRange(amyFace.GetProperty("confidence").GetSingle(), 0.9f, 1f);
         Assert.Equal("Howard", Assert.Single(results[1].GetProperty("faces").EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(0, results[2].GetProperty("faces").GetArrayLength());
 

@@ -113,7 +113,7 @@ public static partial class FaceCommands
             var names = outcomes.Select(o => IdentifyAll(faceGallery, o.Analysis, limit)).ToList();
             if (parse.GetValue(save) is { } folder)
                 SaveAnnotated(folder, outcomes, ctx.Limits, (_, i, j) => names[i]![j].Match is { } m
-                    ? ($"{m.Name} · {m.Similarity:0.00}", m.Name)
+                    ? ($"{m.Name} · {100 * names[i]![j].Confidence(analyzer.Describer.Calibration):0} %", m.Name)
                     : ("unknown", "unknown"));
             if (ctx.Json)
             {
@@ -126,7 +126,7 @@ public static partial class FaceCommands
                         faces = p.o.Analysis.Faces.Select((f, j) => new
                         {
                             index = j + 1, box = f.Box, normalizedBox = f.NormalizedBox, score = f.Score,
-                            name = names[p.i]![j].Match?.Name, known = names[p.i]![j].IsKnown,
+                            name = names[p.i]![j].Match?.Name, known = names[p.i]![j].IsKnown, confidence = names[p.i]![j].Confidence(analyzer.Describer.Calibration),
                             distance = names[p.i]![j].Nearest?.Distance, similarity = names[p.i]![j].Nearest?.Similarity,
                             nearest = names[p.i]![j].Nearest, runnerUp = names[p.i]![j].RunnerUp, margin = names[p.i]![j].Margin,
                         }),
@@ -137,19 +137,21 @@ public static partial class FaceCommands
             else
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("image").AddColumn(new TableColumn("#").RightAligned()).AddColumn("box x, y, w, h (px)")
-                    .AddColumn("name").AddColumn(new TableColumn("distance").RightAligned()).AddColumn(new TableColumn("similarity").RightAligned()).AddColumn("runner-up");
+                    .AddColumn("name").AddColumn(new TableColumn("confidence").RightAligned()).AddColumn(new TableColumn("distance").RightAligned())
+                    .AddColumn(new TableColumn("similarity").RightAligned()).AddColumn("runner-up");
                 for (var i = 0; i < outcomes.Count; i++)
                 {
                     if (outcomes[i].Analysis is not { } a)
                         continue;
                     var image = Markup.Escape(Path.GetFileName(a.Source));
                     if (a.Faces.Count == 0)
-                        table.AddRow(image, "", "[grey]no faces[/]", "", "", "", "");
+                        table.AddRow(image, "", "[grey]no faces[/]", "", "", "", "", "");
                     for (var j = 0; j < a.Faces.Count; j++)
                     {
                         var id = names[i]![j];
                         table.AddRow(j == 0 ? image : "", $"{j + 1}", Box(a.Faces[j].Box),
                             id.Match is { } m ? $"[green]{Markup.Escape(m.Name)}[/]" : id.Nearest is { } near ? $"[yellow]unknown[/] [grey](nearest {Markup.Escape(near.Name)})[/]" : "[yellow]unknown[/]",
+                            id.Confidence(analyzer.Describer.Calibration) is { } c ? $"{100 * c:0} %" : "",
                             id.Nearest is { } n ? $"{n.Distance:0.000}" : "", id.Nearest is { } s ? $"{s.Similarity:0.00}" : "",
                             id.RunnerUp is { } r ? $"{Markup.Escape(r.Name)} {r.Distance:0.000}" : "");
                     }

@@ -47,6 +47,14 @@ public readonly record struct Identification(GalleryMatch? Nearest, GalleryMatch
     /// <summary>The matched person, or null for an unknown face.</summary>
     public GalleryMatch? Match => IsKnown ? Nearest : null;
 
+    /// <summary>
+    /// The calibrated probability that the answer is right: that the face is the nearest person when
+    /// known, that it is not when unknown (null for an empty gallery). Unlike the cosine similarity, which
+    /// reads 0.8 and more for strangers with some descriptor models, it means the same for every model.
+    /// </summary>
+    public float? Confidence(Evaluation.DistanceCalibration calibration) =>
+        Nearest is { } nearest ? (IsKnown ? calibration.Probability(nearest.Distance) : 1 - calibration.Probability(nearest.Distance)) : null;
+
     /// <summary>How much farther the runner-up is than the nearest; null with fewer than two people.</summary>
     public float? Margin => Nearest is { } nearest && RunnerUp is { } runnerUp ? runnerUp.Distance - nearest.Distance : null;
 }

@@ -3,6 +3,7 @@ using Sightline.Faces;
 using Sightline.Faces.Attributes;
 using Sightline.Faces.Descriptors;
 using Sightline.Faces.Detection;
+using Sightline.Faces.Evaluation;
 using Sightline.Faces.Gallery;
 using Sightline.Faces.Landmarks;
 using Sightline.Server.Hosting;
@@ -39,13 +40,15 @@ public sealed record FaceResult(
 
 /// <summary>
 /// Who a face is: <see cref="Known"/> when the nearest enrolled person is nearer than <see cref="Threshold"/>;
-/// <see cref="Name"/> is that person (null for an unknown face); distance and similarity (0-1) are to the
-/// nearest person, known or not, and <see cref="Nearest"/> names them (all null when the gallery is empty).
+/// <see cref="Name"/> is that person (null for an unknown face); <see cref="Confidence"/> is the calibrated
+/// probability that this answer is right; distance and similarity (0-1) are to the nearest person, known or
+/// not, and <see cref="Nearest"/> names them (all null when the gallery is empty).
 /// </summary>
-public sealed record FaceIdentity(bool Known, string? Name, float? Distance, float? Similarity, float Threshold, string? Nearest)
+public sealed record FaceIdentity(bool Known, string? Name, float? Confidence, float? Distance, float? Similarity, float Threshold, string? Nearest)
 {
-    public static FaceIdentity From(Identification identification) => new(identification.IsKnown, identification.Match?.Name,
-        identification.Nearest?.Distance, identification.Nearest?.Similarity, identification.Threshold, identification.Nearest?.Name);
+    public static FaceIdentity From(Identification identification, DistanceCalibration calibration) => new(identification.IsKnown,
+        identification.Match?.Name, identification.Confidence(calibration), identification.Nearest?.Distance, identification.Nearest?.Similarity,
+        identification.Threshold, identification.Nearest?.Name);
 }
 
 /// <summary>Milliseconds per stage of the face pipeline for one image.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Sightline.Faces.Descriptors;
+using Sightline.Faces.Evaluation;
 using Sightline.Faces.Gallery;
 using Sightline.Imaging;
 
@@ -44,8 +45,12 @@ public sealed class FaceGalleryTests : IDisposable
             Assert.Contains(match.FaceId, gallery.Faces(name).Select(f => f.Id));
             Assert.NotEqual(name, result.RunnerUp!.Value.Name);
             Assert.True(result.Margin > 0.8f, $"margin {result.Margin}");
+            Assert.True(result.Confidence(Calibration) > 0.9f, $"confidence {result.Confidence(Calibration)} at distance {match.Distance}");
         }
     }
+
+    /// <summary>A calibration that crosses 0.5 at distance 0.6, as face-api's does.</summary>
+    private static readonly DistanceCalibration Calibration = new(31.76f, -52.73f);
 
     [Fact]
     public void A_face_beyond_the_threshold_is_unknown_but_reports_the_nearest_person()
@@ -57,6 +62,12 @@ public sealed class FaceGalleryTests : IDisposable
         Assert.Null(result.Match);
         Assert.True(result.Nearest!.Value.Distance > 1f);
         Assert.Equal(Threshold, result.Threshold);
+        Assert.True(result.Confidence(Calibration) > 0.99f, "far from everyone: surely unknown");
+        // The same face called unknown only because of a strict threshold: the answer is probably wrong.
+        var nearest = result.Nearest!.Value;
+        var strict = new Identification(nearest with { Distance = 0.3f }, null, 0.1f);
+        Assert.False(strict.IsKnown);
+        Assert.True(strict.Confidence(Calibration) < 0.01f);
     }
 
     [Fact]
@@ -65,6 +76,7 @@ public sealed class FaceGalleryTests : IDisposable
         using var gallery = FaceGallery.Open(GalleryPath);
         Assert.Null(gallery.Model);
         Assert.Equal(Identification.None(Threshold), gallery.Identify(_faces.Face(_faces.Person()), Threshold));
+        Assert.Null(Identification.None(Threshold).Confidence(Calibration));
         Assert.Empty(gallery.People());
     }
 

@@ -178,6 +178,7 @@ public sealed class FaceApiTests(FaceServerFixture fixture) : IClassFixture<Face
         Assert.True(identity.GetProperty("known").GetBoolean(), identity.ToString());
         Assert.Equal("Sheldon", identity.GetProperty("name").GetString());
         Assert.InRange(identity.GetProperty("similarity").GetSingle(), 0f, 1f);
+        Assert.InRange(identity.GetProperty("confidence").GetSingle(), 0.9f, 1f);
         Assert.True(identity.GetProperty("distance").GetSingle() < identity.GetProperty("threshold").GetSingle());
         Assert.True(identified.GetProperty("gallery").GetProperty("people").GetInt32() >= 2);
 
@@ -192,6 +193,7 @@ public sealed class FaceApiTests(FaceServerFixture fixture) : IClassFixture<Face
         Assert.False(unknown.GetProperty("known").GetBoolean());
         Assert.Equal(JsonValueKind.Null, unknown.GetProperty("name").ValueKind);
         Assert.Equal("Sheldon", unknown.GetProperty("nearest").GetString());
+        Assert.True(unknown.GetProperty("confidence").GetSingle() < 0.1f, "unknown only by a strict threshold: probably wrong, and the confidence says so");
 
         await AssertProblem(await Client.PostAsync("/v1/faces/identify?descriptor=faceres", Form(Bbt("sheldon", 4))), HttpStatusCode.UnprocessableEntity, "gallery_model_mismatch");
         await AssertProblem(await Client.PostAsync("/v1/gallery/people/Raj/faces?descriptor=faceres", Form(Bbt("raj", 1))), HttpStatusCode.UnprocessableEntity, "gallery_model_mismatch");
