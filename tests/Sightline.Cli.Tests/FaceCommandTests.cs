@@ -108,6 +108,10 @@ public sealed class FaceCommandTests : IDisposable
         var none = await CliRunner.RunAsync("faces", "enroll", "Cat", Sanity("chelsea.png"), "--gallery", gallery);
         Assert.Equal(ExitCodes.BadInput, none.ExitCode);
         Assert.Contains("chelsea.png", none.Error);
+        // A group photo does not say which face is the person: nothing is enrolled, and the reason is given.
+        var group = await CliRunner.RunAsync("faces", "enroll", "Amy", Path.Combine(Bbt, "images", "bbt4.jpg"), "--gallery", gallery);
+        Assert.Equal(ExitCodes.BadInput, group.ExitCode);
+        Assert.Contains("similar size", group.Error);
         // A face under the quality bar is not enrolled either, and says why.
         var poor = await CliRunner.RunAsync("faces", "enroll", "Amy", Crop("amy", 3), "--gallery", gallery, "--min-quality", "0.999");
         Assert.Equal(ExitCodes.BadInput, poor.ExitCode);

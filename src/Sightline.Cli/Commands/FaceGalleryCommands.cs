@@ -45,14 +45,11 @@ public static partial class FaceCommands
             var skipped = new List<(string Path, string Reason)>();
             foreach (var o in outcomes)
             {
-                if (o.Analysis is null)
-                    skipped.Add((o.Source, o.Error ?? "unreadable"));
-                else if (Largest(o.Analysis) is not { } face)
-                    skipped.Add((o.Source, "no face found"));
-                else if (face.Quality is { } q && q.Score < parse.GetValue(minQuality))
-                    skipped.Add((o.Source, $"face quality {q.Score:0.00} is under {parse.GetValue(minQuality):0.00} (size {q.Size:0.00}, sharpness {q.Sharpness:0.00}, frontal {q.Frontal:0.00})"));
-                else
+                var pick = o.Analysis is null ? new EnrolmentPick(null, o.Error ?? "unreadable") : EnrolmentChoice.Pick(o.Analysis, parse.GetValue(minQuality));
+                if (pick.Face is { } face)
                     chosen.Add((o, face));
+                else
+                    skipped.Add((o.Source, pick.Problem!));
             }
             if (chosen.Count == 0)
                 throw new InputException($"none of the {files.Count} photos has a usable face, so nothing was enrolled: "

@@ -124,16 +124,16 @@ public static class FaceEndpoints
                 {
                     using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, options.ImageLimits);
                     var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
-                    if (Largest(analysis) is not { Descriptor: not null } face)
-                        skipped.Add(new SkippedImage(file.Name, "no face found"));
-                    else if (face.Quality is { } q && q.Score < FaceQualityScorer.MinEnrollQuality)
-                        skipped.Add(new SkippedImage(file.Name, $"face quality {q.Score:0.00} is under {FaceQualityScorer.MinEnrollQuality:0.00}"));
-                    else
+                    var pick = EnrolmentChoice.Pick(analysis, FaceQualityScorer.MinEnrollQuality);
+                    if (pick.Face is { } face)
                         chosen.Add((file, face));
+                    else
+                        skipped.Add(new SkippedImage(file.Name, pick.Problem!));
                 }
                 if (chosen.Count == 0)
                     throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face",
-                        files.Count == 1 ? $"no face found in '{files[0].Name}'; nothing was enrolled" : $"none of the {files.Count} images has a face; nothing was enrolled");
+                        files.Count == 1 ? $"'{files[0].Name}': {skipped[0].Reason}; nothing was enrolled"
+                            : $"none of the {files.Count} images has a usable face ({string.Join("; ", skipped.Select(s => $"'{s.Source}': {s.Reason}"))}); nothing was enrolled");
                 var result = g.Enroll(clean, chosen.Select(c => new EnrolledFace(c.Face.Descriptor!, c.File.Name, c.Face.Quality?.Score)));
                 var enrolled = chosen.Select((c, i) => new EnrolledFaceInfo(result.FaceIds[i], c.File.Name, c.Face.Box, c.Face.Quality?.Score)).ToList();
                 var response = new EnrollResponse(PersonInfo.From(result.Person), result.CreatedPerson, enrolled, skipped, DescriberRef(worker), StageTimings.Since(start));
