@@ -136,7 +136,8 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
             if (area == 0)
                 continue;
             var d = detections[i];
-            var extent = masks[i].Bounds() is { } b ? BoundingBox.IoU(b, boxes[i]) : 0;
+            // A shared mask lies inside the crop it was made from.
+            var extent = MaskComposition.ExtentAgreement(masks[i], regions[twin[i] >= 0 ? twin[i] : i], boxes[i]);
             instances.Add(new SegmentedInstance(d.ClassId, d.ClassName, d.Score, d.Box, d.NormalizedBox, area, sources[i], extent, masks[i]));
         }
         timings += new StageTimings(0, 0, StageTimings.Since(post));

@@ -115,6 +115,7 @@ public static class MaskComposition
         for (var i = 0; i < patches.Count; i++)
             masks[i] = new BinaryMask(width, height);
         var members = Enumerable.Range(0, patches.Count).GroupBy(i => groups?[i] ?? 0);
+        int[]? owner = null;
         foreach (var group in members)
         {
             var indices = group.ToList();
@@ -127,13 +128,18 @@ public static class MaskComposition
                 }
                 continue;
             }
-            var owner = new int[width * height];
-            Array.Fill(owner, -1);
+            // One owner map for every group, each group clearing what it wrote.
+            if (owner is null)
+            {
+                owner = new int[width * height];
+                Array.Fill(owner, -1);
+            }
+            var claims = owner;
             foreach (var i in indices)
                 Each(patches[i], width, (to, p) =>
                 {
-                    if (p >= threshold && owner[to] < 0)
-                        owner[to] = i;
+                    if (p >= threshold && claims[to] < 0)
+                        claims[to] = i;
                 });
             foreach (var i in indices)
             {
@@ -141,8 +147,14 @@ public static class MaskComposition
                 var r = patches[i].Region;
                 for (var y = r.Top; y < r.Bottom; y++)
                     for (var x = r.Left; x < r.Right; x++)
-                        if (owner[y * width + x] == i)
+                        if (claims[y * width + x] == i)
                             data[y * width + x] = 1;
+            }
+            foreach (var i in indices)
+            {
+                var r = patches[i].Region;
+                for (var y = r.Top; y < r.Bottom; y++)
+                    claims.AsSpan(y * width + r.Left, r.Width).Fill(-1);
             }
         }
         return masks;
@@ -153,13 +165,19 @@ public static class MaskComposition
     /// <paramref name="box"/>: the IoU of their bounding rectangle with the box (0 when there are none). A
     /// detection box is tight around its object, so a mask of the right object spans it.
     /// </summary>
-    public static float ExtentAgreement(ProbabilityPatch patch, float threshold, Detection.BoundingBox box)
+    public static float ExtentAgreement(ProbabilityPatch patch, float threshold, Detection.BoundingBox box) =>
+        ExtentAgreement(patch.Region, (x, y) => patch.Values[y * patch.Region.Width + x] >= threshold, box);
+
+    /// <summary>The same for the pixels of <paramref name="mask"/>, which all lie in <paramref name="region"/>.</summary>
+    public static float ExtentAgreement(BinaryMask mask, SKRectI region, Detection.BoundingBox box) =>
+        ExtentAgreement(region, (x, y) => mask.Data[(region.Top + y) * mask.Width + region.Left + x] != 0, box);
+
+    private static float ExtentAgreement(SKRectI r, Func<int, int, bool> inside, Detection.BoundingBox box)
     {
-        var r = patch.Region;
         int x1 = int.MaxValue, y1 = int.MaxValue, x2 = -1, y2 = -1;
         for (var y = 0; y < r.Height; y++)
             for (var x = 0; x < r.Width; x++)
-                if (patch.Values[y * r.Width + x] >= threshold)
+                if (inside(x, y))
                 {
                     x1 = Math.Min(x1, x);
                     x2 = Math.Max(x2, x);

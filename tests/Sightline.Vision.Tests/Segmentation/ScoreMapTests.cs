@@ -95,6 +95,9 @@ public sealed class ScoreMapTests
         Assert.Equal(0.5f, MaskComposition.ExtentAgreement(patch, 0.5f, new BoundingBox(11, 10, 8, 5)), 1e-6f);
         Assert.Equal(0f, MaskComposition.ExtentAgreement(patch, 0.9f, new BoundingBox(11, 10, 4, 5)));
         Assert.Equal(0f, MaskComposition.ExtentAgreement(patch, 0.5f, new BoundingBox(0, 0, 3, 3)));
+        // The mask made from the patch spans the same pixels.
+        var mask = MaskComposition.Assign([patch], 20, 20, 0.5f)[0];
+        Assert.Equal(0.5f, MaskComposition.ExtentAgreement(mask, patch.Region, new BoundingBox(11, 10, 8, 5)), 1e-6f);
     }
 
     [Fact]
