@@ -190,7 +190,7 @@ function draw(results) {
   // Masks (COCO RLE: column-major runs from a run of zeros) over the photo and its boxes, half transparent.
   for (const result of results) {
     if (result.mask) drawMask(ctx, result.mask, MASK_COLOR);
-    for (const item of result.instances || []) if (item.rle) drawMask(ctx, item.rle, colorFor(item.className));
+    drawInstanceMasks(ctx, (result.instances || []).filter(i => i.rle));
   }
   // Faces last, so their boxes and landmarks sit on top of the object boxes.
   for (const result of results) for (const face of result.faces || []) drawFace(ctx, face, scale);
@@ -228,6 +228,30 @@ function drawMask(ctx, rle, color) {
       for (let c = 0; c < 3; c++) data.data[o + c] = (data.data[o + c] + rgb[c]) >> 1;
     }
     at += run; on = !on;
+  }
+  ctx.putImageData(data, 0, 0);
+}
+
+// Instance masks may overlap across classes (a person in front of a bus): each pixel takes the colour of
+// the smallest instance covering it, usually the one in front, and is tinted once.
+function drawInstanceMasks(ctx, instances) {
+  const w = ctx.canvas.width, h = ctx.canvas.height;
+  const shown = instances.filter(i => i.rle.size[0] === h && i.rle.size[1] === w).sort((a, b) => b.area - a.area);
+  if (!shown.length) return;
+  const owner = new Int32Array(w * h).fill(-1);
+  shown.forEach((item, n) => {
+    let at = 0, on = false;
+    for (const run of item.rle.counts) {
+      if (on) for (let k = at; k < at + run; k++) owner[(k % h) * w + Math.floor(k / h)] = n;
+      at += run; on = !on;
+    }
+  });
+  const colors = shown.map(i => { ctx.fillStyle = colorFor(i.className); const hex = ctx.fillStyle; return [1, 3, 5].map(j => parseInt(hex.slice(j, j + 2), 16)); });
+  const data = ctx.getImageData(0, 0, w, h);
+  for (let p = 0; p < owner.length; p++) {
+    if (owner[p] < 0) continue;
+    const rgb = colors[owner[p]], o = p * 4;
+    for (let c = 0; c < 3; c++) data.data[o + c] = (data.data[o + c] + rgb[c]) >> 1;
   }
   ctx.putImageData(data, 0, 0);
 }

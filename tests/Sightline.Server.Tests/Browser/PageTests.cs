@@ -310,6 +310,13 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
             Assert.True(personShare > 0.98, $"only {personShare:P1} of the largest person's mask is blended with the person colour");
             var bareShare = await PhotoShareAsync(page, bare, null);
             Assert.True(bareShare > 0.99, $"only {bareShare:P1} of the pixels outside every mask and box show the photo as it was");
+            // Where the largest person stands in front of the bus, both masks cover the pixel: it takes the
+            // smaller instance's colour, once.
+            var busIndex = Enumerable.Range(0, instances.Count).Single(i => instances[i].GetProperty("className").GetString() == "bus");
+            var both = GridPoints(width, height, (x, y) => masks[largest][x, y] && masks[busIndex][x, y] && masks.Count(m => m[x, y]) == 2 && !Decorated(x, y));
+            Assert.True(both.Length / 2 > 300, $"{both.Length / 2} sampled pixels where the person and the bus overlap");
+            var frontShare = await PhotoShareAsync(page, both, await RgbAsync(page, "colorFor('person')"));
+            Assert.True(frontShare > 0.98, $"only {frontShare:P1} of the person's pixels over the bus show the person colour alone");
             var results = await page.Locator("#results").InnerTextAsync();
             Assert.Contains($"{instances.Count} object masks", results);
             Assert.Contains("person", results);
@@ -324,7 +331,8 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         using (playwright)
         await using (browser)
         {
-            Assert.True(await page.Locator("#gallery").IsVisibleAsync());
+            // The panel shows once the page has read the API description, which may come after the load event.
+            await page.Locator("#gallery").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
             await page.Locator("#gallery summary").ClickAsync();
             await page.Locator("#people", new PageLocatorOptions { HasText = "nobody enrolled yet" }).WaitForAsync();
             foreach (var (name, file) in new[] { ("Sheldon", "sheldon/sheldon1.png"), ("Sheldon", "sheldon/sheldon2.png"), ("Leonard", "leonard/leonard1.png"), ("Leonard", "leonard/leonard2.png"),
