@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Sightline.Faces;
 using Sightline.Faces.Attributes;
@@ -20,7 +19,7 @@ public sealed class FaceServices : IAsyncDisposable
     private readonly VisionServices _vision;
     private readonly ServerOptions _options;
     private readonly ILogger _log;
-    private readonly ConcurrentDictionary<FaceModels, Lazy<Task<FaceWorker>>> _analyzers = new();
+    private readonly LoadOnce<FaceModels, FaceWorker> _analyzers;
     private readonly Lock _galleryGate = new();
     private FaceGallery? _gallery;
     private bool _disposed;
@@ -31,20 +30,14 @@ public sealed class FaceServices : IAsyncDisposable
         _options = options;
         _log = log;
         GalleryPath = Path.GetFullPath(options.GalleryPath ?? Path.Combine(vision.Store.Home, "faces.gallery"));
+        _analyzers = new(LoadAsync);
     }
 
     /// <summary>The gallery file (opened, or created empty, on first use).</summary>
     public string GalleryPath { get; }
 
     /// <summary>The analyzer for these models with its queue; the first call pulls and loads the models.</summary>
-    public Task<FaceWorker> AnalyzerAsync(FaceModels models)
-    {
-        var lazy = _analyzers.GetOrAdd(models, key => new Lazy<Task<FaceWorker>>(() => LoadAsync(key)));
-        var task = lazy.Value;
-        if (task.IsFaulted)
-            _analyzers.TryRemove(new KeyValuePair<FaceModels, Lazy<Task<FaceWorker>>>(models, lazy));
-        return task;
-    }
+    public Task<FaceWorker> AnalyzerAsync(FaceModels models) => _analyzers.Get(models);
 
     /// <summary>The server's face gallery; shared by all requests (it serialises its own writes).</summary>
     public FaceGallery Gallery()
@@ -75,9 +68,8 @@ public sealed class FaceServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var lazy in _analyzers.Values)
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
-                await lazy.Value.Result.Queue.DisposeAsync().ConfigureAwait(false);
+        foreach (var worker in _analyzers.Loaded)
+            await worker.Queue.DisposeAsync().ConfigureAwait(false);
         lock (_galleryGate)
         {
             _disposed = true;

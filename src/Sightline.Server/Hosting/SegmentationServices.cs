@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Sightline.Server.Batching;
 using Sightline.Vision.Detection;
@@ -16,11 +15,12 @@ public sealed class SegmentationServices : IAsyncDisposable
 {
     private readonly VisionServices _vision;
     private readonly ILogger _log;
-    private readonly ConcurrentDictionary<string, Lazy<Task<ScoreMapModel>>> _models = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LoadOnce<string, ScoreMapModel> _models;
 
     public SegmentationServices(VisionServices vision, ServerOptions options, ILogger<SegmentationServices> log)
     {
         _vision = vision;
+        _models = new(LoadAsync, StringComparer.OrdinalIgnoreCase);
         _log = log;
         Queue = new DynamicBatcher<Func<object>, object>(jobs => jobs.Select(job => job()).ToList(), options.QueueCapacity, 1, TimeSpan.Zero);
     }
@@ -37,14 +37,7 @@ public sealed class SegmentationServices : IAsyncDisposable
     public DynamicBatcher<Func<object>, object> Queue { get; }
 
     /// <summary>A mask model by catalog id; the first call pulls and loads it.</summary>
-    public Task<ScoreMapModel> ModelAsync(string id)
-    {
-        var lazy = _models.GetOrAdd(id, key => new Lazy<Task<ScoreMapModel>>(() => LoadAsync(key)));
-        var task = lazy.Value;
-        if (task.IsFaulted)
-            _models.TryRemove(new KeyValuePair<string, Lazy<Task<ScoreMapModel>>>(id, lazy));
-        return task;
-    }
+    public Task<ScoreMapModel> ModelAsync(string id) => _models.Get(id);
 
     /// <summary>The detector for person crops and instances (the server's shared CenterNet worker).</summary>
     public async Task<IObjectDetector> DetectorAsync() => (await _vision.DetectorAsync(Detectors.CenterNet).ConfigureAwait(false)).Detector;

@@ -20,9 +20,9 @@ public sealed class VisionServices : IAsyncDisposable
 {
     private readonly ServerOptions _options;
     private readonly ILogger _log;
-    private readonly ConcurrentDictionary<string, Lazy<Task<EmbeddingWorker>>> _embedders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LoadOnce<string, EmbeddingWorker> _embedders;
     private readonly ConcurrentDictionary<string, Lazy<SimilarityIndex>> _indexes = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Lazy<Task<DetectionWorker>>> _detectors = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LoadOnce<string, DetectionWorker> _detectors;
 
     public VisionServices(ServerOptions options, ILogger<VisionServices> log)
     {
@@ -30,6 +30,8 @@ public sealed class VisionServices : IAsyncDisposable
         _log = log;
         Store = new ModelStore(options.ModelHome);
         Engine = new InferenceEngine(options.Engine, message => log.LogWarning("{Message}", message));
+        _embedders = new(LoadEmbedderAsync, StringComparer.OrdinalIgnoreCase);
+        _detectors = new(LoadDetectorAsync, StringComparer.OrdinalIgnoreCase);
     }
 
     public ModelStore Store { get; }
@@ -37,26 +39,10 @@ public sealed class VisionServices : IAsyncDisposable
     public ServerOptions Options => _options;
 
     /// <summary>An embedding model with its batcher; the first call pulls and loads it.</summary>
-    public Task<EmbeddingWorker> EmbedderAsync(string modelId)
-    {
-        var id = Store.Catalog.Get(modelId).Id;
-        var lazy = _embedders.GetOrAdd(id, key => new Lazy<Task<EmbeddingWorker>>(() => LoadEmbedderAsync(key)));
-        var task = lazy.Value;
-        if (task.IsFaulted)
-            _embedders.TryRemove(new KeyValuePair<string, Lazy<Task<EmbeddingWorker>>>(id, lazy));
-        return task;
-    }
+    public Task<EmbeddingWorker> EmbedderAsync(string modelId) => _embedders.Get(Store.Catalog.Get(modelId).Id);
 
     /// <summary>An object detector with its batcher; the first call pulls and loads it.</summary>
-    public Task<DetectionWorker> DetectorAsync(string modelId)
-    {
-        var id = Store.Catalog.Get(Detectors.ResolveId(modelId)).Id;
-        var lazy = _detectors.GetOrAdd(id, key => new Lazy<Task<DetectionWorker>>(() => LoadDetectorAsync(key)));
-        var task = lazy.Value;
-        if (task.IsFaulted)
-            _detectors.TryRemove(new KeyValuePair<string, Lazy<Task<DetectionWorker>>>(id, lazy));
-        return task;
-    }
+    public Task<DetectionWorker> DetectorAsync(string modelId) => _detectors.Get(Store.Catalog.Get(Detectors.ResolveId(modelId)).Id);
 
     private async Task<DetectionWorker> LoadDetectorAsync(string id)
     {
@@ -116,12 +102,10 @@ public sealed class VisionServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var lazy in _embedders.Values)
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
-                await lazy.Value.Result.Batcher.DisposeAsync().ConfigureAwait(false);
-        foreach (var lazy in _detectors.Values)
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
-                await lazy.Value.Result.Batcher.DisposeAsync().ConfigureAwait(false);
+        foreach (var embedder in _embedders.Loaded)
+            await embedder.Batcher.DisposeAsync().ConfigureAwait(false);
+        foreach (var detector in _detectors.Loaded)
+            await detector.Batcher.DisposeAsync().ConfigureAwait(false);
         foreach (var lazy in _indexes.Values)
             if (lazy.IsValueCreated)
                 lazy.Value.Dispose();
