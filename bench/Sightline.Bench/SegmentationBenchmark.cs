@@ -98,7 +98,7 @@ public static class SegmentationBenchmark
                 {
                     var json = await NodeReference.RunAsync(node, referenceDir,
                     [
-                        Path.Combine(referenceDir, "segment.js"), "--model", TfjsModelJson(model), "--list", list.ListFile,
+                        Path.Combine(referenceDir, "segment.js"), "--model", NodeReference.TfjsModelJson(model), "--list", list.ListFile,
                         "--warmup", "1", "--repeat", rounds.ToString(CultureInfo.InvariantCulture), "--no-mask",
                     ]);
                     using var doc = JsonDocument.Parse(json);
@@ -139,7 +139,7 @@ public static class SegmentationBenchmark
     /// <summary>Mean IoU of human's selfie masks (a second run with masks) with Sightline's whole-image selfie masks.</summary>
     private static string Agreement(IReadOnlyList<JsonElement> timed, Dictionary<string, BinaryMask> sightline, string referenceDir, string node, CachedModel model, string list)
     {
-        var json = NodeReference.RunAsync(node, referenceDir, [Path.Combine(referenceDir, "segment.js"), "--model", TfjsModelJson(model), "--list", list, "--warmup", "0"])
+        var json = NodeReference.RunAsync(node, referenceDir, [Path.Combine(referenceDir, "segment.js"), "--model", NodeReference.TfjsModelJson(model), "--list", list, "--warmup", "0"])
             .GetAwaiter().GetResult();
         using var doc = JsonDocument.Parse(json);
         var ious = new List<double>();
@@ -147,26 +147,13 @@ public static class SegmentationBenchmark
         {
             if (image.TryGetProperty("error", out _) || !sightline.TryGetValue(image.GetProperty("file").GetString()!, out var ours))
                 continue;
-            var rle = image.GetProperty("faces").GetProperty("rle");
-            var theirs = MaskRle.Decode(new CocoRle([rle.GetProperty("size")[0].GetInt32(), rle.GetProperty("size")[1].GetInt32()],
-                rle.GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()).ToList()));
+            var theirs = MaskRle.Decode(image.GetProperty("faces").GetProperty("rle"));
             if ((theirs.Width, theirs.Height) != (ours.Width, ours.Height) || (theirs.IsEmpty && ours.IsEmpty))
                 continue;
             ious.Add(BinaryMask.IoU(ours, theirs));
         }
         return ious.Count == 0 ? "Mask agreement: no image with a person in either selfie mask."
             : string.Create(CultureInfo.InvariantCulture, $"Mask agreement, selfie whole image, Sightline vs human: mean IoU {ious.Average():0.000} over {ious.Count} images where either finds a person (median {ious.Order().ElementAt(ious.Count / 2):0.000}).");
-    }
-
-    /// <summary>The TensorFlow.js model.json the ONNX model was converted from (kept in the cache beside it).</summary>
-    private static string TfjsModelJson(CachedModel model)
-    {
-        var candidates = model.Manifest.Files.Select(f => f.Name)
-            .Where(n => n.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !n.Equals("sightline-manifest.json", StringComparison.OrdinalIgnoreCase))
-            .Select(model.PathOf).Where(File.Exists).ToList();
-        return candidates.Count == 1
-            ? candidates[0]
-            : throw new InvalidOperationException($"model '{model.Entry.Id}' in {model.Directory}: expected one TensorFlow.js model.json, found {candidates.Count}");
     }
 
     private static string? CheckHumanReference(string dir, string node) =>

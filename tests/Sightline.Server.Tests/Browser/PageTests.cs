@@ -136,10 +136,6 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
         return hits / (pixels.Length / 6.0);
     }
 
-    private static BinaryMask Mask(JsonElement rle) =>
-        MaskRle.Decode(new CocoRle([rle.GetProperty("size")[0].GetInt32(), rle.GetProperty("size")[1].GetInt32()],
-            rle.GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()).ToList()));
-
     [Fact]
     public async Task Upload_the_bus_photo_run_detection_and_see_the_boxes_drawn()
     {
@@ -256,7 +252,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
             var (width, height) = (semantic.GetProperty("image").GetProperty("width").GetInt32(), semantic.GetProperty("image").GetProperty("height").GetInt32());
             Assert.Equal(width, await page.EvaluateAsync<int>("document.getElementById('canvas').width"));
             Assert.Equal(height, await page.EvaluateAsync<int>("document.getElementById('canvas').height"));
-            var mask = Mask(semantic.GetProperty("mask"));
+            var mask = MaskRle.Decode(semantic.GetProperty("mask"));
             Assert.Equal((width, height), (mask.Width, mask.Height));
             var person = semantic.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("className").GetString() == "person");
             Assert.Equal(mask.Area, person.GetProperty("pixels").GetInt32());
@@ -280,7 +276,7 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
             var instances = objects.GetProperty("instances").EnumerateArray().ToList();
             Assert.True(instances.Count(i => i.GetProperty("className").GetString() == "person") >= 3);
             Assert.Equal(instances.Count, int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-drawn") ?? "0"));
-            var masks = instances.Select(i => Mask(i.GetProperty("rle"))).ToList();
+            var masks = instances.Select(i => MaskRle.Decode(i.GetProperty("rle"))).ToList();
             foreach (var (instance, m) in instances.Zip(masks))
             {
                 Assert.Equal((width, height), (m.Width, m.Height));

@@ -76,10 +76,7 @@ public sealed record CocoMaskDataset(DetectionDataset Dataset, IReadOnlyList<Mas
     {
         if (segmentation.ValueKind == JsonValueKind.Array)
             return PolygonRaster.Fill(segmentation.EnumerateArray().Select(p => (IReadOnlyList<float>)p.EnumerateArray().Select(v => v.GetSingle()).ToArray()), width, height);
-        var size = segmentation.GetProperty("size");
-        var counts = segmentation.GetProperty("counts");
-        var list = counts.ValueKind == JsonValueKind.String ? MaskRle.Decompress(counts.GetString()!) : counts.EnumerateArray().Select(c => c.GetInt32()).ToList();
-        return MaskRle.Decode(new CocoRle([size[0].GetInt32(), size[1].GetInt32()], list));
+        return MaskRle.Decode(segmentation);
     }
 }
 

@@ -60,6 +60,15 @@ public static class MaskRle
         return mask;
     }
 
+    /// <summary>A COCO RLE object as JSON: "size" [height, width] and "counts" as numbers or as the compressed string.</summary>
+    public static BinaryMask Decode(System.Text.Json.JsonElement rle)
+    {
+        var size = rle.GetProperty("size");
+        var counts = rle.GetProperty("counts");
+        var runs = counts.ValueKind == System.Text.Json.JsonValueKind.String ? Decompress(counts.GetString()!) : counts.EnumerateArray().Select(c => c.GetInt32()).ToList();
+        return Decode(new CocoRle([size[0].GetInt32(), size[1].GetInt32()], runs));
+    }
+
     /// <summary>pycocotools' rleToString: each count (after the first two, as a difference from the one two back) in 5-bit LEB128-like chunks offset by 48.</summary>
     public static string Compress(IReadOnlyList<int> counts)
     {
