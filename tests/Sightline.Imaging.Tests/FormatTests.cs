@@ -90,15 +90,12 @@ public sealed class FormatTests
 
     public static TheoryData<string, byte[]> UnsupportedContainers() => new()
     {
-        { "TIFF", [.. "II*\0"u8, 8, 0, 0, 0, .. new byte[24]] },
-        { "TIFF", [.. "MM\0*"u8, 0, 0, 0, 8, .. new byte[24]] },
-        { "HEIC", [0, 0, 0, 0x18, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8, .. new byte[8]] },
-        { "AVIF", [0, 0, 0, 0x1C, .. "ftypavif"u8, 0, 0, 0, 0, .. "avifmif1miaf"u8, .. new byte[8]] },
-        { "HEIF", [0, 0, 0, 0x18, .. "ftypmif1"u8, 0, 0, 0, 0, .. "mif1miaf"u8, .. new byte[8]] },
         { "ICO", [0, 0, 1, 0, 1, 0, 16, 16, .. new byte[30]] },
         { "PSD", [.. "8BPS"u8, 0, 1, .. new byte[30]] },
         { "PDF", [.. "%PDF-1.7\n"u8, .. new byte[30]] },
-        { "JPEG XL", [0xFF, 0x0A, .. new byte[30]] },
+        { "MP4/QuickTime video (not an image)", [0, 0, 0, 0x18, .. "ftypisom"u8, 0, 0, 2, 0, .. "isomiso2"u8, .. new byte[8]] },
+        { "AVI video (not an image)", [.. "RIFF"u8, 0x10, 0, 0, 0, .. "AVI LIST"u8, .. new byte[20]] },
+        { "JPEG 2000", [0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A, .. new byte[20]] },
         { "SVG", [.. "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"u8] },
     };
 
@@ -140,8 +137,10 @@ public sealed class FormatTests
     [InlineData("c.webp", true)]
     [InlineData("d.GIF", true)]
     [InlineData("e.bmp", true)]
-    [InlineData("f.tiff", false)]
-    [InlineData("g.heic", false)]
+    [InlineData("f.tiff", true)]
+    [InlineData("g.HEIC", true)]
+    [InlineData("h.dng", true)]
+    [InlineData("i.psd", false)]
     [InlineData("jpg", false)]
     [InlineData("h.jpg.txt", false)]
     [InlineData("", false)]

@@ -17,7 +17,12 @@ internal static class DecodeCore
             throw ImageErrors.TooLarge(source, data.Length, limits.MaxFileBytes);
         }
 
-        ImageFormat sniffed = CodecOpener.Sniff(data, source);
+        ImageFormat sniffed = FormatSniffer.Refine(data, CodecOpener.Sniff(data, source));
+        if (!sniffed.DecodedBySkia())
+        {
+            return DecodeWithMagick(data, sniffed, source, size, limits);
+        }
+
         bool shorterThanDeclared = CodecOpener.ShorterThanDeclared(data, sniffed, data.Length);
 
         CodecHeader header;
@@ -35,6 +40,16 @@ internal static class DecodeCore
             stored = DecodePixels(codec, header, size, ref plan, source, shorterThanDeclared);
         }
 
+        return Finish(stored, header, plan, source);
+    }
+
+    private static DecodedImage DecodeWithMagick(ReadOnlySpan<byte> data, ImageFormat format, string source, DecodeSize? size, ImageLimits limits)
+    {
+        CodecHeader header = MagickCodec.ReadHeader(data, format, source, limits);
+
+        // These codecs decode at full size only; the final resize gives the requested size.
+        DecodePlan plan = DecodePlanner.Plan(header.Stored, header.Orientation, size, _ => header.Stored);
+        SKBitmap stored = MagickCodec.DecodeStored(data, header, source);
         return Finish(stored, header, plan, source);
     }
 

@@ -105,7 +105,131 @@ internal static class FormatSniffer
             }
         }
 
+        if (CameraRawSignature(head))
+        {
+            return new FormatGuess(ImageFormat.CameraRaw, null, false);
+        }
+
+        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8) || head.StartsWith("II+\0"u8) || head.StartsWith("MM\0+"u8))
+        {
+            // Most camera RAW files are TIFF containers too; Refine tells them apart once the first IFD is at hand.
+            return new FormatGuess(ImageFormat.Tiff, null, false);
+        }
+
+        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8) && IsoImageFormat(head) is { } iso)
+        {
+            return new FormatGuess(iso, null, false);
+        }
+
+        if (head.StartsWith(JpegXlContainer) || head.StartsWith(JpegXlCodestream))
+        {
+            return new FormatGuess(ImageFormat.JpegXl, null, false);
+        }
+
         return null;
+    }
+
+    /// <summary>Raw containers with a signature of their own: Canon CR2, Olympus ORF, Panasonic RW2, Fujifilm RAF.</summary>
+    private static bool CameraRawSignature(ReadOnlySpan<byte> head) =>
+        (head.Length >= 10 && head.StartsWith("II*\0"u8) && head[8..10].SequenceEqual("CR"u8))
+        || head.StartsWith("IIRO"u8) || head.StartsWith("IIRS"u8) || head.StartsWith("MMOR"u8)
+        || head.StartsWith("IIU\0"u8)
+        || head.StartsWith("FUJIFILMCCD-RAW"u8);
+
+    /// <summary>
+    /// A TIFF that is really a camera's raw file: a DNG (its first IFD carries DNGVersion), or a NEF, ARW,
+    /// PEF and the like, whose first page is a reduced-resolution preview with the sensor data in sub-IFDs.
+    /// Needs the data up to the end of the first IFD; anything shorter or malformed stays a TIFF.
+    /// </summary>
+    public static ImageFormat Refine(ReadOnlySpan<byte> data, ImageFormat format)
+    {
+        if (format != ImageFormat.Tiff || data.Length < 8)
+        {
+            return format;
+        }
+
+        bool little = data[0] == (byte)'I';
+
+        if (Read16(data, 2, little) != 42)
+        {
+            return format; // BigTIFF: no camera writes RAW in it
+        }
+
+        long ifd = Read32(data, 4, little);
+        if (ifd < 8 || ifd + 2 > data.Length)
+        {
+            return format;
+        }
+
+        int entries = Read16(data, (int)ifd, little);
+        bool reducedResolution = false;
+        bool subIfds = false;
+        for (int i = 0; i < entries; i++)
+        {
+            long entry = ifd + 2 + 12L * i;
+            if (entry + 12 > data.Length)
+            {
+                break;
+            }
+
+            ushort tag = Read16(data, (int)entry, little);
+            if (tag == DngVersionTag)
+            {
+                return ImageFormat.CameraRaw;
+            }
+
+            if (tag == NewSubfileTypeTag)
+            {
+                uint value = Read16(data, (int)entry + 2, little) == 3 ? Read16(data, (int)entry + 8, little) : Read32(data, (int)entry + 8, little);
+                reducedResolution = (value & 1) != 0;
+            }
+
+            subIfds |= tag == SubIfdsTag;
+        }
+
+        return reducedResolution && subIfds ? ImageFormat.CameraRaw : format;
+    }
+
+    private static ushort Read16(ReadOnlySpan<byte> data, int at, bool little) =>
+        little ? BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(at, 2)) : BinaryPrimitives.ReadUInt16BigEndian(data.Slice(at, 2));
+
+    private static uint Read32(ReadOnlySpan<byte> data, int at, bool little) =>
+        little ? BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(at, 4)) : BinaryPrimitives.ReadUInt32BigEndian(data.Slice(at, 4));
+
+    private const ushort NewSubfileTypeTag = 0x00FE;
+
+    private const ushort SubIfdsTag = 0x014A;
+
+    private const ushort DngVersionTag = 0xC612;
+
+    /// <summary>The still-image kind an ISO media file's brands announce; null for video.</summary>
+    private static ImageFormat? IsoImageFormat(ReadOnlySpan<byte> head)
+    {
+        // Major brand at 8, then the compatible brands; any of them may identify the image kind.
+        bool heif = false;
+        for (int offset = 8; offset + 4 <= head.Length; offset += 4)
+        {
+            if (offset == 12)
+            {
+                continue; // minor version, not a brand
+            }
+
+            ReadOnlySpan<byte> brand = head.Slice(offset, 4);
+            if (brand.SequenceEqual("avif"u8) || brand.SequenceEqual("avis"u8))
+            {
+                return ImageFormat.Avif;
+            }
+
+            if (brand.SequenceEqual("crx "u8))
+            {
+                return ImageFormat.CameraRaw;
+            }
+
+            heif |= brand.SequenceEqual("heic"u8) || brand.SequenceEqual("heix"u8) || brand.SequenceEqual("hevc"u8) || brand.SequenceEqual("hevx"u8)
+                || brand.SequenceEqual("heim"u8) || brand.SequenceEqual("heis"u8) || brand.SequenceEqual("mif1"u8) || brand.SequenceEqual("msf1"u8);
+        }
+
+        return heif ? ImageFormat.Heif : null;
     }
 
     /// <summary>
@@ -134,19 +258,9 @@ internal static class FormatSniffer
 
     private static string? UnsupportedName(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8) || head.StartsWith("II+\0"u8) || head.StartsWith("MM\0+"u8))
+        if (VideoName(head) is { } video)
         {
-            return "TIFF";
-        }
-
-        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
-        {
-            return IsoMediaName(head);
-        }
-
-        if (head.StartsWith(JpegXlContainer) || head.StartsWith(JpegXlCodestream))
-        {
-            return "JPEG XL";
+            return video;
         }
 
         if (head.StartsWith(Jpeg2000Container) || head.StartsWith(Jpeg2000Codestream))
@@ -222,41 +336,33 @@ internal static class FormatSniffer
         return null;
     }
 
-    private static string IsoMediaName(ReadOnlySpan<byte> head)
+    /// <summary>Matroska/WebM's EBML magic.</summary>
+    private static ReadOnlySpan<byte> Ebml => [0x1A, 0x45, 0xDF, 0xA3];
+
+    /// <summary>The kind of video the data holds, worded for users ("... video (not an image)"); null when not a video.</summary>
+    public static string? VideoName(ReadOnlySpan<byte> head)
     {
-        // Major brand at 8, then the compatible brands; any of them may identify the image kind.
-        bool heif = false;
-        for (int offset = 8; offset + 4 <= head.Length; offset += 4)
+        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8) && IsoImageFormat(head) is null)
         {
-            if (offset == 12)
-            {
-                continue; // minor version, not a brand
-            }
-
-            ReadOnlySpan<byte> brand = head.Slice(offset, 4);
-            if (brand.SequenceEqual("avif"u8) || brand.SequenceEqual("avis"u8))
-            {
-                return "AVIF";
-            }
-
-            if (brand.SequenceEqual("heic"u8) || brand.SequenceEqual("heix"u8) || brand.SequenceEqual("hevc"u8) || brand.SequenceEqual("hevx"u8)
-                || brand.SequenceEqual("heim"u8) || brand.SequenceEqual("heis"u8))
-            {
-                return "HEIC";
-            }
-
-            if (brand.SequenceEqual("mif1"u8) || brand.SequenceEqual("msf1"u8))
-            {
-                heif = true;
-            }
-
-            if (brand.SequenceEqual("crx "u8))
-            {
-                return "Canon CR3 (camera RAW)";
-            }
+            return "MP4/QuickTime video (not an image)";
         }
 
-        return heif ? "HEIF" : "MP4/QuickTime (ISO media)";
+        if (head.Length >= 8 && head[4..8].SequenceEqual("moov"u8) || head.Length >= 8 && head[4..8].SequenceEqual("mdat"u8))
+        {
+            return "QuickTime video (not an image)";
+        }
+
+        if (head.StartsWith("RIFF"u8) && head.Length >= 12 && head[8..12].SequenceEqual("AVI "u8))
+        {
+            return "AVI video (not an image)";
+        }
+
+        if (head.StartsWith(Ebml))
+        {
+            return "Matroska/WebM video (not an image)";
+        }
+
+        return null;
     }
 
     private static bool StartsWithText(ReadOnlySpan<byte> head, string text)

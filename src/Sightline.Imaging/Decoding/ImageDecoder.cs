@@ -10,7 +10,8 @@ namespace Sightline.Imaging;
 public static class ImageDecoder
 {
     private static readonly HashSet<string> SupportedExtensions =
-        new([".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"], StringComparer.OrdinalIgnoreCase);
+        new([".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".jxl",
+            ".dng", ".cr2", ".cr3", ".nef", ".nrw", ".arw", ".orf", ".rw2", ".raf", ".pef"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads format, upright size and orientation from the header only; applies the limits.</summary>
     public static ImageInfo ReadInfo(string path, ImageLimits? limits = null)
@@ -21,6 +22,13 @@ public static class ImageDecoder
         Span<byte> head = stackalloc byte[FormatSniffer.HeadLength];
         int read = InputReader.ReadHead(path, head);
         ImageFormat sniffed = CodecOpener.Sniff(head[..read], path);
+        if (!sniffed.DecodedBySkia())
+        {
+            // ImageMagick pings from memory; the file is within the byte limit already.
+            ReadOnlyMemory<byte> data = InputReader.ReadFile(path, limits);
+            ImageFormat format = FormatSniffer.Refine(data.Span, sniffed);
+            return MagickCodec.ReadHeader(data.Span, format, path, limits).ToInfo();
+        }
 
         // A native file stream lets the codec pull only the header, however large the file is.
         using var stream = new SKFileStream(path);

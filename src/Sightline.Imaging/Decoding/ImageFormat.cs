@@ -10,6 +10,15 @@ public enum ImageFormat
     WebP,
     Gif,
     Bmp,
+    Tiff,
+
+    /// <summary>HEIC or HEIF (HEVC in the ISO image container), as phones write.</summary>
+    Heif,
+    Avif,
+    JpegXl,
+
+    /// <summary>A camera's raw sensor data: DNG, CR2, CR3, NEF, ARW and the other TIFF-like containers.</summary>
+    CameraRaw,
 }
 
 internal static class ImageFormatNames
@@ -21,8 +30,17 @@ internal static class ImageFormatNames
         ImageFormat.WebP => "WebP",
         ImageFormat.Gif => "GIF",
         ImageFormat.Bmp => "BMP",
+        ImageFormat.Tiff => "TIFF",
+        ImageFormat.Heif => "HEIC/HEIF",
+        ImageFormat.Avif => "AVIF",
+        ImageFormat.JpegXl => "JPEG XL",
+        ImageFormat.CameraRaw => "camera RAW",
         _ => format.ToString(),
     };
+
+    /// <summary>Formats SkiaSharp decodes (fast, with DCT scaling for JPEG); the others go through ImageMagick.</summary>
+    public static bool DecodedBySkia(this ImageFormat format) =>
+        format is ImageFormat.Jpeg or ImageFormat.Png or ImageFormat.WebP or ImageFormat.Gif or ImageFormat.Bmp;
 
     public static ImageFormat? FromEncoded(SKEncodedImageFormat format) => format switch
     {

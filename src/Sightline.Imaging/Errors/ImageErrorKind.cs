@@ -15,7 +15,7 @@ public enum ImageErrorKind
     /// <summary>The header declares more pixels than <see cref="ImageLimits.MaxPixels"/>.</summary>
     TooManyPixels,
 
-    /// <summary>Not JPEG, PNG, WebP, GIF or BMP (or not an image at all).</summary>
+    /// <summary>Not one of the formats of <see cref="ImageFormat"/> (or not an image at all).</summary>
     UnsupportedFormat,
 
     /// <summary>The data is recognised but the decoder rejected it.</summary>

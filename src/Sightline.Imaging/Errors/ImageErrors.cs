@@ -6,7 +6,7 @@ namespace Sightline.Imaging;
 /// <summary>Builds the exceptions, so wording stays consistent across entry points.</summary>
 internal static class ImageErrors
 {
-    private const string SupportedList = "JPEG, PNG, WebP, GIF, BMP";
+    private const string SupportedList = "JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC/HEIF, AVIF, JPEG XL, camera RAW";
 
     public static ImageLoadException NotFound(string source) =>
         new(source, ImageErrorKind.NotFound, "the file does not exist");
