@@ -12,15 +12,51 @@ namespace Sightline.Cli;
 /// <summary>What every command shares: global options, the store, the engine, and where to write.</summary>
 public sealed class CliContext : IDisposable
 {
-    /// <summary>The image files named on the command line, folders expanded; a usage error when none is named, bad input when none is found.</summary>
-    public static IReadOnlyList<string> ImageInputs(string[] paths)
+    /// <summary>
+    /// The image files named on the command line, folders expanded; the other files of those folders are kept in
+    /// <see cref="NotImages"/> with their reasons. A usage error when none is named, bad input when none is found.
+    /// </summary>
+    public IReadOnlyList<string> ImageInputs(string[] paths)
     {
         if (paths.Length == 0)
             throw new UsageException("name at least one image or folder");
-        var files = ImageFiles.Expand(paths);
-        if (files.Count == 0)
-            throw new InputException($"no images in {string.Join(", ", paths)}");
-        return files;
+        var selection = ImageFiles.Scan(paths);
+        NotImages = selection.Skipped;
+        if (selection.Images.Count == 0)
+            throw new InputException($"no images in {string.Join(", ", paths)}" + (selection.Skipped.Count > 0 ? $" ({selection.Skipped.Count} other files: {selection.SkippedSummary()})" : ""));
+        return selection.Images;
+    }
+
+    /// <summary>Files of the folders named that are not images, each with its reason; set by <see cref="ImageInputs"/>.</summary>
+    public IReadOnlyList<SkippedFile>? NotImages { get; private set; }
+
+    /// <summary>Records the files a command's own folder scan left out, for <see cref="WriteJson"/> and <see cref="WriteSkippedFooter"/>.</summary>
+    public void NoteNotProcessed(IReadOnlyList<SkippedFile> skipped) => NotImages = skipped;
+
+    /// <summary>Prints <paramref name="value"/> as JSON; after <see cref="ImageInputs"/> it carries the files not processed as <c>skipped</c>.</summary>
+    public void WriteJson(object value)
+    {
+        if (NotImages is null)
+        {
+            Sightline.Cli.Output.Json.Write(Output, value);
+            return;
+        }
+
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(value, Sightline.Cli.Output.Json.Options);
+        if (node is System.Text.Json.Nodes.JsonObject obj)
+            obj["skipped"] = System.Text.Json.JsonSerializer.SerializeToNode(NotImages.Select(s => new { path = s.Path, reason = s.Reason }), Sightline.Cli.Output.Json.Options);
+        Output.WriteLine(node?.ToJsonString(Sightline.Cli.Output.Json.Options));
+    }
+
+    /// <summary>The table footer listing every file a folder command did not process, with its reason; nothing when there is none.</summary>
+    public void WriteSkippedFooter(IReadOnlyList<SkippedFile>? skipped = null)
+    {
+        skipped ??= NotImages;
+        if (skipped is not { Count: > 0 })
+            return;
+        OutputConsole.MarkupLine($"[yellow]{skipped.Count} file(s) not processed[/] [grey]({Markup.Escape(new ImageSelection([], skipped).SkippedSummary())})[/]");
+        foreach (var s in skipped)
+            OutputConsole.MarkupLine($"  [grey]{Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}[/]");
     }
 
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON for programs instead of a table", Recursive = true };

@@ -74,6 +74,8 @@ public static class ClassificationCommands
             var path = Path.GetFullPath(parse.GetValue(output)!);
             ClassifierFile.Save(model, path);
             WriteTraining(ctx, model, path);
+            if (!ctx.Json)
+                ctx.WriteSkippedFooter(labelled.NotImages);
             return ExitCodes.Ok;
         });
         return command;
@@ -126,7 +128,7 @@ public static class ClassificationCommands
         var operating = new UnknownRule(model.Unknown.Score, model.Unknown.Threshold);
         if (ctx.Json)
         {
-            Json.Write(ctx.Output, new
+            ctx.WriteJson(new
             {
                 model = path, classes = model.Classes, backbone = model.Backbone, imagesPerClass = model.Training.ImagesPerClass,
                 validation = m.Validation, accuracy = m.Accuracy, macroF1 = m.Report.MacroF1, l2 = m.L2,
@@ -184,7 +186,7 @@ public static class ClassificationCommands
             var k = parse.GetValue(top);
             if (k < 1)
                 throw new UsageException($"--top must be at least 1 (got {k})");
-            var (files, missing) = ExpandInputs(parse.GetValue(images)!);
+            var (files, missing) = ExpandInputs(ctx, parse.GetValue(images)!);
             if (files.Count == 0)
                 throw new InputException(missing.Count > 0 ? $"'{missing[0]}' does not exist" : "no images found in the given paths");
             var modelPath = Path.GetFullPath(parse.GetValue(modelFile)!);
@@ -198,7 +200,7 @@ public static class ClassificationCommands
             var model = classifier.Model;
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     model = new { path = modelPath, classes = model.Classes, backbone = model.Backbone.Id, backboneVersion = model.Backbone.Version, created = model.Created, unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.Threshold } },
                     results = outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Value).Select(r => new
@@ -227,25 +229,32 @@ public static class ClassificationCommands
                     ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(Path.GetFileName(modelPath))} on {Markup.Escape(model.Backbone.Id)} {Markup.Escape(model.Backbone.Version)}; per image: pre {ok.Average(t => t.PreprocessMs):0.0} ms, inference {ok.Average(t => t.InferenceMs):0.0} ms, post {ok.Average(t => t.PostprocessMs):0.00} ms[/]");
                 foreach (var f in failed)
                     ctx.Warn($"skipped {f.path}: {f.reason}");
+                ctx.WriteSkippedFooter();
             }
             return failed.Count > 0 && outcomes.All(o => !o.Succeeded) ? ExitCodes.BadInput : ExitCodes.Ok;
         });
         return command;
     }
 
-    private static (List<string> Files, List<string> Missing) ExpandInputs(IEnumerable<string> inputs)
+    private static (List<string> Files, List<string> Missing) ExpandInputs(CliContext ctx, IEnumerable<string> inputs)
     {
         var files = new List<string>();
         var missing = new List<string>();
+        var notImages = new List<SkippedFile>();
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
-                files.AddRange(SimilarityIndex.ImageFiles(input));
+            {
+                var scan = ImageFiles.ScanFolder(input);
+                files.AddRange(scan.Images);
+                notImages.AddRange(scan.Skipped);
+            }
             else if (File.Exists(input))
                 files.Add(Path.GetFullPath(input));
             else
                 missing.Add(input);
         }
+        ctx.NoteNotProcessed(notImages);
         return (files.Distinct(StringComparer.Ordinal).ToList(), missing);
     }
 
@@ -260,6 +269,7 @@ public static class ClassificationCommands
         {
             var ctx = context(parse);
             var labelled = LabelledFolder.Scan(parse.GetValue(folder)!, minimumClasses: 1);
+            ctx.NoteNotProcessed(labelled.NotImages);
             foreach (var w in labelled.Warnings)
                 ctx.Warn(w);
             var modelPath = Path.GetFullPath(parse.GetValue(modelFile)!);
@@ -291,7 +301,7 @@ public static class ClassificationCommands
             }
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     folder = labelled.Root, model = modelPath, classes, images = closed.Examples, accuracy = closed.Accuracy, macroF1 = closed.MacroF1,
                     perClass = closed.PerClass, confusion = closed.Confusion,
@@ -306,6 +316,7 @@ public static class ClassificationCommands
                 ctx.OutputConsole.MarkupLine($"[grey]confusion matrix plot: {Markup.Escape(plotPath)}[/]");
             foreach (var f in failed)
                 ctx.Warn($"skipped {f.path}: {f.reason}");
+            ctx.WriteSkippedFooter();
             return ExitCodes.Ok;
         });
         return command;
@@ -329,6 +340,7 @@ public static class ClassificationCommands
             var ctx = context(parse);
             var options = TrainingOptions(parse.GetValue(folds), null, false, parse.GetValue(seed), parse.GetValue(tolerance));
             var labelled = LabelledFolder.Scan(parse.GetValue(folder)!, minimumClasses: 3);
+            ctx.NoteNotProcessed(labelled.NotImages);
             foreach (var w in labelled.Warnings)
                 ctx.Warn(w);
             var holdoutClass = parse.GetValue(holdout)!;
@@ -345,7 +357,7 @@ public static class ClassificationCommands
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { folder = labelled.Root, validation = $"{options.Folds}-fold cross-validation over the known classes", report, accuracyDrop = report.AccuracyDrop, seconds });
+                ctx.WriteJson(new { folder = labelled.Root, validation = $"{options.Folds}-fold cross-validation over the known classes", report, accuracyDrop = report.AccuracyDrop, seconds });
                 return ExitCodes.Ok;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
@@ -357,6 +369,7 @@ public static class ClassificationCommands
             table.AddRow($"[bold]'{Markup.Escape(holdoutClass)}' answered unknown[/]", $"[bold]{100 * report.UnknownRejected:0.0} %[/]");
             ctx.OutputConsole.Write(table);
             ctx.OutputConsole.MarkupLine($"[grey]{options.Folds}-fold cross-validation over the known classes; {seconds:0.0} s[/]");
+            ctx.WriteSkippedFooter();
             return ExitCodes.Ok;
         });
         return command;
@@ -381,7 +394,7 @@ public static class ClassificationCommands
             var (h, w) = (model.Backbone.InputHeight, model.Backbone.InputWidth);
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     onnx = target, bytes = bytes.LongLength, classes = model.Classes,
                     input = new { name = ClassifierExport.InputName, shape = new object[] { "N", h, w, 3 }, description = "float32 RGB 0-255, scaled to cover and centre-cropped" },

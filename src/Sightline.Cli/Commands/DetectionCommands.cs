@@ -33,13 +33,13 @@ public static class DetectionCommands
             var ctx = context(parse);
             var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
             var options = Options(detector, parse.GetValue(minScore), parse.GetValue(iou), parse.GetValue(max), parse.GetValue(classes));
-            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
+            var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             var outcomes = await RunAsync(ctx, detector, files, options, ct).ConfigureAwait(false);
             if (parse.GetValue(save) is { } folder)
                 SaveAnnotated(folder, outcomes, ctx.Limits);
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { results = outcomes.Where(o => o.Result is not null).Select(o => o.Result), failed = Failed(outcomes) });
+                ctx.WriteJson(new { results = outcomes.Where(o => o.Result is not null).Select(o => o.Result), failed = Failed(outcomes) });
             }
             else
             {
@@ -56,6 +56,7 @@ public static class DetectionCommands
                 ctx.OutputConsole.Write(table);
                 ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} {Markup.Escape(detector.ModelVersion)}; min score {options.MinScore}, NMS IoU {options.IouThreshold}[/]");
                 ReportFailures(ctx, outcomes);
+                ctx.WriteSkippedFooter();
             }
             return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
         });
@@ -77,11 +78,11 @@ public static class DetectionCommands
             if (wanted is not null && !detector.Labels.Contains(wanted, StringComparer.OrdinalIgnoreCase))
                 throw new UsageException($"--class '{wanted}' is not a class of {detector.ModelId}; classes: {string.Join(", ", detector.Labels)}");
             var options = Options(detector, parse.GetValue(minScore), 0.5f, 100, wanted);
-            var outcomes = await RunAsync(ctx, detector, CliContext.ImageInputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
+            var outcomes = await RunAsync(ctx, detector, ctx.ImageInputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
             var results = outcomes.Where(o => o.Result is not null).Select(o => ObjectLocalization.MainObject(o.Result!, wanted)).ToList();
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { results, failed = Failed(outcomes) });
+                ctx.WriteJson(new { results, failed = Failed(outcomes) });
             }
             else
             {
@@ -93,6 +94,7 @@ public static class DetectionCommands
                         r.Object is { } b ? $"{b.Box.X:0}, {b.Box.Y:0}, {b.Box.Width:0}, {b.Box.Height:0}" : "");
                 ctx.OutputConsole.Write(table);
                 ReportFailures(ctx, outcomes);
+                ctx.WriteSkippedFooter();
             }
             return results.Count > 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
@@ -136,7 +138,7 @@ public static class DetectionCommands
             var m = result.Metrics;
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     model = detector.ModelId, modelVersion = detector.ModelVersion, images = result.Images, minScore = DetectionEvaluation.ApMinScore,
                     ap = m.AP, ap50 = m.AP50, ap75 = m.AP75, apSmall = m.APSmall, apMedium = m.APMedium, apLarge = m.APLarge, ar100 = m.AR100,

@@ -85,7 +85,7 @@ public static partial class FaceCommands
             var ctx = context(parse);
             var withLiveness = parse.GetValue(liveness);
             var options = new FaceAnalysisOptions(detect.Read(parse), withLiveness ? FaceTasks.All : FaceTasks.Default);
-            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
+            var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = parse.GetValue(gallery) is { } galleryPath ? FaceGallery.Open(galleryPath, createIfMissing: false) : null;
             var models = new FaceModels(Describer: DescriberFor(parse.GetValue(descriptor), faceGallery), Emotion: ResolveEmotion(parse.GetValue(emotion)!));
             var analyzer = await AnalyzerAsync(ctx, models, withLiveness, ct).ConfigureAwait(false);
@@ -104,7 +104,7 @@ public static partial class FaceCommands
                 });
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     results = outcomes.Select((o, i) => (o, i)).Where(p => p.o.Analysis is not null).Select(p => AnalysisJson(p.o.Analysis!, names[p.i], faceGallery is not null)),
                     gallery = faceGallery?.Path,
@@ -121,6 +121,7 @@ public static partial class FaceCommands
                 ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"detector {m["detector"]} (min score {options.Detect.MinScore}, min size {options.Detect.MinFaceSize} px), landmarks {m["landmarks"]}, descriptor {m["descriptor"]}")}[/]");
                 ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"emotion {m["emotion"]}, age/gender {m["ageGender"]}" + (faceGallery is null ? "" : $"; gallery {faceGallery.Path}, threshold {limit}"))}[/]");
                 ReportFailures(ctx, outcomes);
+                ctx.WriteSkippedFooter();
             }
             return outcomes.Any(o => o.Analysis is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
         });
@@ -191,7 +192,7 @@ public static partial class FaceCommands
             var comparison = FaceComparison.Of(a.Face.Descriptor!, b.Face.Descriptor!, analyzer.Describer, requested);
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     same = comparison.Same, distance = comparison.Distance, threshold = comparison.Threshold, confidence = comparison.Confidence,
                     model = comparison.ModelId, metric = analyzer.Describer.Metric,

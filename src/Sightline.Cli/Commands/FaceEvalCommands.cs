@@ -73,7 +73,7 @@ public static partial class FaceCommands
 
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     identities = identitiesPath, pairs = pairsPath, model = describer.ModelId, metric = describer.Metric,
                     images = files.Count, withFace = faces.Count, noFace, failed,
@@ -182,7 +182,7 @@ public static partial class FaceCommands
             var model = analyzer.Models["emotion"];
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     labels = path, model, images = matrix.Total, correct = matrix.Correct, accuracy = matrix.Accuracy, meanRecall = matrix.MeanRecall,
                     results = rows.Select(r => new

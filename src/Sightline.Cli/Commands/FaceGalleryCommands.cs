@@ -29,7 +29,7 @@ public static partial class FaceCommands
             var ctx = context(parse);
             var person = FaceGallery.CleanName(parse.GetValue(name)!);
             var path = GalleryPath(parse, gallery);
-            var files = CliContext.ImageInputs(parse.GetValue(photos) ?? []);
+            var files = ctx.ImageInputs(parse.GetValue(photos) ?? []);
             // Look at an existing gallery for its model, but create a new one only once there is a face to store.
             GalleryModel? bound = null;
             if (File.Exists(path))
@@ -59,7 +59,7 @@ public static partial class FaceCommands
             var result = faceGallery.Enroll(person, chosen.Select(c => new EnrolledFace(c.Face.Descriptor!, Path.GetFullPath(c.Outcome.Source), c.Face.Quality?.Score)));
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     gallery = faceGallery.Path, model = faceGallery.Model?.ModelId, person = result.Person, createdPerson = result.CreatedPerson,
                     enrolled = chosen.Select((c, i) => new
@@ -81,6 +81,7 @@ public static partial class FaceCommands
             ctx.OutputConsole.MarkupLine($"[green]enrolled {chosen.Count} face{(chosen.Count == 1 ? "" : "s")} of '{Markup.Escape(result.Person.Name)}'[/]"
                 + Markup.Escape($" ({(result.CreatedPerson ? "new person" : "added to the existing person")}, {result.Person.FaceCount} face{(result.Person.FaceCount == 1 ? "" : "s")} in all) in {faceGallery.Path}"));
             ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"descriptor {faceGallery.Model}")}[/]");
+            ctx.WriteSkippedFooter();
             return ExitCodes.Ok;
         });
         return command;
@@ -100,7 +101,7 @@ public static partial class FaceCommands
         {
             var ctx = context(parse);
             var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Landmarks | FaceTasks.Descriptor);
-            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
+            var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = FaceGallery.Open(GalleryPath(parse, gallery), createIfMissing: false);
             var models = new FaceModels(Describer: DescriberFor(null, faceGallery));
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
@@ -114,7 +115,7 @@ public static partial class FaceCommands
                     : ("unknown", "unknown"));
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     gallery = faceGallery.Path, model = analyzer.Describer.ModelId, threshold = limit,
                     results = outcomes.Select((o, i) => (o, i)).Where(p => p.o.Analysis is not null).Select(p => new
@@ -156,6 +157,7 @@ public static partial class FaceCommands
                 ctx.OutputConsole.Write(table);
                 ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"gallery {faceGallery.Path} ({faceGallery.People().Count} people, {analyzer.Describer.ModelId}); known when the distance is below {limit}")}[/]");
                 ReportFailures(ctx, outcomes);
+                ctx.WriteSkippedFooter();
             }
             return outcomes.Any(o => o.Analysis is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
         });
@@ -176,7 +178,7 @@ public static partial class FaceCommands
             var full = faceGallery?.Path ?? Path.GetFullPath(path);
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { gallery = full, exists = faceGallery is not null, model = faceGallery?.Model?.ModelId, people });
+                ctx.WriteJson(new { gallery = full, exists = faceGallery is not null, model = faceGallery?.Model?.ModelId, people });
                 return ExitCodes.Ok;
             }
             if (people.Count == 0)
@@ -208,7 +210,7 @@ public static partial class FaceCommands
             if (before is null || !faceGallery.Remove(person))
                 throw new GalleryException($"there is no '{person.Trim()}' in face gallery '{faceGallery.Path}' (see 'sightline faces people')");
             if (ctx.Json)
-                Json.Write(ctx.Output, new { gallery = faceGallery.Path, removed = before.Value });
+                ctx.WriteJson(new { gallery = faceGallery.Path, removed = before.Value });
             else
                 ctx.OutputConsole.MarkupLine(Markup.Escape($"removed '{before.Value.Name}' and {before.Value.FaceCount} face{(before.Value.FaceCount == 1 ? "" : "s")} from {faceGallery.Path}"));
             return ExitCodes.Ok;
@@ -232,7 +234,7 @@ public static partial class FaceCommands
                 throw new GalleryException($"there is no '{from.Trim()}' in face gallery '{faceGallery.Path}' (see 'sightline faces people')");
             var after = faceGallery.Person(parse.GetValue(newName)!)!.Value;
             if (ctx.Json)
-                Json.Write(ctx.Output, new { gallery = faceGallery.Path, from = before.Value.Name, person = after });
+                ctx.WriteJson(new { gallery = faceGallery.Path, from = before.Value.Name, person = after });
             else
                 ctx.OutputConsole.MarkupLine(Markup.Escape($"renamed '{before.Value.Name}' to '{after.Name}' ({after.FaceCount} face{(after.FaceCount == 1 ? "" : "s")}) in {faceGallery.Path}"));
             return ExitCodes.Ok;

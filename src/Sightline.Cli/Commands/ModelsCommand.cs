@@ -19,7 +19,7 @@ public static class ModelsCommand
             var rows = ctx.Store.List();
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     cache = ctx.Store.Home,
                     models = rows.Select(r => new { id = r.Entry.Id, task = r.Entry.Task, source = r.Entry.Source.ToString(), license = r.Entry.License, cached = r.Cached, bytes = r.Bytes, pulledAt = r.PulledAt }),
@@ -52,7 +52,7 @@ public static class ModelsCommand
                     ctx.OutputConsole.MarkupLine($"[green]ok[/] {Markup.Escape(model.Entry.Id)} {Markup.Escape(model.Version)}: {model.Manifest.Files.Count} files, {Format.Bytes(model.Manifest.Files.Sum(f => f.Size))} in {Markup.Escape(model.Directory)}");
             }
             if (ctx.Json)
-                Json.Write(ctx.Output, results);
+                ctx.WriteJson(results);
             return ExitCodes.Ok;
         });
 
@@ -69,7 +69,7 @@ public static class ModelsCommand
                 : Choose(ctx, parse.GetValue(ids) ?? [], false);
             var rows = chosen.Select(id => { var m = ctx.Store.Verify(id); return new { id = m.Entry.Id, version = m.Version, files = m.Manifest.Files.Count, ok = true }; }).ToList();
             if (ctx.Json)
-                Json.Write(ctx.Output, rows);
+                ctx.WriteJson(rows);
             else
                 foreach (var r in rows)
                     ctx.OutputConsole.MarkupLine($"[green]ok[/] {Markup.Escape(r.id)} {Markup.Escape(r.version)} ({r.files} files)");
@@ -85,7 +85,7 @@ public static class ModelsCommand
             var status = ctx.Store.List().First(s => s.Entry.Id == entry.Id);
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { entry, cached = status.Cached, directory = ctx.Store.DirectoryOf(entry.Id) });
+                ctx.WriteJson(new { entry, cached = status.Cached, directory = ctx.Store.DirectoryOf(entry.Id) });
                 return ExitCodes.Ok;
             }
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
@@ -114,7 +114,7 @@ public static class ModelsCommand
         {
             var ctx = context(parse);
             var removed = ctx.Store.Remove(parse.GetValue(id)!);
-            if (ctx.Json) Json.Write(ctx.Output, new { removed });
+            if (ctx.Json) ctx.WriteJson(new { removed });
             else ctx.OutputConsole.MarkupLine(removed ? "removed" : "[grey]was not cached[/]");
             return ExitCodes.Ok;
         });

@@ -24,7 +24,7 @@ public static class ModelsImportCommands
             var metadata = ctx.Engine.Open(model.ModelPath).Metadata;
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { id = model.Entry.Id, directory = model.Directory, onnx = model.ModelPath, metadata });
+                ctx.WriteJson(new { id = model.Entry.Id, directory = model.Directory, onnx = model.ModelPath, metadata });
                 return ExitCodes.Ok;
             }
             ctx.OutputConsole.MarkupLine($"[green]ok[/] {Markup.Escape(model.Entry.Id)}: {Markup.Escape(model.ModelPath)}");
@@ -67,7 +67,7 @@ public static class ModelsImportCommands
 
         if (ctx.Json)
         {
-            Json.Write(ctx.Output, new
+            ctx.WriteJson(new
             {
                 tolerance = check.Tolerance,
                 images,

@@ -87,7 +87,7 @@ public static class SegmentationCommands
             var cut = parse.GetValue(threshold);
             if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
             if (cut is <= 0 or >= 1) throw new UsageException($"--threshold must be between 0 and 1, exclusive (got {cut})");
-            var files = CliContext.ImageInputs(parse.GetValue(images) ?? []);
+            var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             return parse.GetValue(instances)
                 ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, new InstanceOptions(score, Threshold: cut), parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
                 : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, new SegmentOptions(ParseMethod(parse.GetValue(method)!), cut, score), parse.GetValue(save), ct).ConfigureAwait(false);
@@ -110,7 +110,7 @@ public static class SegmentationCommands
             }
         if (ctx.Json)
         {
-            Json.Write(ctx.Output, new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>(), failed = Failed(outcomes) });
+            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>(), failed = Failed(outcomes) });
         }
         else
         {
@@ -125,6 +125,7 @@ public static class SegmentationCommands
             ctx.OutputConsole.Write(table);
             ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(segmenter.ModelId)} {Markup.Escape(segmenter.ModelVersion)}; threshold {options.Threshold}[/]");
             ReportFailures(ctx, outcomes);
+            ctx.WriteSkippedFooter();
         }
         return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
     }
@@ -150,7 +151,7 @@ public static class SegmentationCommands
             }
         if (ctx.Json)
         {
-            Json.Write(ctx.Output, new { results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>(), failed = Failed(outcomes) });
+            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>(), failed = Failed(outcomes) });
         }
         else
         {
@@ -167,6 +168,7 @@ public static class SegmentationCommands
             ctx.OutputConsole.Write(table);
             ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(detector.ModelId)} boxes; masks by {SegmentationModels.Selfie} (people) and {SegmentationModels.Salient} (other classes, or colour where its object is not the detected one); min score {options.MinScore}[/]");
             ReportFailures(ctx, outcomes);
+            ctx.WriteSkippedFooter();
         }
         return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
     }
@@ -267,7 +269,7 @@ public static class SegmentationCommands
                 }
             }
             if (ctx.Json)
-                Json.Write(ctx.Output, new { person = personReport, instances = apReport });
+                ctx.WriteJson(new { person = personReport, instances = apReport });
             return ExitCodes.Ok;
         });
         return command;

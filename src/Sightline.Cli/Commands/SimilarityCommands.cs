@@ -42,11 +42,12 @@ public static class SimilarityCommands
             var count = index.Count;
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     index = index.Path, model = index.ModelId, modelVersion = index.ModelVersion, images = count,
                     report.Added, report.Updated, report.Unchanged, report.Removed, seconds = report.Elapsed.TotalSeconds,
                     failed = report.Failed.Select(f => new { path = f.Path, reason = f.Reason }),
+                    skipped = report.NotImages.Select(f => new { path = f.Path, reason = f.Reason }),
                 });
             }
             else
@@ -61,6 +62,7 @@ public static class SimilarityCommands
                         table.AddRow(Markup.Escape(f.Path), Markup.Escape(f.Reason));
                     ctx.OutputConsole.Write(table);
                 }
+                ctx.WriteSkippedFooter(report.NotImages);
             }
             return ExitCodes.Ok;
         });
@@ -85,7 +87,7 @@ public static class SimilarityCommands
             var matches = index.Search(embedding.Vector, k);
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new { query = embedding.Source, index = index.Path, model = embedding.ModelId, modelVersion = embedding.ModelVersion, timings = embedding.Timings, matches });
+                ctx.WriteJson(new { query = embedding.Source, index = index.Path, model = embedding.ModelId, modelVersion = embedding.ModelVersion, timings = embedding.Timings, matches });
                 return ExitCodes.Ok;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("image").AddColumn(new TableColumn("cosine").RightAligned());
@@ -111,7 +113,10 @@ public static class SimilarityCommands
             var root = Path.GetFullPath(parse.GetValue(folder)!);
             if (!Directory.Exists(root))
                 throw new InputException($"folder '{root}' does not exist");
-            var files = SimilarityIndex.ImageFiles(root).Where(f => Path.GetDirectoryName(f) != root).ToList();
+            var scan = ImageFiles.ScanFolder(root);
+            var files = scan.Images.Where(f => Path.GetDirectoryName(f) != root).ToList();
+            ctx.NoteNotProcessed([.. scan.Skipped, .. scan.Images.Where(f => Path.GetDirectoryName(f) == root)
+                .Select(f => new SkippedFile(f, "image directly in the folder, not in a class sub-folder"))]);
             if (files.Count < 2)
                 throw new InputException($"folder '{root}' needs at least two images in class sub-folders");
             var embedder = await EmbedderAsync(ctx, parse.GetValue(model)!, parse.GetValue(batch), ct).ConfigureAwait(false);
@@ -124,7 +129,7 @@ public static class SimilarityCommands
             var failed = outcomes.Where(o => !o.Succeeded).Select(o => new { path = o.Source, reason = o.Error }).ToList();
             if (ctx.Json)
             {
-                Json.Write(ctx.Output, new
+                ctx.WriteJson(new
                 {
                     folder = root, model = embedder.ModelId, modelVersion = embedder.ModelVersion, result.Queries, result.Correct, result.Accuracy,
                     perClass = result.PerClass.Select(c => new { label = c.Label, queries = c.Queries, correct = c.Correct, accuracy = c.Accuracy }),
@@ -141,6 +146,7 @@ public static class SimilarityCommands
             ctx.OutputConsole.MarkupLine($"[grey]leave-one-out 1-NN, cosine on {Markup.Escape(embedder.ModelId)} embeddings; {(DateTime.UtcNow - started).TotalSeconds:0.0} s[/]");
             foreach (var f in failed)
                 ctx.Warn($"skipped {f.path}: {f.reason}");
+            ctx.WriteSkippedFooter();
             return ExitCodes.Ok;
         });
         return command;

@@ -1,28 +1,138 @@
 namespace Sightline.Imaging;
 
+/// <summary>A file a command did not process, and why, in words for users.</summary>
+public readonly record struct SkippedFile(string Path, string Reason);
+
+/// <summary>The images a command works on, and every other file it met with the reason it left it.</summary>
+public sealed record ImageSelection(IReadOnlyList<string> Images, IReadOnlyList<SkippedFile> Skipped)
+{
+    /// <summary>"3 video (not an image), 1 sidecar metadata (XMP)": the skipped files counted by reason.</summary>
+    public string SkippedSummary() =>
+        string.Join(", ", Skipped.GroupBy(s => s.Reason).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}"));
+}
+
 /// <summary>Which files a command works on: the files named, and the images inside the folders named.</summary>
 public static class ImageFiles
 {
+    private static readonly HashSet<string> SidecarExtensions = new([".xmp", ".aae", ".json", ".thm"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
-    /// Files are kept as given (even with an unknown extension, so that they are reported, not silently
-    /// dropped); folders contribute their images, recursively, in a stable order. A path that is neither
-    /// is kept too, and fails with "not found" when read.
+    /// Files are kept as given (even when they are not images, so that they are reported when read, not
+    /// silently dropped); folders contribute their images, recursively, in a stable order, and list every
+    /// other file with its reason. A path that is neither is kept too, and fails with "not found" when read.
     /// </summary>
-    public static IReadOnlyList<string> Expand(IEnumerable<string> paths)
+    public static ImageSelection Scan(IEnumerable<string> paths)
     {
-        var result = new List<string>();
+        var images = new List<string>();
+        var skipped = new List<SkippedFile>();
         foreach (var path in paths)
+        {
             if (Directory.Exists(path))
-                result.AddRange(InFolder(path));
+            {
+                ImageSelection folder = ScanFolder(path);
+                images.AddRange(folder.Images);
+                skipped.AddRange(folder.Skipped);
+            }
             else
-                result.Add(path);
-        return result;
+            {
+                images.Add(path);
+            }
+        }
+
+        return new ImageSelection(images, skipped);
     }
 
-    /// <summary>The images under <paramref name="folder"/>, recursively, hidden files skipped, ordinal order.</summary>
-    public static IReadOnlyList<string> InFolder(string folder) =>
-        Directory.EnumerateFiles(Path.GetFullPath(folder), "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-            .Where(ImageDecoder.IsSupportedExtension)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    /// <summary>The files named and the images inside the folders named; see <see cref="Scan"/>.</summary>
+    public static IReadOnlyList<string> Expand(IEnumerable<string> paths) => Scan(paths).Images;
+
+    /// <summary>The images under <paramref name="folder"/>, recursively, in ordinal order; see <see cref="ScanFolder"/>.</summary>
+    public static IReadOnlyList<string> InFolder(string folder) => ScanFolder(folder).Images;
+
+    /// <summary>
+    /// Every file under <paramref name="folder"/>, recursively: images (told by their bytes, not their
+    /// names) in ordinal order, and the rest with the reason each is left out. Hidden folders (a name
+    /// starting with '.') are not searched, and are listed once each.
+    /// </summary>
+    public static ImageSelection ScanFolder(string folder)
+    {
+        var images = new List<string>();
+        var skipped = new List<SkippedFile>();
+        Walk(new DirectoryInfo(Path.GetFullPath(folder)), images, skipped);
+        images.Sort(StringComparer.Ordinal);
+        skipped.Sort((a, b) => StringComparer.Ordinal.Compare(a.Path, b.Path));
+        return new ImageSelection(images, skipped);
+    }
+
+    private static void Walk(DirectoryInfo directory, List<string> images, List<SkippedFile> skipped)
+    {
+        var options = new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0 };
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = directory.EnumerateFileSystemInfos("*", options).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            skipped.Add(new SkippedFile(directory.FullName + Path.DirectorySeparatorChar, $"folder cannot be read ({e.Message})"));
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            bool hidden = entry.Name.StartsWith('.') || entry.Attributes.HasFlag(FileAttributes.Hidden);
+            if (entry is DirectoryInfo sub)
+            {
+                if (hidden)
+                    skipped.Add(new SkippedFile(sub.FullName + Path.DirectorySeparatorChar, "hidden folder (not searched)"));
+                else if (sub.LinkTarget is not null)
+                    skipped.Add(new SkippedFile(sub.FullName + Path.DirectorySeparatorChar, "link to a folder (not followed)"));
+                else
+                    Walk(sub, images, skipped);
+                continue;
+            }
+
+            if (hidden)
+            {
+                skipped.Add(new SkippedFile(entry.FullName, "hidden file"));
+                continue;
+            }
+
+            if (WhyNotAnImage(entry.FullName) is { } reason)
+                skipped.Add(new SkippedFile(entry.FullName, reason));
+            else
+                images.Add(entry.FullName);
+        }
+    }
+
+    /// <summary>Null when the file's first bytes announce a supported image; otherwise the reason it is not read.</summary>
+    public static string? WhyNotAnImage(string path)
+    {
+        Span<byte> head = stackalloc byte[FormatSniffer.HeadLength];
+        int read;
+        try
+        {
+            read = InputReader.ReadHead(path, head);
+        }
+        catch (ImageLoadException e)
+        {
+            return $"cannot be read ({e.Reason})";
+        }
+
+        if (read == 0)
+            return "empty file (0 bytes)";
+
+        FormatGuess guess = FormatSniffer.Detect(head[..read]);
+        if (guess.Format is not null)
+            return null;
+
+        if (FormatSniffer.VideoName(head[..read]) is { } video)
+            return video.Contains("video", StringComparison.Ordinal) ? "video (not an image)" : video;
+
+        string extension = Path.GetExtension(path);
+        if (SidecarExtensions.Contains(extension))
+            return $"sidecar metadata ({extension.TrimStart('.').ToUpperInvariant()}), not an image";
+
+        return guess.UnsupportedName is { } name ? $"unsupported format ({name})" : "not an image";
+    }
 }

@@ -1,3 +1,4 @@
+using Sightline.Imaging;
 using Sightline.Models.Cache;
 
 namespace Sightline.Vision.Classification;

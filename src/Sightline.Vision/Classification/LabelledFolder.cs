@@ -6,9 +6,6 @@ namespace Sightline.Vision.Classification;
 /// <summary>One image of a labelled folder and its class index.</summary>
 public readonly record struct LabelledFile(string Path, int Label);
 
-/// <summary>A file that could not be used, and why.</summary>
-public readonly record struct SkippedFile(string Path, string Reason);
-
 /// <summary>
 /// The ImageFolder layout: each sub-folder of <see cref="Root"/> is a class named after it, holding its
 /// images (searched recursively). Problems that still leave something to train on become
@@ -22,16 +19,30 @@ public sealed record LabelledFolder(string Root, IReadOnlyList<string> Classes, 
         if (!Directory.Exists(root))
             throw new ClassifierTrainingException($"folder '{root}' does not exist");
         var warnings = new List<string>();
-        var loose = Directory.EnumerateFiles(root).Count(ImageDecoder.IsSupportedExtension);
+        var notImages = new List<SkippedFile>();
+        var loose = 0;
+        foreach (var file in Directory.EnumerateFiles(root).Order(StringComparer.Ordinal))
+        {
+            if (ImageFiles.WhyNotAnImage(file) is { } reason)
+                notImages.Add(new SkippedFile(file, reason));
+            else
+                loose++;
+        }
         if (loose > 0)
             warnings.Add($"{loose} image(s) directly in '{root}' ignored: put each class's images in a sub-folder named after the class");
         var classes = new List<string>();
         var files = new List<LabelledFile>();
-        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
-        foreach (var folder in Directory.EnumerateDirectories(root, "*", options).Order(StringComparer.Ordinal))
+        foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
         {
-            var images = Similarity.SimilarityIndex.ImageFiles(folder);
             var name = System.IO.Path.GetFileName(folder);
+            if (name.StartsWith('.'))
+            {
+                notImages.Add(new SkippedFile(folder + System.IO.Path.DirectorySeparatorChar, "hidden folder (not searched)"));
+                continue;
+            }
+            var scan = ImageFiles.ScanFolder(folder);
+            notImages.AddRange(scan.Skipped);
+            var images = scan.Images;
             if (images.Count == 0)
             {
                 warnings.Add($"class folder '{name}' holds no images; skipped");
@@ -44,8 +55,11 @@ public sealed record LabelledFolder(string Root, IReadOnlyList<string> Classes, 
             throw new ClassifierTrainingException(classes.Count == 0
                 ? $"'{root}' has no class sub-folders with images: expected one sub-folder per class (e.g. {root}/cats/*.jpg, {root}/dogs/*.jpg)"
                 : $"'{root}' has only {classes.Count} class with images ('{string.Join("', '", classes)}'); a classifier needs at least {minimumClasses}");
-        return new LabelledFolder(root, classes, files, warnings);
+        return new LabelledFolder(root, classes, files, warnings) { NotImages = notImages };
     }
+
+    /// <summary>Files under <see cref="Root"/> that are not images of a class (videos, sidecars, hidden folders), each with its reason.</summary>
+    public IReadOnlyList<SkippedFile> NotImages { get; init; } = [];
 
     /// <summary>The same folder without one class (to play the unknown, say); labels are renumbered.</summary>
     public LabelledFolder Without(string className)
@@ -79,7 +93,7 @@ public static class FolderEmbedding
         var total = folder.Files.Count * (1 + views);
         var paths = folder.Files.Select(f => f.Path).ToList();
         var outcomes = embedder.EmbedFiles(paths, new InlineProgress(d => progress?.Report((d, total))), cancellationToken);
-        var skipped = outcomes.Where(o => !o.Succeeded).Select(o => new SkippedFile(o.Source, o.Error ?? "unreadable")).ToList();
+        var skipped = folder.NotImages.Concat(outcomes.Where(o => !o.Succeeded).Select(o => new SkippedFile(o.Source, o.Error ?? "unreadable"))).ToList();
         var good = Enumerable.Range(0, outcomes.Count).Where(i => outcomes[i].Succeeded).ToArray();
         var viewFeatures = new float[outcomes.Count][][];
         if (views > 0)

@@ -12,6 +12,9 @@ public readonly record struct SimilarMatch(string Path, float Score);
 public sealed record IndexUpdateReport(int Added, int Updated, int Unchanged, int Removed, IReadOnlyList<IndexFailure> Failed, TimeSpan Elapsed)
 {
     public int Total => Added + Updated + Unchanged;
+
+    /// <summary>Files of the folder that are not images (videos, sidecars, hidden folders), each with its reason.</summary>
+    public IReadOnlyList<SkippedFile> NotImages { get; init; } = [];
 }
 
 public readonly record struct IndexFailure(string Path, string Reason);
@@ -137,7 +140,8 @@ public sealed class SimilarityIndex : IDisposable
             throw new IndexException($"folder '{folder}' does not exist");
         var started = DateTime.UtcNow;
         var root = System.IO.Path.GetFullPath(folder);
-        var files = ImageFiles(root);
+        var scan = Imaging.ImageFiles.ScanFolder(root);
+        var files = scan.Images;
         var existing = new Dictionary<string, (long Size, long Mtime)>(StringComparer.Ordinal);
         using (var command = _connection.CreateCommand())
         {
@@ -198,7 +202,7 @@ public sealed class SimilarityIndex : IDisposable
         }
         lock (_loadGate)
             _loaded = null;
-        return new IndexUpdateReport(added, updated, unchanged, gone.Count, failed, DateTime.UtcNow - started);
+        return new IndexUpdateReport(added, updated, unchanged, gone.Count, failed, DateTime.UtcNow - started) { NotImages = scan.Skipped };
     }
 
     /// <summary>The <paramref name="top"/> stored images most similar to <paramref name="query"/>.</summary>
