@@ -43,6 +43,27 @@ public sealed class LabelledFolderTests(PretrainedModels models) : IDisposable
     }
 
     [Fact]
+    public void Videos_sidecars_and_hidden_folders_of_a_class_are_listed_not_dropped()
+    {
+        Image("red/r0.jpg", SKColors.Red, 0);
+        Image("blue/b0.jpg", SKColors.Blue, 1);
+        File.WriteAllBytes(Path.Combine(_dir, "red", "clip.mp4"), [0, 0, 0, 0x18, .. "ftypisom"u8, 0, 0, 2, 0, .. "isomiso2"u8, 0, 0, 0, 0]);
+        File.WriteAllText(Path.Combine(_dir, "red", "r0.xmp"), "<x:xmpmeta/>");
+        Directory.CreateDirectory(Path.Combine(_dir, ".cache"));
+        File.WriteAllText(Path.Combine(_dir, "notes.txt"), "which photos are red");
+
+        var folder = LabelledFolder.Scan(_dir);
+
+        Assert.Equal(["blue", "red"], folder.Classes);
+        var reasons = folder.NotImages.ToDictionary(s => Path.GetFileName(s.Path.TrimEnd(Path.DirectorySeparatorChar)), s => s.Reason);
+        Assert.Equal("video (not an image)", reasons["clip.mp4"]);
+        Assert.Equal("sidecar metadata (XMP), not an image", reasons["r0.xmp"]);
+        Assert.Equal("hidden folder (not searched)", reasons[".cache"]);
+        Assert.Equal("not an image", reasons["notes.txt"]);
+        Assert.Equal(4, folder.NotImages.Count);
+    }
+
+    [Fact]
     public void Unreadable_images_are_skipped_and_listed_and_augmented_views_are_embedded()
     {
         for (var i = 0; i < 3; i++)
@@ -59,7 +80,9 @@ public sealed class LabelledFolderTests(PretrainedModels models) : IDisposable
         Assert.Equal(6, embedded.Set.Examples.Count);
         Assert.Equal(2, embedded.Skipped.Count);
         Assert.Contains(embedded.Skipped, s => s.Path.EndsWith("broken.jpg"));
-        Assert.Contains(embedded.Warnings, w => w.Contains("'grey'") && w.Contains("no readable images"));
+        // Text named .png is told from its bytes when the folder is scanned: listed, and its class has no images.
+        Assert.Contains(embedded.Skipped, s => s.Path.EndsWith("fake.png") && s.Reason == "not an image");
+        Assert.Contains(embedded.Warnings, w => w.Contains("'grey'") && w.Contains("no images"));
         Assert.All(embedded.Set.Examples, e =>
         {
             Assert.Equal(2, e.Views!.Count);
