@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Sightline.Cli.Commands;
 using Sightline.Imaging;
 using Sightline.Inference.Sessions;
@@ -16,41 +17,13 @@ public static class SightlineCli
         CliContext? context = null;
         CliContext Context(ParseResult parse) => context ??= new CliContext(parse, output, error);
 
-        var root = new RootCommand("Sightline: image recognition on your own machine")
+        var parse = BuildRoot(Context).Parse(args);
+        var errors = parse.Errors.Select(e => e.Message)
+            .Concat(UnknownOptions(parse).Select(o => $"unknown option '{o}' (a path that begins with '-' goes after '--')")).ToList();
+        if (errors.Count > 0)
         {
-            CliContext.JsonOption,
-            CliContext.ThreadsOption,
-            CliContext.DeviceOption,
-            CliContext.MaxImageMegabytesOption,
-            CliContext.MaxMegapixelsOption,
-            ModelsCommand.Create(Context),
-            SimilarityCommands.Index(Context),
-            SimilarityCommands.Similar(Context),
-            DetectionCommands.Detect(Context),
-            DetectionCommands.Localize(Context),
-            SegmentationCommands.Segment(Context),
-            FaceCommands.Faces(Context),
-            ServeCommand.Create(Context),
-            ClassificationCommands.Train(Context),
-            ClassificationCommands.Classify(Context),
-            ClassificationCommands.Export(Context),
-            new Command("eval", "Measure a task on labelled data")
-            {
-                SimilarityCommands.EvalSimilar(Context),
-                DetectionCommands.EvalDetect(Context),
-                SegmentationCommands.EvalSegment(Context),
-                ClassificationCommands.EvalClassify(Context),
-                ClassificationCommands.EvalUnknown(Context),
-                FaceCommands.EvalFaces(Context),
-                FaceCommands.EvalEmotions(Context),
-            },
-        };
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var e in parse.Errors)
-                error.WriteLine($"error: {e.Message}");
+            foreach (var message in errors)
+                error.WriteLine($"error: {message}");
             error.WriteLine("run 'sightline --help' for usage");
             return ExitCodes.Usage;
         }
@@ -76,6 +49,57 @@ public static class SightlineCli
             context?.Dispose();
         }
     }
+
+    /// <summary>The whole command tree; <paramref name="context"/> is created on first use by the chosen command.</summary>
+    internal static RootCommand BuildRoot(Func<ParseResult, CliContext> context)
+    {
+        return new RootCommand("Sightline: image recognition on your own machine")
+        {
+            CliContext.JsonOption,
+            CliContext.ThreadsOption,
+            CliContext.DeviceOption,
+            CliContext.MaxImageMegabytesOption,
+            CliContext.MaxMegapixelsOption,
+            ModelsCommand.Create(context),
+            SimilarityCommands.Index(context),
+            SimilarityCommands.Similar(context),
+            DetectionCommands.Detect(context),
+            DetectionCommands.Localize(context),
+            SegmentationCommands.Segment(context),
+            FaceCommands.Faces(context),
+            ServeCommand.Create(context),
+            ClassificationCommands.Train(context),
+            ClassificationCommands.Classify(context),
+            ClassificationCommands.Export(context),
+            new Command("eval", "Measure a task on labelled data")
+            {
+                SimilarityCommands.EvalSimilar(context),
+                DetectionCommands.EvalDetect(context),
+                SegmentationCommands.EvalSegment(context),
+                ClassificationCommands.EvalClassify(context),
+                ClassificationCommands.EvalUnknown(context),
+                FaceCommands.EvalFaces(context),
+                FaceCommands.EvalEmotions(context),
+            },
+        };
+    }
+
+    /// <summary>
+    /// Words that look like options but name none, which the parser would otherwise hand to a command's
+    /// file arguments (so '--bogus' became an image path). Everything after '--' is taken literally.
+    /// </summary>
+    internal static IReadOnlyList<string> UnknownOptions(ParseResult parse)
+    {
+        var literal = new HashSet<Token>(parse.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash), ReferenceEqualityComparer.Instance);
+        var unknown = new List<string>();
+        for (SymbolResult? result = parse.CommandResult; result is not null; result = result.Parent)
+            if (result is CommandResult command)
+                foreach (var argument in command.Children.OfType<ArgumentResult>())
+                    unknown.AddRange(argument.Tokens.Where(t => !literal.Contains(t) && LooksLikeOption(t.Value)).Select(t => t.Value));
+        return unknown;
+    }
+
+    private static bool LooksLikeOption(string word) => word.Length > 1 && word[0] == '-';
 
     internal static (int Code, string Message) Classify(Exception e) => e switch
     {

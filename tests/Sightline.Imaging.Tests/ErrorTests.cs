@@ -52,6 +52,30 @@ public sealed class ErrorTests
         Assert.Equal(ImageErrorKind.Empty, Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode(new MemoryStream(), "upload.jpg")).Kind);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(0, 5)]
+    [InlineData(7, 0)]
+    public void ZeroSizedPng_SaysZeroWidthOrHeight_NotTruncated(int width, int height)
+    {
+        using var dir = new TempDirectory();
+        byte[] png = HandMade.PngDeclaring(width, height);
+        string path = dir.Write("empty-canvas.png", png);
+
+        foreach (var error in new[]
+        {
+            Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode(png, "empty-canvas.png")),
+            Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode(path)),
+            Assert.Throws<ImageLoadException>(() => ImageDecoder.ReadInfo(path)),
+        })
+        {
+            Assert.Equal(ImageErrorKind.Corrupt, error.Kind);
+            Assert.Contains("zero width or height", error.Message);
+            Assert.Contains($"{width}x{height}", error.Message);
+            Assert.DoesNotContain("truncated", error.Message);
+        }
+    }
+
     public static TheoryData<string> Encoded => ["jpeg", "png", "webp"];
 
     [Theory]

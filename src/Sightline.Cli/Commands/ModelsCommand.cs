@@ -5,33 +5,83 @@ using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
 
-/// <summary><c>sightline models list | pull | info | verify | remove</c>.</summary>
+/// <summary><c>sightline models list | cache | prune | pull | info | verify | remove</c>.</summary>
 public static class ModelsCommand
 {
     public static Command Create(Func<ParseResult, CliContext> context)
     {
         var models = new Command("models", "List, pull, inspect and verify the models in the catalog");
 
-        var list = new Command("list", "Every model in the catalog and whether it is cached");
+        var list = new Command("list", "Every model in the catalog, whether it is cached, and the cache's size");
         list.SetAction(parse =>
         {
             var ctx = context(parse);
             var rows = ctx.Store.List();
+            var usage = ctx.Store.Usage();
             if (ctx.Json)
             {
                 ctx.WriteJson(new
                 {
                     cache = ctx.Store.Home,
+                    cacheBytes = new { models = usage.ModelBytes, prunable = usage.PrunableBytes },
                     models = rows.Select(r => new { id = r.Entry.Id, task = r.Entry.Task, source = r.Entry.Source.ToString(), license = r.Entry.License, cached = r.Cached, bytes = r.Bytes, pulledAt = r.PulledAt }),
                 });
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "task", "source", "licence", "cached");
+            // Fits 100 columns: source, full licence and input are in 'models info'.
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "task", "licence").AddColumn(new TableColumn("cached").RightAligned());
             foreach (var r in rows)
-                table.AddRow(Markup.Escape(r.Entry.Id), r.Entry.Task.ToString(), Markup.Escape(r.Entry.Source.ToString()), Markup.Escape(r.Entry.License),
-                    r.Cached ? $"[green]yes[/] ({Format.Bytes(r.Bytes)})" : "[grey]no[/]");
+                table.AddRow(Markup.Escape(r.Entry.Id), TaskLabel(r.Entry.Task), Markup.Escape(r.Entry.ShortLicense),
+                    r.Cached ? $"[green]{Format.Bytes(r.Bytes)}[/]" : "[grey]no[/]");
             ctx.OutputConsole.Write(table);
-            ctx.OutputConsole.MarkupLine($"[grey]cache: {Markup.Escape(ctx.Store.Home)}[/]");
+            WriteUsage(ctx, usage);
+            ctx.OutputConsole.MarkupLine("[grey]source, full licence and input of a model: sightline models info <model>[/]");
+            return ExitCodes.Ok;
+        });
+
+        var cache = new Command("cache", "What the model cache holds: each cached model's size, and the raw packages and leftovers 'models prune' would remove");
+        cache.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var usage = ctx.Store.Usage();
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new
+                {
+                    cache = usage.Home,
+                    models = usage.Models.Select(m => new { id = m.Id, bytes = m.Bytes }),
+                    prunable = usage.Prunable.Select(p => new { path = p.Path, bytes = p.Bytes, reason = p.Reason }),
+                    modelBytes = usage.ModelBytes,
+                    prunableBytes = usage.PrunableBytes,
+                });
+                return ExitCodes.Ok;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("in the cache").AddColumn(new TableColumn("size").RightAligned()).AddColumn("why");
+            foreach (var m in usage.Models)
+                table.AddRow(Markup.Escape(m.Id), Format.Bytes(m.Bytes), "a cached model");
+            foreach (var p in usage.Prunable)
+                table.AddRow(Markup.Escape(Path.GetRelativePath(usage.Home, p.Path)), Format.Bytes(p.Bytes), $"[yellow]{Markup.Escape(p.Reason)}[/]");
+            ctx.OutputConsole.Write(table);
+            WriteUsage(ctx, usage);
+            return ExitCodes.Ok;
+        });
+
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be removed" };
+        var prune = new Command("prune", "Remove downloaded packages and files no cached model needs (cached models still load and verify; a later pull downloads again)") { dryRun };
+        prune.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var dry = parse.GetValue(dryRun);
+            var items = ctx.Store.Prune(dry);
+            var bytes = items.Sum(i => i.Bytes);
+            if (ctx.Json)
+            {
+                Json.Write(ctx.Output, new { dryRun = dry, removed = items.Select(i => new { path = i.Path, bytes = i.Bytes, reason = i.Reason }), bytes });
+                return ExitCodes.Ok;
+            }
+            foreach (var i in items)
+                ctx.OutputConsole.MarkupLine($"{(dry ? "would remove" : "removed")} {Markup.Escape(Path.GetRelativePath(ctx.Store.Home, i.Path))} ({Format.Bytes(i.Bytes)}, {Markup.Escape(i.Reason)})");
+            ctx.OutputConsole.MarkupLine(items.Count == 0 ? "[grey]nothing to prune[/]" : $"[green]{(dry ? "would free" : "freed")} {Format.Bytes(bytes)}[/]");
             return ExitCodes.Ok;
         });
 
@@ -120,6 +170,8 @@ public static class ModelsCommand
         });
 
         models.Add(list);
+        models.Add(cache);
+        models.Add(prune);
         models.Add(pull);
         models.Add(info);
         models.Add(verify);
@@ -127,6 +179,28 @@ public static class ModelsCommand
         models.Add(ModelsImportCommands.Import(context));
         return models;
     }
+
+    private static void WriteUsage(CliContext ctx, Models.Cache.CacheUsage usage)
+    {
+        ctx.OutputConsole.MarkupLine($"[grey]cache: {Markup.Escape(usage.Home)}[/]");
+        ctx.OutputConsole.MarkupLine($"[grey]models {Format.Bytes(usage.ModelBytes)}; packages and leftovers no model needs {Format.Bytes(usage.PrunableBytes)}"
+            + (usage.PrunableBytes > 0 ? " (sightline models prune)" : "") + "[/]");
+    }
+
+    /// <summary>A task in a word or two, for tables.</summary>
+    internal static string TaskLabel(ModelTask task) => task switch
+    {
+        ModelTask.ImageEmbedding => "embedding",
+        ModelTask.PackageOnly => "package",
+        ModelTask.ObjectDetection => "objects",
+        ModelTask.PersonSegmentation => "person mask",
+        ModelTask.FaceDetection => "face detection",
+        ModelTask.FaceAnalysis => "face analysis",
+        ModelTask.ImageClassification => "classification",
+        ModelTask.Imported => "imported",
+        ModelTask.SalientObjectSegmentation => "salient mask",
+        _ => task.ToString(),
+    };
 
     private static string[] Choose(CliContext ctx, string[] ids, bool all)
     {

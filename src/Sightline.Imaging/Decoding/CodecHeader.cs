@@ -25,7 +25,17 @@ internal static class CodecOpener
         FormatGuess guess = FormatSniffer.Detect(head[..Math.Min(head.Length, FormatSniffer.HeadLength)]);
         if (guess.Format is { } format)
         {
-            return guess.CutShort ? throw ImageErrors.SignatureCutShort(source, format) : format;
+            if (guess.CutShort)
+            {
+                throw ImageErrors.SignatureCutShort(source, format);
+            }
+
+            if (FormatSniffer.DeclaredSize(head, format) is var (width, height) && (width == 0 || height == 0))
+            {
+                throw ImageErrors.BadDimensions(source, format, width, height);
+            }
+
+            return format;
         }
 
         throw guess.UnsupportedName is { } name

@@ -243,6 +243,15 @@ internal static class FormatSniffer
         _ => null,
     };
 
+    /// <summary>
+    /// Width and height a PNG's IHDR declares, when the head holds it. The codec refuses a zero size
+    /// without saying why, so it is read here to name the reason.
+    /// </summary>
+    public static (long Width, long Height)? DeclaredSize(ReadOnlySpan<byte> head, ImageFormat format) =>
+        format == ImageFormat.Png && head.Length >= 24 && head[12..16].SequenceEqual("IHDR"u8)
+            ? (BinaryPrimitives.ReadUInt32BigEndian(head[16..20]), BinaryPrimitives.ReadUInt32BigEndian(head[20..24]))
+            : null;
+
     /// <summary>True when complete, false when the data is a proper prefix (cut short), null otherwise.</summary>
     private static bool? Matches(ReadOnlySpan<byte> head, ReadOnlySpan<byte> signature, int minPrefix)
     {

@@ -75,8 +75,10 @@ internal static class ImageErrors
         return new(source, ImageErrorKind.Corrupt, $"the file is corrupt (the {name} data could not be decoded: {Describe(result)})");
     }
 
-    public static ImageLoadException BadDimensions(string source, ImageFormat format, int width, int height) =>
-        new(source, ImageErrorKind.Corrupt, $"the file is corrupt (the {format.DisplayName()} header declares a {width}x{height} image)");
+    public static ImageLoadException BadDimensions(string source, ImageFormat format, long width, long height) =>
+        new(source, ImageErrorKind.Corrupt, width == 0 || height == 0
+            ? $"the image has zero width or height (the {format.DisplayName()} header declares {width}x{height})"
+            : $"the file is corrupt (the {format.DisplayName()} header declares a {width}x{height} image)");
 
     private static string Describe(SKCodecResult result) => result switch
     {

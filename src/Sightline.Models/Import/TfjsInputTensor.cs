@@ -4,11 +4,25 @@ using SkiaSharp;
 
 namespace Sightline.Models.Import;
 
+/// <summary>How an image is fitted to a model's fixed input size.</summary>
+public enum InputFit
+{
+    /// <summary>Scaled to the input size in each direction, aspect not kept.</summary>
+    Stretch,
+    /// <summary>Scaled to fit with its aspect kept, centred, the rest padded.</summary>
+    Letterbox,
+    /// <summary>Square regions of the image (the whole image padded to a square, and tiles), each scaled to the input.</summary>
+    SquareRegions,
+}
+
 /// <summary>
-/// How an image becomes a converted model's input: stretched to Width x Height, 1 (grey) or 3 (RGB)
-/// channels, value = pixel (0-255) * Scale + Offset, NHWC unless <see cref="ChannelsFirst"/>.
+/// How an image becomes a converted model's input: fitted to Width x Height as <see cref="Fit"/> says,
+/// 1 (grey) or 3 (RGB) channels, value = pixel (0-255) * Scale + Offset, NHWC unless <see cref="ChannelsFirst"/>.
+/// The catalog's description of the model and the task code that feeds it both read this record.
 /// </summary>
-public sealed record TfjsInputSpec(int Width, int Height, int Channels = 3, float Scale = 1f / 255, float Offset = 0f, bool ChannelsFirst = false)
+/// <remarks>Fidelity tensors stretch whatever <see cref="Fit"/> says: both runtimes read the same floats.</remarks>
+public sealed record TfjsInputSpec(int Width, int Height, int Channels = 3, float Scale = 1f / 255, float Offset = 0f, bool ChannelsFirst = false,
+    InputFit Fit = InputFit.Stretch)
 {
     public int[] Shape(int batch) => ChannelsFirst ? [batch, Channels, Height, Width] : [batch, Height, Width, Channels];
 

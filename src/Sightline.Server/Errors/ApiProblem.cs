@@ -53,7 +53,7 @@ public static class ApiProblem
             Status = status,
             Title = Title(status),
             Detail = detail,
-            Type = $"https://sightline.dev/problems/{code}",
+            Type = ProblemTypes.UriOf(code),
             Instance = instance,
             Extensions = { ["code"] = code },
         });

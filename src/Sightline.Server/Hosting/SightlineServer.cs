@@ -35,6 +35,9 @@ public static class SightlineServer
         if (logging is not null) logging(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The middleware logs every handled exception as a failure with its stack trace, client errors
+        // included; WriteProblemAsync logs each request's outcome instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
 
         builder.Services.Configure<FormOptions>(form =>
         {
@@ -59,7 +62,7 @@ public static class SightlineServer
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Sightline API";
-            document.Info.Description = "Image recognition on your own machine: one endpoint per task. Images go in as multipart/form-data (field 'image') or as the raw body.";
+            document.Info.Description = "Image recognition on your own machine: one endpoint per task. Images go in as multipart/form-data (field 'image') or as the raw body. Errors are problem details whose type links to /docs/errors.";
             return Task.CompletedTask;
         }));
 
@@ -76,8 +79,9 @@ public static class SightlineServer
                 404 => ("not_found", "no such endpoint"),
                 405 => ("method_not_allowed", $"this endpoint does not accept {status.HttpContext.Request.Method}"),
                 415 => ("unsupported_media_type", $"content type '{status.HttpContext.Request.ContentType ?? "none"}' is not accepted: send multipart/form-data (field 'image'), image/* or application/octet-stream"),
-                _ => ("http_" + code, $"HTTP {code}"),
+                _ => ("http_error", $"HTTP {code}"),
             };
+            LogRejected(status.HttpContext, code, problem, detail);
             await ApiProblem.ToResult(code, problem, detail, status.HttpContext.Request.Path).ExecuteAsync(status.HttpContext).ConfigureAwait(false);
         });
 
@@ -89,8 +93,9 @@ public static class SightlineServer
                 && !keys.Accepts(context.Request.Headers[ApiKeyHeader].FirstOrDefault() ?? Bearer(context.Request.Headers.Authorization.FirstOrDefault())))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
-                await ApiProblem.ToResult(401, "unauthorized", $"a valid API key is required in the {ApiKeyHeader} header or as a Bearer token", context.Request.Path)
-                    .ExecuteAsync(context).ConfigureAwait(false);
+                var detail = $"a valid API key is required in the {ApiKeyHeader} header or as a Bearer token";
+                LogRejected(context, 401, "unauthorized", detail);
+                await ApiProblem.ToResult(401, "unauthorized", detail, context.Request.Path).ExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
             await next(context).ConfigureAwait(false);
@@ -119,6 +124,8 @@ public static class SightlineServer
         SegmentationEndpoints.Map(app);
         ClassifierEndpoints.Map(app);
         MapPage(app);
+        var errorsPage = ProblemTypes.RenderPage();
+        app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         // Registered last so it runs first: the face queues drain before the shared engine goes.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
@@ -141,11 +148,22 @@ public static class SightlineServer
         if (status == 429)
             context.Response.Headers.RetryAfter = "1";
         if (status >= 500)
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Server")
-                .LogError(error, "request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            Logger(context).LogError(error, "{Method} {Path}: {Status} {Code}: {Detail}", context.Request.Method, context.Request.Path, status, code, OneLine(error?.Message ?? detail));
+        else
+            LogRejected(context, status, code, detail);
         context.Response.StatusCode = status;
         await ApiProblem.ToResult(status, code, detail, context.Request.Path).ExecuteAsync(context).ConfigureAwait(false);
     }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sightline.Server");
+
+    /// <summary>A client error: routine, so one line with its status and code and no stack trace.</summary>
+    private static void LogRejected(HttpContext context, int status, string code, string detail) =>
+        Logger(context).LogInformation("{Method} {Path}: {Status} {Code}: {Detail}", context.Request.Method, context.Request.Path, status, code, OneLine(detail));
+
+    // A detail can quote client input (a file name, a content type); it must not add log lines.
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     /// <summary>The web page and its assets, embedded in this assembly: no CDN, nothing fetched elsewhere.</summary>
     private static void MapPage(WebApplication app)

@@ -1,6 +1,8 @@
 using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Models.Catalog;
+using Sightline.Models.Import;
 using Sightline.Vision.Detection.Heads;
 
 namespace Sightline.Vision.Detection;
@@ -20,18 +22,30 @@ public static class Detectors
         _ => name,
     };
 
+    // The catalog holds each detector's input (size, layout, values, letterbox or stretch), so what
+    // 'models info' says is what runs. NanoDet: 416x416, 0-1, channels first; letterboxing measured
+    // better than stretching on coco128 (AP 20.7 against 16.0), as NanoDet trains with the aspect kept.
+    // CenterNet: 512x512, raw 0-255, channels last, the top-100 head in the graph; letterboxed
+    // (AP 32.7, AP50 53.3 on coco128) rather than stretched (32.5, 50.2).
     public static IObjectDetector Create(CachedModel model, InferenceEngine engine, int batchSize = 8, ImageLimits? limits = null)
     {
         var classes = model.Entry.Labels?.Count ?? throw new ArgumentException($"model '{model.Entry.Id}' has no labels");
+        var input = InputOf(model.Entry.Id);
         return model.Entry.Id switch
         {
-            // 416x416, values 0-1, channels first. Letterboxing measured better than stretching on coco128
-            // (AP 20.7 against 16.0), as NanoDet trains with the aspect kept.
-            NanoDet => new ObjectDetector(model, engine, new NanoDetHead(416, 416, classes), new DetectorInput(416, 416, true, 1f / 255, 0, KeepAspect: true), batchSize, limits),
-            // 512x512, raw 0-255 values, channels last; the top-100 head is in the graph. Letterboxed
-            // (AP 32.7, AP50 53.3 on coco128) rather than stretched (32.5, 50.2).
-            CenterNet => new ObjectDetector(model, engine, new CenterNetHead(classes), new DetectorInput(512, 512, false, 1f, 0, KeepAspect: true), batchSize, limits),
+            NanoDet => new ObjectDetector(model, engine, new NanoDetHead(input.Width, input.Height, classes), input, batchSize, limits),
+            CenterNet => new ObjectDetector(model, engine, new CenterNetHead(classes), input, batchSize, limits),
             _ => throw new ArgumentException($"model '{model.Entry.Id}' is not an object detector Sightline can decode (known: nanodet, centernet)"),
         };
+    }
+
+    /// <summary>How a known detector's input is made, read from its catalog entry.</summary>
+    public static DetectorInput InputOf(string id)
+    {
+        var spec = TfjsModels.InputOf(id)
+            ?? throw new ArgumentException($"model '{id}' is not an object detector Sightline can decode (known: nanodet, centernet)");
+        if (spec.Channels != 3 || spec.Fit == InputFit.SquareRegions)
+            throw new ArgumentException($"model '{id}' does not take a whole RGB image");
+        return new DetectorInput(spec.Width, spec.Height, spec.ChannelsFirst, spec.Scale, spec.Offset, KeepAspect: spec.Fit == InputFit.Letterbox);
     }
 }

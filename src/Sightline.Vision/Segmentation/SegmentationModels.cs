@@ -30,15 +30,21 @@ public static class SegmentationModels
     /// </summary>
     public static ScoreMapSpec SpecFor(CachedModel model, ModelSession session) => model.Entry.Id switch
     {
-        // 256x256, 0-1, one channel: the person probability (MediaPipe selfie, landscape variant's square sibling).
-        Selfie => new(ScoreMapInput.Uniform(256, 256, false, 1f / 255, 0), ["background", "person"], ScoreActivation.Probability),
-        // 256 wide, 144 high, 0-1; two channels of logits (background, person): softmax across the channels.
-        Meet => new(ScoreMapInput.Uniform(256, 144, false, 1f / 255, 0), ["background", "person"], ScoreActivation.Softmax),
+        // Input size and values from the catalog (256x256 and 256 wide by 144 high, 0-1). Selfie: one
+        // channel, the person probability; Meet: two channels of logits (background, person), softmax across them.
+        Selfie => new(CatalogInput(Selfie), ["background", "person"], ScoreActivation.Probability),
+        Meet => new(CatalogInput(Meet), ["background", "person"], ScoreActivation.Softmax),
         // rembg's U²-Net pre-processing: pixel / max, ImageNet mean/std; output d0 is a sigmoid probability, min-max normalised.
         Salient => new(new ScoreMapInput(320, 320, true, ImageNetStd.Select(s => 1 / s).ToArray(), ImageNetMean.Select((m, i) => -m / ImageNetStd[i]).ToArray(), DivideByMax: true),
             model.Entry.Labels ?? ["background", "salient"], ScoreActivation.Probability, MinMaxNormalize: true, OutputName: "d0"),
         _ => Generic(model, session),
     };
+
+    private static ScoreMapInput CatalogInput(string id)
+    {
+        var spec = Models.Catalog.TfjsModels.InputOf(id) ?? throw new ArgumentException($"model '{id}' has no input specification in the catalog");
+        return ScoreMapInput.Uniform(spec.Width, spec.Height, spec.ChannelsFirst, spec.Scale, spec.Offset);
+    }
 
     private static ScoreMapSpec Generic(CachedModel model, ModelSession session)
     {

@@ -242,6 +242,50 @@ public sealed class ModelStoreTests : IDisposable
         Assert.EndsWith(Path.Combine(".cache", "sightline"), StoreLocation.Resolve(_ => null));
     }
 
+    [Fact]
+    public async Task Prune_removes_packages_and_leftovers_and_the_pulled_model_still_loads_and_verifies()
+    {
+        var store = Store(ServedEntry());
+        var model = await store.PullAsync("tiny");
+        var package = store.PackagePath(store.Catalog.Get("tiny").Source);
+        Assert.True(File.Exists(package));
+
+        var stale = DateTime.UtcNow.AddHours(-2);
+        var stalePart = Path.Combine(_home, "packages", "npm-other-1.0.0.tgz.part");
+        var livePart = Path.Combine(_home, "packages", "npm-busy-1.0.0.tgz.part");
+        File.WriteAllBytes(stalePart, new byte[100]);
+        File.SetLastWriteTimeUtc(stalePart, stale);
+        File.WriteAllBytes(livePart, new byte[100]);
+        var staleStaging = Directory.CreateDirectory(Path.Combine(_home, "models", ".staging-tiny-0123456789ab")).FullName;
+        File.WriteAllBytes(Path.Combine(staleStaging, "w.bin"), new byte[50]);
+        Directory.SetLastWriteTimeUtc(staleStaging, stale);
+        var orphan = Directory.CreateDirectory(Path.Combine(_home, "models", "gone")).FullName;
+        File.WriteAllBytes(Path.Combine(orphan, "w.bin"), new byte[70]);
+        var unlisted = Path.Combine(model.Directory, "notes.txt");
+        File.WriteAllText(unlisted, "added later");
+
+        var expected = new[] { package, stalePart, staleStaging, orphan, unlisted }.Order(StringComparer.Ordinal).ToArray();
+        var usage = store.Usage();
+        Assert.Equal(expected, usage.Prunable.Select(p => p.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(model.Manifest.Files.Sum(f => f.Size), Assert.Single(usage.Models).Bytes);
+        Assert.Equal(new FileInfo(package).Length + 100 + 50 + 70 + "added later".Length, usage.PrunableBytes);
+
+        var wouldRemove = store.Prune(dryRun: true);
+        Assert.Equal(expected, wouldRemove.Select(p => p.Path).Order(StringComparer.Ordinal));
+        Assert.All(expected, path => Assert.True(File.Exists(path) || Directory.Exists(path), path));
+
+        var removed = store.Prune();
+        Assert.Equal(expected, removed.Select(p => p.Path).Order(StringComparer.Ordinal));
+        Assert.All(expected, path => Assert.False(File.Exists(path) || Directory.Exists(path), path));
+        Assert.True(File.Exists(livePart), "a download still under way is kept");
+        Assert.Empty(store.Prune(dryRun: true));
+
+        // Everything the model needs stays: a fresh store loads and verifies it without the package.
+        var fresh = Store(ServedEntry());
+        Assert.Equal(Weights, File.ReadAllBytes(fresh.Verify("tiny").PathOf("w.bin")));
+        Assert.Equal(model.Manifest.Files, fresh.Get("tiny").Manifest.Files);
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     private sealed class SyncProgress(Action<PullProgress> report) : IProgress<PullProgress>

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text;
+
+namespace Sightline.Server.Errors;
+
+/// <summary>
+/// Every problem code the API answers with, and the page that explains them: a problem's <c>type</c> is
+/// an anchor on that page, which this server itself serves.
+/// </summary>
+public static class ProblemTypes
+{
+    public const string PagePath = "/docs/errors";
+
+    /// <summary>The problem <c>type</c> URI of <paramref name="code"/>, relative to the server.</summary>
+    public static string UriOf(string code) => $"{PagePath}#{AnchorOf(code)}";
+
+    public static string AnchorOf(string code) => "error-" + code;
+
+    /// <summary>Code, HTTP status and what the client can do about it.</summary>
+    public static IReadOnlyList<(string Code, int Status, string Meaning)> All { get; } =
+    [
+        ("malformed_request", 400, "The request could not be read: a cut-off multipart body or malformed form data. Send the request again, complete."),
+        ("empty_image", 400, "The uploaded image has no bytes."),
+        ("truncated_image", 400, "The image ends early: the upload or the file was cut short."),
+        ("corrupt_image", 400, "The image cannot be decoded: its data is invalid, or its header declares an impossible size."),
+        ("unauthorized", 401, "An API key is required: send it in the X-Api-Key header or as a Bearer token."),
+        ("not_found", 404, "No endpoint at this path; the OpenAPI document lists them."),
+        ("unknown_model", 404, "No model of this name in the catalog; GET /v1/models lists them."),
+        ("unknown_index", 404, "The server has no similarity index of this name (start it with --index name=path)."),
+        ("not_in_index", 404, "The index holds no image at this path."),
+        ("unknown_classifier", 404, "The server has no classifier of this name (start it with --classifier name=path.sightline)."),
+        ("unknown_person", 404, "Nobody of this name is enrolled in the face gallery."),
+        ("unknown_face", 404, "The face gallery has no face with this id."),
+        ("method_not_allowed", 405, "The endpoint exists but does not accept this HTTP method."),
+        ("gallery_conflict", 409, "The change conflicts with the face gallery's current state."),
+        ("name_taken", 409, "Another person in the face gallery already has this name."),
+        ("body_too_large", 413, "The request body is larger than the server accepts (--max-upload-mb)."),
+        ("image_too_large", 413, "The image file is larger than the server's limit."),
+        ("image_too_many_pixels", 413, "The image has more pixels than the server's limit; it is refused from its header, before decoding."),
+        ("unsupported_media_type", 415, "The content type is not accepted: send multipart/form-data (field 'image'), image/* or application/octet-stream."),
+        ("unsupported_image_format", 415, "The bytes are an image format the decoder does not read; send JPEG, PNG, WebP, GIF or BMP."),
+        ("bad_parameter", 422, "A query parameter or form field is out of range or does not apply; the detail names it."),
+        ("no_face", 422, "The image has no face to work on."),
+        ("gallery_model_mismatch", 422, "The face gallery was built with another descriptor model than the one asked for."),
+        ("not_a_detector", 422, "The named model is not an object detector this server can decode."),
+        ("not_a_face_model", 422, "The named model is not a face model this server can use for the request."),
+        ("queue_full", 429, "The server is busy: its inference queue is full. Retry after the Retry-After header's seconds."),
+        ("http_error", 400, "Another HTTP error without a more specific code; the status and detail say which."),
+        ("internal_error", 500, "The server failed to process the request; its log holds the cause."),
+        ("model_unavailable", 503, "The model cannot be fetched, verified or loaded on the server."),
+        ("index_unavailable", 503, "The similarity index cannot be opened or does not match its model."),
+        ("classifier_unavailable", 503, "The classifier file cannot be loaded."),
+        ("gallery_unavailable", 503, "The face gallery cannot be opened."),
+        ("not_ready", 503, "The server is not ready: a configured index is missing."),
+    ];
+
+    /// <summary>The error reference page: one row per code, each with its anchor.</summary>
+    public static string RenderPage()
+    {
+        var html = new StringBuilder();
+        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sightline API errors</title>")
+            .Append("<link rel=\"stylesheet\" href=\"/app.css\"></head><body><main>")
+            .Append("<h1>Sightline API errors</h1>")
+            .Append("<p>Every error is answered as <code>application/problem+json</code> (RFC 9457) with a stable <code>code</code>; ")
+            .Append("its <code>type</code> links to the code's row below. See also the <a href=\"/docs/\">API docs</a>.</p>")
+            .Append("<table><thead><tr><th>code</th><th>status</th><th>meaning</th></tr></thead><tbody>");
+        foreach (var (code, status, meaning) in All.OrderBy(e => e.Status).ThenBy(e => e.Code, StringComparer.Ordinal))
+            html.Append($"<tr id=\"{AnchorOf(code)}\"><td><code>{WebUtility.HtmlEncode(code)}</code></td><td>{status}</td><td>{WebUtility.HtmlEncode(meaning)}</td></tr>");
+        html.Append("</tbody></table></main></body></html>");
+        return html.ToString();
+    }
+}
