@@ -1,5 +1,6 @@
 using Sightline.Imaging;
 using Sightline.Inference.Sessions;
+using Sightline.Models;
 using Sightline.Models.Cache;
 using Sightline.Vision.Detection.Heads;
 
@@ -19,6 +20,20 @@ public static class Detectors
         "centernet" => CenterNet,
         _ => name,
     };
+
+    /// <summary>
+    /// The catalog id of the detector a short name or an id names; a name that names no detector is an
+    /// unknown model (<see cref="ModelStoreException"/>) whose message lists the detectors, not the whole catalog.
+    /// </summary>
+    public static string Resolve(string name)
+    {
+        var id = ResolveId(name);
+        foreach (var known in (string[])[CenterNet, NanoDet])
+            if (string.Equals(id, known, StringComparison.OrdinalIgnoreCase))
+                return known;
+        throw new ModelStoreException(ModelStoreErrorKind.UnknownModel,
+            $"'{name}' is not an object detector; detectors: centernet ({CenterNet}, the default), nanodet ({NanoDet})");
+    }
 
     public static IObjectDetector Create(CachedModel model, InferenceEngine engine, int batchSize = 8, ImageLimits? limits = null)
     {
