@@ -131,9 +131,10 @@ public static class DetectionBenchmark
 
     private static SightlineResult MeasureSightline(CachedModel model, InferenceEngine engine, DetectionDataset dataset, int batch, float? iou, int rounds)
     {
+        // Scored as COCO evaluation scores: every class of every box (per-class NMS only).
         var options = iou is { } value
-            ? new DetectOptions(MinScore, value, MaxDetections)
-            : new DetectOptions(MinScore, MaxDetections: MaxDetections);
+            ? DetectOptions.PerClass(MinScore, value, MaxDetections)
+            : DetectOptions.PerClass(MinScore, maxDetections: MaxDetections);
         var detector = Detectors.Create(model, engine, batch);
         var session = engine.Open(model.ModelPath); // the detector's own session (the engine keeps one per file)
         var effectiveBatch = session.SupportsBatch ? Math.Max(1, batch) : 1;

@@ -62,6 +62,51 @@ public sealed class DetectionCommandTests(PretrainedModels models) : IDisposable
     }
 
     [Fact]
+    public async Task One_object_is_reported_as_its_strongest_class_unless_every_class_is_asked_for()
+    {
+        models.Get("human-centernet");
+        static List<string> Classes(CliRunner.Result r) =>
+            r.Json.GetProperty("results")[0].GetProperty("detections").EnumerateArray().Select(d => d.GetProperty("className").GetString()!).ToList();
+        var byDefault = await CliRunner.RunAsync("detect", Sanity("person.jpg"), "--json");
+        var perClass = await CliRunner.RunAsync("detect", Sanity("person.jpg"), "--per-class", "--json");
+        Assert.Equal(ExitCodes.Ok, byDefault.ExitCode);
+        Assert.Contains("horse", Classes(byDefault));
+        Assert.DoesNotContain("cow", Classes(byDefault));
+        Assert.Contains("cow", Classes(perClass));
+    }
+
+    [Fact]
+    public async Task A_model_that_is_no_detector_lists_the_detectors_only()
+    {
+        foreach (var command in new[] { "detect", "localize" })
+            foreach (var name in new[] { "yolo", "resnet18-imagenet" })
+            {
+                var result = await CliRunner.RunAsync(command, Sanity("dog.jpg"), "-m", name);
+                Assert.Equal(ExitCodes.ModelStore, result.ExitCode);
+                Assert.Contains($"'{name}' is not an object detector", result.Error);
+                Assert.Contains("centernet", result.Error);
+                Assert.Contains("nanodet", result.Error);
+                Assert.DoesNotContain("face-api", result.Error);
+            }
+    }
+
+    [Fact]
+    public async Task Localize_saves_each_image_with_its_main_object_drawn()
+    {
+        models.Get("human-centernet");
+        var saved = Path.Combine(_dir, "main");
+        var result = await CliRunner.RunAsync("localize", Sanity("chelsea.png"), "--save", saved);
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        using var original = ImageDecoder.Decode(Sanity("chelsea.png"));
+        using var drawn = ImageDecoder.Decode(Path.Combine(saved, "chelsea.png"));
+        Assert.Equal((original.Width, original.Height), (drawn.Width, drawn.Height));
+        // The cat's box and label are drawn in the class colour, which the photo itself does not have.
+        var cat = Annotator.ColorFor("cat");
+        Assert.DoesNotContain(original.Bitmap.Pixels, p => p == cat);
+        Assert.True(drawn.Bitmap.Pixels.Count(p => p == cat) > 500);
+    }
+
+    [Fact]
     public async Task Eval_detect_needs_exactly_one_ground_truth_and_an_images_folder()
     {
         Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync("eval", "detect", "--images", _dir)).ExitCode);

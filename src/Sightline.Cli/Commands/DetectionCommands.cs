@@ -14,7 +14,8 @@ public static class DetectionCommands
 
     private static async Task<IObjectDetector> DetectorAsync(CliContext ctx, string name, CancellationToken ct)
     {
-        var model = await ctx.EnsureModelAsync(Detectors.ResolveId(name), ct).ConfigureAwait(false);
+        // Checked before anything is pulled, so that a wrong name lists the detectors only.
+        var model = await ctx.EnsureModelAsync(Detectors.Resolve(name), ct).ConfigureAwait(false);
         return Detectors.Create(model, ctx.Engine, 8, ctx.Limits);
     }
 
@@ -26,17 +27,23 @@ public static class DetectionCommands
         var classes = new Option<string?>("--classes") { Description = "Only these classes, comma-separated (e.g. person,car)" };
         var max = new Option<int>("--max") { Description = "At most this many detections per image", DefaultValueFactory = _ => 100 };
         var iou = new Option<float>("--iou") { Description = "Overlap (IoU) above which a weaker box of the same class is dropped", DefaultValueFactory = _ => 0.5f };
-        var save = new Option<string?>("--save") { Description = "Folder to write each image with its boxes and labels drawn" };
-        var command = new Command("detect", "Find every object of the 80 COCO classes and outline each with a box") { images, model, minScore, classes, max, iou, save };
+        var perClass = new Option<bool>("--per-class")
+        {
+            Description = $"Keep every class found on a box; by default a box overlapping a stronger box of another class by IoU above {DetectOptions.DefaultSameObjectIou} is the same object and keeps only the stronger class",
+        };
+        var save = SaveOption();
+        var command = new Command("detect", "Find every object of the 80 COCO classes and outline each with a box") { images, model, minScore, classes, max, iou, perClass, save };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
             var options = Options(detector, parse.GetValue(minScore), parse.GetValue(iou), parse.GetValue(max), parse.GetValue(classes));
+            if (parse.GetValue(perClass))
+                options = options with { SameObjectIou = null };
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             var outcomes = await RunAsync(ctx, detector, files, options, ct).ConfigureAwait(false);
             if (parse.GetValue(save) is { } folder)
-                SaveAnnotated(folder, outcomes, ctx.Limits);
+                SaveAnnotated(folder, outcomes.Where(o => o.Result is not null).Select(o => (o.Source, o.Result!.Detections)), ctx.Limits);
             if (ctx.Json)
             {
                 ctx.WriteJson(new { results = outcomes.Where(o => o.Result is not null).Select(o => o.Result), failed = Failed(outcomes) });
@@ -69,7 +76,8 @@ public static class DetectionCommands
         var model = ModelOption();
         var cls = new Option<string?>("--class") { Description = "Look for this class only (e.g. dog)" };
         var minScore = new Option<float>("--min-score") { Description = "Ignore detections scoring below this (0-1)", DefaultValueFactory = _ => 0.25f };
-        var command = new Command("localize", "The main object of each image: what it is and where") { images, model, cls, minScore };
+        var save = SaveOption();
+        var command = new Command("localize", "The main object of each image: what it is and where") { images, model, cls, minScore, save };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -80,6 +88,8 @@ public static class DetectionCommands
             var options = Options(detector, parse.GetValue(minScore), 0.5f, 100, wanted);
             var outcomes = await RunAsync(ctx, detector, ctx.ImageInputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
             var results = outcomes.Where(o => o.Result is not null).Select(o => ObjectLocalization.MainObject(o.Result!, wanted)).ToList();
+            if (parse.GetValue(save) is { } folder)
+                SaveAnnotated(folder, results.Select(r => (r.Source, (IReadOnlyList<DetectedObject>)(r.Object is { } main ? [main] : []))), ctx.Limits);
             if (ctx.Json)
             {
                 ctx.WriteJson(new { results, failed = Failed(outcomes) });
@@ -109,7 +119,11 @@ public static class DetectionCommands
         var imagesFolder = new Option<string>("--images") { Description = "Folder of the images", Required = true };
         var model = ModelOption();
         var top = new Option<int>("--top-classes") { Description = "Per-class AP for this many most frequent classes", DefaultValueFactory = _ => 10 };
-        var command = new Command("detect", "COCO box AP (AP@[.5:.95], AP50, AP75, by size, per class) of a detector on labelled images") { coco, yolo, names, imagesFolder, model, top };
+        var sameObject = new Option<float?>("--same-object-iou")
+        {
+            Description = $"Score what 'detect' reports: drop a box of another class overlapping a stronger one by IoU above this ('detect' uses {DetectOptions.DefaultSameObjectIou}); by default every class of every box is scored, as COCO does",
+        };
+        var command = new Command("detect", "COCO box AP (AP@[.5:.95], AP50, AP75, by size, per class) of a detector on labelled images") { coco, yolo, names, imagesFolder, model, top, sameObject };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -131,16 +145,19 @@ public static class DetectionCommands
             {
                 throw new InputException(e.Message);
             }
+            if (parse.GetValue(sameObject) is { } bound && bound is <= 0 or > 1)
+                throw new UsageException($"--same-object-iou must be in (0, 1] (got {bound})");
             var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
+            var options = DetectOptions.PerClass(DetectionEvaluation.ApMinScore) with { SameObjectIou = parse.GetValue(sameObject) };
             var result = await ctx.Progress.RunAsync($"detecting in {dataset.Images.Count} images", report =>
-                Task.Run(() => DetectionEvaluation.Evaluate(detector, dataset, null, new InlineProgress<int>(d => report(d, dataset.Images.Count)), ct), ct)).ConfigureAwait(false);
+                Task.Run(() => DetectionEvaluation.Evaluate(detector, dataset, options, new InlineProgress<int>(d => report(d, dataset.Images.Count)), ct), ct)).ConfigureAwait(false);
             var frequent = result.GroundTruthPerClass.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(parse.GetValue(top)).ToList();
             var m = result.Metrics;
             if (ctx.Json)
             {
                 ctx.WriteJson(new
                 {
-                    model = detector.ModelId, modelVersion = detector.ModelVersion, images = result.Images, minScore = DetectionEvaluation.ApMinScore,
+                    model = detector.ModelId, modelVersion = detector.ModelVersion, images = result.Images, minScore = DetectionEvaluation.ApMinScore, sameObjectIou = options.SameObjectIou,
                     ap = m.AP, ap50 = m.AP50, ap75 = m.AP75, apSmall = m.APSmall, apMedium = m.APMedium, apLarge = m.APLarge, ar100 = m.AR100,
                     perClass = result.PerClassAP.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new { name = p.Key, ap = p.Value, objects = result.GroundTruthPerClass.GetValueOrDefault(p.Key) }),
                     failed = result.FailedImages, unmatchedLabels = result.UnmatchedLabels, seconds = result.Seconds,
@@ -194,15 +211,18 @@ public static class DetectionCommands
             ctx.Warn($"skipped {o.Source}: {o.Error}");
     }
 
-    private static void SaveAnnotated(string folder, IEnumerable<DetectionOutcome> outcomes, ImageLimits limits)
+    private static Option<string?> SaveOption() => new("--save") { Description = "Folder to write each image with its boxes and labels drawn" };
+
+    /// <summary>Each image with its detections drawn, strongest on top (detections come best first).</summary>
+    private static void SaveAnnotated(string folder, IEnumerable<(string Source, IReadOnlyList<DetectedObject> Detections)> images, ImageLimits limits)
     {
         Directory.CreateDirectory(folder);
-        foreach (var o in outcomes.Where(o => o.Result is not null))
+        foreach (var (source, detections) in images)
         {
-            using var image = ImageDecoder.Decode(o.Source, null, limits);
-            var boxes = o.Result!.Detections.Select(d => new BoxAnnotation(d.Box.X, d.Box.Y, d.Box.Width, d.Box.Height, $"{d.ClassName} {d.Score:0.00}", d.ClassName));
+            using var image = ImageDecoder.Decode(source, null, limits);
+            var boxes = detections.OrderByDescending(d => d.Score).Select(d => new BoxAnnotation(d.Box.X, d.Box.Y, d.Box.Width, d.Box.Height, $"{d.ClassName} {d.Score:0.00}", d.ClassName));
             using var drawn = Annotator.Draw(image.Bitmap, boxes);
-            var name = Path.GetFileNameWithoutExtension(o.Source) + (Path.GetExtension(o.Source).ToLowerInvariant() is ".png" ? ".png" : ".jpg");
+            var name = Path.GetFileNameWithoutExtension(source) + (Path.GetExtension(source).ToLowerInvariant() is ".png" ? ".png" : ".jpg");
             Annotator.Save(drawn, Path.Combine(folder, name));
         }
     }

@@ -45,7 +45,11 @@ public static class Annotator
         return Palette[hash % (uint)Palette.Length];
     }
 
-    /// <summary>A new bitmap: <paramref name="image"/> with the boxes and points drawn on it.</summary>
+    /// <summary>
+    /// A new bitmap: <paramref name="image"/> with the boxes and points drawn on it. Boxes come strongest
+    /// first: the strongest box and label are drawn on top, and labels are laid out so that none covers
+    /// another (<see cref="LabelLayout"/>).
+    /// </summary>
     public static SKBitmap Draw(SKBitmap image, IEnumerable<BoxAnnotation> boxes, IEnumerable<PointAnnotation>? points = null)
     {
         var result = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -58,21 +62,22 @@ public static class Annotator
         using var stroke = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 2.5f * scale, IsAntialias = true };
         using var fill = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = true };
         using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        foreach (var box in boxes)
+        var ordered = boxes.ToList();
+        var labelled = ordered.Where(b => !string.IsNullOrEmpty(b.Label)).ToList();
+        var spots = LabelLayout.Place(labelled.Select(b => (SKRect.Create(b.X, b.Y, b.Width, b.Height),
+            new SKSize(font.MeasureText(b.Label) + 8 * scale, font.Size + 6 * scale))).ToList(), image.Width, image.Height);
+        // Weakest first, so that the strongest box and label end up on top.
+        for (var i = ordered.Count - 1; i >= 0; i--)
         {
-            var color = ColorFor(box.ColorKey);
-            stroke.Color = color;
-            canvas.DrawRect(box.X, box.Y, box.Width, box.Height, stroke);
-            if (string.IsNullOrEmpty(box.Label))
-                continue;
-            var width = font.MeasureText(box.Label) + 8 * scale;
-            var height = font.Size + 6 * scale;
-            // Label above the box, or inside it when the box touches the top edge.
-            var top = box.Y - height >= 0 ? box.Y - height : box.Y;
-            var left = Math.Clamp(box.X, 0, Math.Max(0, image.Width - width));
-            fill.Color = color;
-            canvas.DrawRect(left, top, width, height, fill);
-            canvas.DrawText(box.Label, left + 4 * scale, top + height - 4 * scale - font.Metrics.Descent / 2, SKTextAlign.Left, font, text);
+            stroke.Color = ColorFor(ordered[i].ColorKey);
+            canvas.DrawRect(ordered[i].X, ordered[i].Y, ordered[i].Width, ordered[i].Height, stroke);
+        }
+        for (var i = labelled.Count - 1; i >= 0; i--)
+        {
+            var spot = spots[i];
+            fill.Color = ColorFor(labelled[i].ColorKey);
+            canvas.DrawRect(spot, fill);
+            canvas.DrawText(labelled[i].Label, spot.Left + 4 * scale, spot.Bottom - 4 * scale - font.Metrics.Descent / 2, SKTextAlign.Left, font, text);
         }
         foreach (var point in points ?? [])
         {

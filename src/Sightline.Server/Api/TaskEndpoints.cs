@@ -43,10 +43,13 @@ public static class TaskEndpoints
             })
             .WithName("Thumbnail").WithSummary("A small JPEG of an indexed image");
 
-        v1.MapPost("/detect", async (HttpRequest request, VisionServices services, string? model, float? minScore, float? iou, int? max, string? classes, CancellationToken ct) =>
+        v1.MapPost("/detect", async (HttpRequest request, VisionServices services, string? model, float? minScore, float? iou, int? max, string? classes, bool? perClass, CancellationToken ct) =>
             {
                 var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
                 var options = DetectOptionsFrom(worker.Detector, minScore, iou, max, classes);
+                // perClass=true keeps every class found on a box; by default one object keeps its strongest class.
+                if (perClass == true)
+                    options = options with { SameObjectIou = null };
                 return await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
             })
             .WithName("Detect").WithSummary("Every object of the model's classes: class, score 0-1, box in pixels and normalised")

@@ -42,7 +42,10 @@ public sealed class VisionServices : IAsyncDisposable
     public Task<EmbeddingWorker> EmbedderAsync(string modelId) => _embedders.Get(Store.Catalog.Get(modelId).Id);
 
     /// <summary>An object detector with its batcher; the first call pulls and loads it.</summary>
-    public Task<DetectionWorker> DetectorAsync(string modelId) => _detectors.Get(Store.Catalog.Get(Detectors.ResolveId(modelId)).Id);
+    public Task<DetectionWorker> DetectorAsync(string modelId) =>
+        // A catalog model that is not a detector is refused when it loads (422); a name the catalog lacks is
+        // answered with the detectors only, not the whole catalog.
+        _detectors.Get(Store.Catalog.TryGet(Detectors.ResolveId(modelId), out var entry) ? entry.Id : Detectors.Resolve(modelId));
 
     private async Task<DetectionWorker> LoadDetectorAsync(string id)
     {

@@ -1,5 +1,6 @@
 using Sightline.Imaging;
 using Sightline.Inference.Sessions;
+using Sightline.Models;
 using Sightline.Models.Cache;
 using Sightline.Models.Catalog;
 using Sightline.Models.Import;
@@ -21,6 +22,20 @@ public static class Detectors
         "centernet" => CenterNet,
         _ => name,
     };
+
+    /// <summary>
+    /// The catalog id of the detector a short name or an id names; a name that names no detector is an
+    /// unknown model (<see cref="ModelStoreException"/>) whose message lists the detectors, not the whole catalog.
+    /// </summary>
+    public static string Resolve(string name)
+    {
+        var id = ResolveId(name);
+        foreach (var known in (string[])[CenterNet, NanoDet])
+            if (string.Equals(id, known, StringComparison.OrdinalIgnoreCase))
+                return known;
+        throw new ModelStoreException(ModelStoreErrorKind.UnknownModel,
+            $"'{name}' is not an object detector; detectors: centernet ({CenterNet}, the default), nanodet ({NanoDet})");
+    }
 
     // The catalog holds each detector's input (size, layout, values, letterbox or stretch), so what
     // 'models info' says is what runs. NanoDet: 416x416, 0-1, channels first; letterboxing measured

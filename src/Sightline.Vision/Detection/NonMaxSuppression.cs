@@ -18,6 +18,17 @@ public static class NonMaxSuppression
         return kept.OrderByDescending(b => b.Score).ThenBy(b => b.ClassId).Take(maxDetections).ToList();
     }
 
+    /// <summary>
+    /// Per-class NMS, then one object seen as several classes keeps only its strongest class: a box whose IoU
+    /// with a stronger box of another class exceeds <paramref name="sameObjectIou"/> is dropped. The bound is
+    /// IoU, not overlap of the smaller box, so an object inside another (a cup on a table, a rider on a
+    /// horse) keeps its own box.
+    /// </summary>
+    public static IReadOnlyList<ScoredBox> StrongestClassPerObject(IEnumerable<ScoredBox> candidates, float iouThreshold, float sameObjectIou, int maxDetections = int.MaxValue) =>
+        // After per-class NMS no two boxes of one class overlap by more than iouThreshold, so a class-agnostic
+        // pass at the higher sameObjectIou bound only ever removes boxes of other classes.
+        Greedy(PerClass(candidates, iouThreshold), Math.Max(iouThreshold, sameObjectIou)).Take(maxDetections).ToList();
+
     /// <summary>One suppression over all classes together (a box suppresses overlapping boxes of any class).</summary>
     public static IReadOnlyList<ScoredBox> ClassAgnostic(IEnumerable<ScoredBox> candidates, float iouThreshold, int maxDetections = int.MaxValue) =>
         Greedy(candidates, iouThreshold).Take(maxDetections).ToList();

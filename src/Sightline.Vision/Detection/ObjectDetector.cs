@@ -177,9 +177,13 @@ public sealed class ObjectDetector : IObjectDetector
         var candidates = _head.Decode(outputs, item, options.MinScore);
         if (options.Classes is { Count: > 0 } wanted)
             candidates = candidates.Where(c => wanted.Contains(Labels[c.ClassId])).ToList();
-        var kept = _head.SuppressesOverlaps
-            ? candidates.OrderByDescending(c => c.Score).Take(options.MaxDetections).ToList()
-            : NonMaxSuppression.PerClass(candidates, options.IouThreshold, options.MaxDetections);
+        var kept = (_head.SuppressesOverlaps, options.SameObjectIou) switch
+        {
+            (true, null) => candidates.OrderByDescending(c => c.Score).Take(options.MaxDetections).ToList(),
+            (true, { } sameObject) => NonMaxSuppression.ClassAgnostic(candidates, sameObject, options.MaxDetections),
+            (false, null) => NonMaxSuppression.PerClass(candidates, options.IouThreshold, options.MaxDetections),
+            (false, { } sameObject) => NonMaxSuppression.StrongestClassPerObject(candidates, options.IouThreshold, sameObject, options.MaxDetections),
+        };
         // Boxes are found on the decoded bitmap, which scaled decoding may have made smaller than the original.
         var sx = (float)image.OriginalWidth / image.DecodedWidth;
         var sy = (float)image.OriginalHeight / image.DecodedHeight;

@@ -38,6 +38,25 @@ public sealed class AnnotatorTests : IDisposable
     }
 
     [Fact]
+    public void The_strongest_label_is_drawn_on_top_and_labels_of_one_box_do_not_hide_each_other()
+    {
+        using var image = Grey(400, 300);
+        // Strongest first, all on one box: three classes whose palette colours differ.
+        string[] keys = ["person", "car", "dog"];
+        Assert.Equal(3, keys.Select(Annotator.ColorFor).Distinct().Count());
+        using var drawn = Annotator.Draw(image, keys.Select(k => new BoxAnnotation(100, 120, 200, 100, $"{k} 0.50", k)));
+
+        // Each label keeps a patch of its own colour: none is painted over by another.
+        int Count(SKColor colour, int top, int bottom) =>
+            Enumerable.Range(100, 60).Sum(x => Enumerable.Range(top, bottom - top).Count(y => drawn.GetPixel(x, y) == colour));
+        foreach (var key in keys)
+            Assert.True(Count(Annotator.ColorFor(key), 0, 300) > 100, $"the {key} label is hidden");
+        // The strongest label takes the usual place above the box, and its outline is the one on top.
+        Assert.True(Count(Annotator.ColorFor("person"), 100, 118) > 200, "the person label is not above the box");
+        Assert.Equal(Annotator.ColorFor("person"), drawn.GetPixel(300, 170));
+    }
+
+    [Fact]
     public void Saves_by_extension_atomically_and_refuses_unknown_ones()
     {
         using var image = Grey(20, 10);

@@ -111,4 +111,27 @@ public sealed class DetectionSanityTests(PretrainedModels models)
         var bus = result.Detections.First(d => d.ClassName == "bus").Box;
         Assert.True(BoundingBox.IoU(reference, bus) > 0.9f, $"bus at {bus}, upright {reference}");
     }
+
+    [Theory]
+    [InlineData("person.jpg", "horse")]
+    [InlineData("dog.jpg", "car")]
+    [InlineData("chelsea.png", "cat")]
+    public void One_object_is_reported_as_one_class_unless_every_class_is_asked_for(string photo, string strongest)
+    {
+        var detector = Detector(Detectors.CenterNet);
+        string Listed(IEnumerable<DetectedObject> d) => string.Join(", ", d.Select(x => $"{x.ClassName} {x.Score:0.00}"));
+        var perClass = detector.Detect(Sanity(photo), DetectOptions.PerClass(0.25f)).Detections;
+        var byDefault = detector.Detect(Sanity(photo), new DetectOptions(0.25f)).Detections;
+
+        // Per class, the object is seen as more than one class on the same box (horse, cow and sheep, say) ...
+        var main = perClass.First(d => d.ClassName == strongest);
+        Assert.True(perClass.Count(d => d.ClassName != strongest && BoundingBox.IoU(d.Box, main.Box) > DetectOptions.DefaultSameObjectIou) >= 1, Listed(perClass));
+        // ... by default it keeps its strongest class only, and no two kept boxes of different classes coincide.
+        Assert.Contains(byDefault, d => d.ClassName == strongest && d.Box == main.Box);
+        foreach (var a in byDefault)
+            foreach (var b in byDefault)
+                if (a.ClassId != b.ClassId)
+                    Assert.True(BoundingBox.IoU(a.Box, b.Box) <= DetectOptions.DefaultSameObjectIou, Listed(byDefault));
+        Assert.True(byDefault.Count < perClass.Count);
+    }
 }

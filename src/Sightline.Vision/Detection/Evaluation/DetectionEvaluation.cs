@@ -21,7 +21,7 @@ public static class DetectionEvaluation
 
     public static DetectionEvaluationResult Evaluate(IObjectDetector detector, DetectionDataset dataset, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        options ??= new DetectOptions(ApMinScore, MaxDetections: 100);
+        options ??= DetectOptions.PerClass(ApMinScore, maxDetections: 100);
         var started = DateTime.UtcNow;
         var outcomes = detector.DetectFiles(dataset.Images.Select(i => i.Path).ToList(), options, progress, cancellationToken);
         return Score(detector.Labels, dataset, outcomes, (DateTime.UtcNow - started).TotalSeconds);

@@ -133,7 +133,7 @@ public static class MaskApEvaluation
             try
             {
                 using var decoded = ImageDecoder.Decode(image.Path, null, limits);
-                var detection = detector.Detect(decoded, new DetectOptions(options.MinScore, options.IouThreshold, options.MaxInstances, options.Classes));
+                var detection = detector.Detect(decoded, DetectOptions.PerClass(options.MinScore, options.IouThreshold, options.MaxInstances, options.Classes));
                 var result = segmenter.FromDetections(decoded, detection, options);
                 foreach (var d in detection.Detections)
                     if (categoryOf[d.ClassId] is { } category)
