@@ -32,7 +32,8 @@ public sealed record FaceAnalysisOptions(FaceDetectOptions Detect, FaceTasks Tas
 /// <summary>
 /// One face: box (pixels of the upright original and normalised), detector score, and, each when asked for
 /// (landmarks come with any per-face task), 5 and 68 landmarks, head pose, quality, descriptor, emotion,
-/// age and gender, liveness.
+/// age and gender, liveness; and, with landmarks, whether it is good enough to identify (when it is not,
+/// its expression, age and gender carry the same reasons as unreliable).
 /// </summary>
 public sealed record AnalyzedFace(
     BoundingBox Box,
@@ -45,7 +46,8 @@ public sealed record AnalyzedFace(
     FaceDescriptor? Descriptor,
     FaceEmotion? Emotion,
     AgeGender? AgeGender,
-    Liveness? Liveness);
+    Liveness? Liveness,
+    Identifiability? Identifiability = null);
 
 /// <summary>Milliseconds spent per stage on one image.</summary>
 public readonly record struct FaceTimings(double DecodeMs, double DetectMs, double LandmarksMs, double DescriptorMs, double AttributesMs)

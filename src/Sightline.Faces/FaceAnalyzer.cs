@@ -50,7 +50,8 @@ public sealed record FaceModels(
 /// <summary>
 /// The face pipeline: detect (BlazeFace with tiling and a confirming second look), locate 68 landmarks
 /// (face-api), align to the landmarks, describe (face-api 128-d by default), then expression, age and
-/// gender, quality and, when asked, liveness. Boxes and points are in pixels of the upright original.
+/// gender, quality and, when asked, liveness; then whether each face is good enough to identify
+/// (<see cref="IdentifiabilityRule"/>). Boxes and points are in pixels of the upright original.
 /// </summary>
 public sealed class FaceAnalyzer
 {
@@ -222,9 +223,16 @@ public sealed class FaceAnalyzer
             var box = new BoundingBox(f.Box.X * toOriginal, f.Box.Y * toOriginal, f.Box.Width * toOriginal, f.Box.Height * toOriginal).Clip(width, height);
             IReadOnlyList<FacePoint>? points68 = needLandmarks ? landmarks[i].Select(Scale).ToArray() : null;
             var five = points68 is not null ? FaceLandmarks.FivePoints(points68) : [];
+            var identifiability = needLandmarks
+                ? IdentifiabilityRule.Judge(landmarks[i], bitmap.Width, bitmap.Height, FaceLandmarks.Pose(landmarks[i]), aligned[i].Width, quality?[i].Sharpness)
+                : null;
+            // Attributes of a face too poor to identify are kept but flagged, with the same reasons.
+            var unreliable = identifiability?.Summary;
+            var emotion = emotions?[i] is { } e ? e with { Unreliable = unreliable } : null;
+            var age = ageGender?[i] is { } ag ? ag with { Unreliable = unreliable } : (AgeGender?)null;
             result.Add(new AnalyzedFace(box, box.Normalized(width, height), f.Score, five, points68,
                 points68 is not null ? FaceLandmarks.Pose(points68) : null,
-                quality?[i], descriptors?[i], emotions?[i], ageGender?[i], liveness?[i]));
+                quality?[i], descriptors?[i], emotion, age, liveness?[i], identifiability));
         }
         return new FaceAnalysis(image.Source, width, height, result, _models,
             new FaceTimings(decodeMs, detectMs, landmarksMs, descriptorMs, attributesMs));

@@ -96,11 +96,14 @@ public static partial class FaceCommands
             if (parse.GetValue(save) is { } folder)
                 SaveAnnotated(folder, outcomes, ctx.Limits, (face, i, j) =>
                 {
-                    var emotionText = face.Emotion is { } e ? e.Label : "?";
-                    var age = face.AgeGender is { } ag ? $"{ag.Age:0}" : "?";
-                    return faceGallery is null
-                        ? ($"{emotionText} · {age} {face.AgeGender?.Gender}".TrimEnd(), "face")
-                        : (names[i]![j].Match is { } m ? $"{m.Name} · {emotionText} · {age}" : $"unknown · {emotionText} · {age}", names[i]![j].Match?.Name ?? "unknown");
+                    // A face too poor to identify gets its reasons instead of attributes that would read as facts.
+                    var attributes = face.Identifiability is { Identifiable: false } poor
+                        ? $"too poor ({poor.Summary})"
+                        : $"{(face.Emotion is { } e ? e.Label : "?")} · {(face.AgeGender is { } ag ? $"{ag.Age:0} {ag.Gender}" : "?")}";
+                    if (faceGallery is null)
+                        return (attributes, "face");
+                    var id = names[i]![j];
+                    return (id.IsTooPoor ? attributes : $"{id.Label} · {attributes}", id.Match?.Name ?? id.Status);
                 });
             if (ctx.Json)
             {
@@ -150,15 +153,15 @@ public static partial class FaceCommands
             var cells = new List<string>
             {
                 $"{i + 1}", Box(f.Box), $"{f.Score:0.00}",
-                f.Emotion is { } e ? $"{Markup.Escape(e.Label)} {100 * e.Score:0} %" : "",
-                f.AgeGender is { } ag ? $"{ag.Age:0}" : "",
-                f.AgeGender is { } g ? $"{Markup.Escape(g.Gender)} {100 * g.GenderScore:0} %" : "",
-                f.Quality is { } q ? $"{q.Score:0.00}" : "",
+                f.Emotion is { } e ? $"{Markup.Escape(e.Label)} {100 * e.Score:0} %{UnreliableMark(e.Unreliable)}" : "",
+                f.AgeGender is { } ag ? $"{ag.Age:0}{UnreliableMark(ag.Unreliable)}" : "",
+                f.AgeGender is { } g ? $"{Markup.Escape(g.Gender)} {100 * g.GenderScore:0} %{UnreliableMark(g.Unreliable)}" : "",
+                (f.Quality is { } q ? $"{q.Score:0.00}" : "") + (f.Identifiability is { Identifiable: false } poor ? $" [yellow]too poor: {Markup.Escape(poor.Summary!)}[/]" : ""),
             };
             if (withGallery)
             {
                 var id = names![i];
-                cells.Add(id.Match is { } m ? $"[green]{Markup.Escape(m.Name)}[/]" : "[yellow]unknown[/]");
+                cells.Add(NameCell(id));
                 cells.Add(id.Nearest is { } n ? $"{n.Similarity:0.00}" : "");
             }
             if (withLiveness)
@@ -170,6 +173,14 @@ public static partial class FaceCommands
         }
         return table;
     }
+
+    private static string UnreliableMark(string? reason) => reason is null ? "" : " [grey](unreliable)[/]";
+
+    /// <summary>The name column: the person in green, unknown (with the nearest) or too poor (with why) in yellow.</summary>
+    private static string NameCell(Identification id) =>
+        id.Match is { } m ? $"[green]{Markup.Escape(m.Name)}[/]"
+        : id.IsTooPoor ? $"[yellow]too poor[/] [grey]({Markup.Escape(string.Join(", ", id.TooPoor!))})[/]"
+        : id.Nearest is { } near ? $"[yellow]unknown[/] [grey](nearest {Markup.Escape(near.Name)})[/]" : "[yellow]unknown[/]";
 
     public static Command Verify(Func<ParseResult, CliContext> context)
     {
@@ -292,11 +303,11 @@ public static partial class FaceCommands
             : ctx.Progress.RunAsync($"analysing faces in {files.Count} images", report =>
                 Task.Run(() => analyzer.AnalyzeFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
 
-    /// <summary>Each face of an analysis held against the gallery; null without a gallery or an analysis.</summary>
+    /// <summary>Each face of an analysis held against the gallery (one person names at most one face); null without a gallery or an analysis.</summary>
     private static IReadOnlyList<Identification>? IdentifyAll(FaceGallery? gallery, FaceAnalysis? analysis, float threshold) =>
         gallery is null || analysis is null
             ? null
-            : analysis.Faces.Select(f => gallery.Identify(f.Descriptor ?? throw new InvalidOperationException("the analysis computed no descriptor"), threshold)).ToList();
+            : gallery.IdentifyPhoto(analysis.Faces, threshold);
 
     private static void WarnIfEmpty(CliContext ctx, FaceGallery? gallery)
     {
@@ -319,6 +330,8 @@ public static partial class FaceCommands
             emotion = f.Emotion,
             ageGender = f.AgeGender,
             quality = f.Quality,
+            identifiable = f.Identifiability?.Identifiable,
+            tooPoor = f.Identifiability is { Identifiable: false } poor ? poor.Reasons : null,
             pose = f.Pose,
             liveness = f.Liveness,
             landmarks5 = f.Landmarks5,
@@ -332,7 +345,9 @@ public static partial class FaceCommands
     private static object IdentityJson(Identification id) => new
     {
         name = id.Match?.Name,
+        status = id.Status,
         known = id.IsKnown,
+        tooPoor = id.TooPoor,
         distance = id.Nearest?.Distance,
         similarity = id.Nearest?.Similarity,
         threshold = id.Threshold,

@@ -100,7 +100,8 @@ public static partial class FaceCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
-            var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Landmarks | FaceTasks.Descriptor);
+            // Quality gives the sharpness that tells a blurred face, too poor to identify.
+            var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Landmarks | FaceTasks.Descriptor | FaceTasks.Quality);
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = FaceGallery.Open(GalleryPath(parse, gallery), createIfMissing: false);
             var models = new FaceModels(Describer: DescriberFor(null, faceGallery));
@@ -112,7 +113,7 @@ public static partial class FaceCommands
             if (parse.GetValue(save) is { } folder)
                 SaveAnnotated(folder, outcomes, ctx.Limits, (_, i, j) => names[i]![j].Match is { } m
                     ? ($"{m.Name} · {100 * names[i]![j].Confidence(analyzer.Describer.Calibration):0} %", m.Name)
-                    : ("unknown", "unknown"));
+                    : (names[i]![j].Label, names[i]![j].Status));
             if (ctx.Json)
             {
                 ctx.WriteJson(new
@@ -124,7 +125,7 @@ public static partial class FaceCommands
                         faces = p.o.Analysis.Faces.Select((f, j) => new
                         {
                             index = j + 1, box = f.Box, normalizedBox = f.NormalizedBox, score = f.Score,
-                            name = names[p.i]![j].Match?.Name, known = names[p.i]![j].IsKnown, confidence = names[p.i]![j].Confidence(analyzer.Describer.Calibration),
+                            name = names[p.i]![j].Match?.Name, status = names[p.i]![j].Status, known = names[p.i]![j].IsKnown, tooPoor = names[p.i]![j].TooPoor, confidence = names[p.i]![j].Confidence(analyzer.Describer.Calibration),
                             distance = names[p.i]![j].Nearest?.Distance, similarity = names[p.i]![j].Nearest?.Similarity,
                             nearest = names[p.i]![j].Nearest, runnerUp = names[p.i]![j].RunnerUp, margin = names[p.i]![j].Margin,
                         }),
@@ -148,7 +149,7 @@ public static partial class FaceCommands
                     {
                         var id = names[i]![j];
                         table.AddRow(j == 0 ? image : "", $"{j + 1}", Box(a.Faces[j].Box),
-                            id.Match is { } m ? $"[green]{Markup.Escape(m.Name)}[/]" : id.Nearest is { } near ? $"[yellow]unknown[/] [grey](nearest {Markup.Escape(near.Name)})[/]" : "[yellow]unknown[/]",
+                            NameCell(id),
                             id.Confidence(analyzer.Describer.Calibration) is { } c ? $"{100 * c:0} %" : "",
                             id.Nearest is { } n ? $"{n.Distance:0.000}" : "", id.Nearest is { } s ? $"{s.Similarity:0.00}" : "",
                             id.RunnerUp is { } r ? $"{Markup.Escape(r.Name)} {r.Distance:0.000}" : "");

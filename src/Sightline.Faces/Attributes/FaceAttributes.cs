@@ -9,6 +9,9 @@ public static class Emotions
 /// <summary>The most likely expression, its probability, and the probability of each of the seven.</summary>
 public sealed record FaceEmotion(string Label, float Score, IReadOnlyDictionary<string, float> Scores)
 {
+    /// <summary>Why this reading is not to be trusted (the face is too poor: <see cref="Identifiability.Summary"/>); null when it is.</summary>
+    public string? Unreliable { get; init; }
+
     public static FaceEmotion From(IReadOnlyList<string> labels, ReadOnlySpan<float> probabilities)
     {
         var scores = new Dictionary<string, float>(labels.Count);
@@ -24,7 +27,11 @@ public sealed record FaceEmotion(string Label, float Score, IReadOnlyDictionary<
 }
 
 /// <summary>Estimated age in years and gender ("female" or "male") with the probability of that gender.</summary>
-public readonly record struct AgeGender(float Age, string Gender, float GenderScore);
+public readonly record struct AgeGender(float Age, string Gender, float GenderScore)
+{
+    /// <summary>Why this estimate is not to be trusted (the face is too poor: <see cref="Identifiability.Summary"/>); null when it is.</summary>
+    public string? Unreliable { get; init; }
+}
 
 /// <summary>
 /// Presentation-attack scores in 0-1 from two small models: <see cref="Real"/> (anti-spoof: a real face

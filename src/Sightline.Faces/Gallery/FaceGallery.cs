@@ -279,12 +279,28 @@ public sealed class FaceGallery : IDisposable
         return Nearest(snapshot, descriptor.Values, threshold);
     }
 
-    internal static Identification Nearest(Snapshot snapshot, ReadOnlySpan<float> query, float threshold)
+    /// <summary>
+    /// Who <paramref name="face"/> is: too poor (with the reasons) when <see cref="Attributes.IdentifiabilityRule"/>
+    /// judged it so, else the nearest person as <see cref="Identify(FaceDescriptor, float)"/> finds them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The face was analysed without a descriptor.</exception>
+    public Identification Identify(AnalyzedFace face, float threshold)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        if (face.Identifiability is { Identifiable: false } poor)
+            return Identification.Poor(poor.Reasons, threshold);
+        return Identify(face.Descriptor ?? throw new ArgumentException("the face was analysed without a descriptor", nameof(face)), threshold);
+    }
+
+    internal static Identification Nearest(Snapshot snapshot, ReadOnlySpan<float> query, float threshold) =>
+        Rank(snapshot, query, PersonDistances(snapshot, query), threshold, excluded: null);
+
+    /// <summary>Each person's smallest distance to <paramref name="query"/> over their faces, and which face gave it.</summary>
+    private static (float[] Best, int[] BestIndex) PersonDistances(Snapshot snapshot, ReadOnlySpan<float> query)
     {
         var model = snapshot.Model!.Value;
         var dimension = model.Dimension;
         var best = new float[snapshot.Names.Length];
-        var bestFace = new long[snapshot.Names.Length];
         var bestIndex = new int[snapshot.Names.Length];
         Array.Fill(best, float.PositiveInfinity);
         for (var i = 0; i < snapshot.PersonOf.Length; i++)
@@ -294,14 +310,21 @@ public sealed class FaceGallery : IDisposable
             if (distance < best[person])
             {
                 best[person] = distance;
-                bestFace[person] = snapshot.FaceIds[i];
                 bestIndex[person] = i;
             }
         }
+        return (best, bestIndex);
+    }
+
+    /// <summary>The nearest and second-nearest person, leaving out those <paramref name="excluded"/> marks.</summary>
+    private static Identification Rank(Snapshot snapshot, ReadOnlySpan<float> query, (float[] Best, int[] BestIndex) distances, float threshold, bool[]? excluded)
+    {
+        var dimension = snapshot.Model!.Value.Dimension;
+        var (best, bestIndex) = distances;
         int first = -1, second = -1;
         for (var p = 0; p < best.Length; p++)
         {
-            if (float.IsPositiveInfinity(best[p]))
+            if (float.IsPositiveInfinity(best[p]) || excluded?[p] == true)
                 continue;
             if (first < 0 || best[p] < best[first])
             {
@@ -315,8 +338,46 @@ public sealed class FaceGallery : IDisposable
         for (var k = 0; k < 2; k++)
             if ((k == 0 ? first : second) is var p and >= 0)
                 similarity[k] = GalleryMatch.SimilarityOf(query, snapshot.Vectors.AsSpan(bestIndex[p] * dimension, dimension));
-        GalleryMatch? Match(int p, float s) => p < 0 ? null : new GalleryMatch(snapshot.Names[p], best[p], s, bestFace[p]);
+        GalleryMatch? Match(int p, float s) => p < 0 ? null : new GalleryMatch(snapshot.Names[p], best[p], s, snapshot.FaceIds[bestIndex[p]]);
         return new Identification(Match(first, similarity[0]), Match(second, similarity[1]), threshold);
+    }
+
+    /// <summary>
+    /// Names every face of one photo. Each face is answered as <see cref="Identify(AnalyzedFace, float)"/>
+    /// does, except that one person names at most one face: a person appears once in a photo, so when two
+    /// faces are nearest to the same person, the nearer pair is kept and the other face gets its nearest
+    /// person among those not already named (or unknown). Pairs are settled nearest first.
+    /// </summary>
+    /// <exception cref="GalleryException">A descriptor is of another model than the gallery's, of another length, or not finite.</exception>
+    public IReadOnlyList<Identification> IdentifyPhoto(IReadOnlyList<AnalyzedFace> faces, float threshold)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        var answers = faces.Select(f => Identify(f, threshold)).ToArray();
+        var snapshot = Current();
+        var candidates = Enumerable.Range(0, faces.Count).Where(i => !answers[i].IsTooPoor && answers[i].Nearest is not null).ToList();
+        if (snapshot.Model is null || candidates.Count < 2)
+            return answers;
+        var distances = new Dictionary<int, (float[] Best, int[] BestIndex)>();
+        foreach (var i in candidates)
+            distances[i] = PersonDistances(snapshot, faces[i].Descriptor!.Values);
+        var pairs = candidates.SelectMany(i => distances[i].Best.Select((d, p) => (Distance: d, Face: i, Person: p)))
+            .Where(pair => pair.Distance < threshold).OrderBy(pair => pair.Distance).ToList();
+        var personTakenBy = new int[snapshot.Names.Length];
+        Array.Fill(personTakenBy, -1);
+        var faceNamed = new bool[faces.Count];
+        foreach (var (_, face, person) in pairs)
+        {
+            if (faceNamed[face] || personTakenBy[person] >= 0)
+                continue;
+            faceNamed[face] = true;
+            personTakenBy[person] = face;
+        }
+        foreach (var i in candidates)
+        {
+            var excluded = personTakenBy.Select(owner => owner >= 0 && owner != i).ToArray();
+            answers[i] = Rank(snapshot, faces[i].Descriptor!.Values, distances[i], threshold, excluded);
+        }
+        return answers;
     }
 
     /// <summary>Everything identification needs, in flat arrays: face i belongs to person PersonOf[i] and has Vectors[i*d..(i+1)*d].</summary>

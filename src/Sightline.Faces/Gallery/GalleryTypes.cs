@@ -35,17 +35,34 @@ public readonly record struct GalleryMatch(string Name, float Distance, float Si
 
 /// <summary>
 /// The answer to "who is this": the nearest person (even beyond the threshold, so callers can say
-/// how close the nearest was), the runner-up, and the threshold under which the nearest counts as a match.
+/// how close the nearest was), the runner-up, and the threshold under which the nearest counts as a match;
+/// or, for a face too poor to identify, the reasons (<see cref="TooPoor"/>) and no search at all.
 /// </summary>
-public readonly record struct Identification(GalleryMatch? Nearest, GalleryMatch? RunnerUp, float Threshold)
+public readonly record struct Identification(GalleryMatch? Nearest, GalleryMatch? RunnerUp, float Threshold, IReadOnlyList<string>? TooPoor = null)
 {
+    public const string KnownStatus = "known";
+    public const string UnknownStatus = "unknown";
+    public const string TooPoorStatus = "too poor";
+
     public static Identification None(float threshold) => new(null, null, threshold);
 
+    /// <summary>The answer for a face too poor to identify: never a match, whoever is nearest.</summary>
+    public static Identification Poor(IReadOnlyList<string> reasons, float threshold) => new(null, null, threshold, reasons);
+
+    /// <summary>True when the face was too poor to be held against the gallery.</summary>
+    public bool IsTooPoor => TooPoor is not null;
+
     /// <summary>True when the nearest person is closer than the threshold.</summary>
-    public bool IsKnown => Nearest is { } nearest && nearest.Distance < Threshold;
+    public bool IsKnown => !IsTooPoor && Nearest is { } nearest && nearest.Distance < Threshold;
 
     /// <summary>The matched person, or null for an unknown face.</summary>
     public GalleryMatch? Match => IsKnown ? Nearest : null;
+
+    /// <summary>"known", "unknown" or "too poor".</summary>
+    public string Status => IsTooPoor ? TooPoorStatus : IsKnown ? KnownStatus : UnknownStatus;
+
+    /// <summary>What to call the face: the person's name, "unknown", or "too poor (profile)".</summary>
+    public string Label => Match is { } m ? m.Name : IsTooPoor ? $"{TooPoorStatus} ({string.Join(", ", TooPoor!)})" : UnknownStatus;
 
     /// <summary>
     /// The calibrated probability that the answer is right: that the face is the nearest person when

@@ -194,7 +194,8 @@ public static class FaceEndpoints
         if (gallery is not null)
         {
             var limit = threshold ?? worker.Analyzer.Describer.Threshold;
-            identities = analysis.Faces.Select(f => f.Descriptor is { } d ? FaceIdentity.From(gallery.Identify(d, limit), worker.Analyzer.Describer.Calibration) : null).ToList();
+            var answers = gallery.IdentifyPhoto(analysis.Faces, limit);
+            identities = analysis.Faces.Select((f, i) => f.Descriptor is not null ? FaceIdentity.From(answers[i], worker.Analyzer.Describer.Calibration) : null).ToList();
             summary = new GallerySummary(gallery.Model?.ModelId, gallery.People().Count);
         }
         var identifyMs = gallery is null ? 0 : StageTimings.Since(t);

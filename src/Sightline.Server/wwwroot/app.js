@@ -59,9 +59,9 @@ const TASKS = [
     render: r => `<h3>${r.count} face${r.count === 1 ? '' : 's'}</h3>
       <table><tr><th>who</th><th>emotion</th><th>age</th><th>gender</th><th>quality</th><th>score</th></tr>${r.faces.map(f =>
         `<tr><td>${esc(who(f))}${f.identity?.known ? ` <span class="muted">(${f.identity.similarity.toFixed(2)})</span>` : ''}</td>
-         <td>${f.emotion ? `${esc(f.emotion.label)} <span class="muted">${f.emotion.score.toFixed(2)}</span>` : ''}</td>
-         <td class="num">${f.age != null ? Math.round(f.age) : ''}</td><td>${esc(f.gender || '')}</td>
-         <td class="num">${f.quality ? f.quality.score.toFixed(2) : ''}</td><td class="num">${f.score.toFixed(2)}</td></tr>`).join('')}</table>
+         <td>${f.emotion ? `${esc(f.emotion.label)} <span class="muted">${f.emotion.score.toFixed(2)}${unreliable(f)}</span>` : ''}</td>
+         <td class="num">${f.age != null ? `${Math.round(f.age)}<span class="muted">${unreliable(f)}</span>` : ''}</td><td>${esc(f.gender || '')}${f.gender ? `<span class="muted">${unreliable(f)}</span>` : ''}</td>
+         <td class="num">${f.quality ? f.quality.score.toFixed(2) : ''}${f.tooPoor ? ` <span class="muted">(too poor: ${esc(f.tooPoor.join(', '))})</span>` : ''}</td><td class="num">${f.score.toFixed(2)}</td></tr>`).join('')}</table>
       <p class="muted">${r.models.map(m => esc(m.id)).join(' · ')}<br>${faceTiming(r.timings)}</p>`,
   },
   {
@@ -157,9 +157,17 @@ async function useImage(blob) {
 
 function faceTiming(t) { return t ? `decode ${t.decodeMs.toFixed(1)} ms · detect ${t.detectMs.toFixed(1)} ms · landmarks ${t.landmarksMs.toFixed(1)} ms · descriptor ${t.descriptorMs.toFixed(1)} ms · attributes ${t.attributesMs.toFixed(1)} ms` : ''; }
 
-// A face's label: its gallery name or "unknown", then expression and age.
-function who(face) { return face.identity?.known ? face.identity.name : 'unknown'; }
-function faceLabel(face) { return [who(face), face.emotion?.label, face.age != null ? String(Math.round(face.age)) : null].filter(Boolean).join(' · '); }
+// A face's label: its gallery name, "unknown" or "too poor" (with why), then expression and age; a face too
+// poor to identify shows no expression or age, since they would be read as facts.
+function who(face) {
+  if (face.identity?.known) return face.identity.name;
+  return face.tooPoor ? `too poor (${face.tooPoor.join(', ')})` : 'unknown';
+}
+function unreliable(face) { return face.unreliable ? ' (unreliable)' : ''; }
+function faceLabel(face) {
+  if (face.tooPoor) return who(face);
+  return [who(face), face.emotion?.label, face.age != null ? String(Math.round(face.age)) : null].filter(Boolean).join(' · ');
+}
 
 function timing(t) { return t ? `pre ${t.preprocessMs.toFixed(1)} ms · inference ${t.inferenceMs.toFixed(1)} ms · post ${t.postprocessMs.toFixed(1)} ms` : ''; }
 

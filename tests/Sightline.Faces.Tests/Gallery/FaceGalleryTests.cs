@@ -29,6 +29,62 @@ public sealed class FaceGalleryTests : IDisposable
     }
 
     [Fact]
+    public void A_face_too_poor_to_identify_is_answered_too_poor_even_when_its_descriptor_is_near_someone()
+    {
+        using var gallery = FaceGallery.Open(GalleryPath);
+        var cast = EnrolCast(gallery);
+        var descriptor = _faces.Face(cast["person1"]);
+        AnalyzedFace Face(Sightline.Faces.Attributes.Identifiability? verdict) => new(new(0, 0, 50, 50), new(0, 0, 0.1f, 0.1f), 0.9f, [], null, null, null,
+            descriptor, null, null, null, verdict);
+
+        var good = gallery.Identify(Face(Sightline.Faces.Attributes.Identifiability.Good), Threshold);
+        Assert.Equal("person1", good.Match!.Value.Name);
+        Assert.Equal(Identification.KnownStatus, good.Status);
+
+        var poor = gallery.Identify(Face(new([Sightline.Faces.Attributes.Identifiability.CutByFrame])), Threshold);
+        Assert.False(poor.IsKnown);
+        Assert.True(poor.IsTooPoor);
+        Assert.Null(poor.Match);
+        Assert.Null(poor.Nearest);
+        Assert.Null(poor.Confidence(Calibration));
+        Assert.Equal(Identification.TooPoorStatus, poor.Status);
+        Assert.Equal("too poor (cut by the frame)", poor.Label);
+    }
+
+    [Fact]
+    public void One_person_names_at_most_one_face_of_a_photo_the_nearer_one()
+    {
+        using var gallery = FaceGallery.Open(GalleryPath);
+        var cast = EnrolCast(gallery);
+        AnalyzedFace Face(FaceDescriptor d) => new(new(0, 0, 50, 50), new(0, 0, 0.1f, 0.1f), 0.9f, [], null, null, null, d, null, null, null,
+            Sightline.Faces.Attributes.Identifiability.Good);
+        // Two faces both nearest to person0: the second lies between person0 and person2, nearer to person0.
+        var close = _faces.Face(cast["person0"]);
+        var between = SyntheticFaces.Descriptor(Mix(cast["person0"], cast["person2"], 0.3f));
+        var alone = _faces.Face(cast["person3"]);
+        Assert.Equal("person0", gallery.Identify(between, Threshold).Match?.Name);
+        Assert.Equal("person2", gallery.Identify(between, Threshold).RunnerUp?.Name);
+
+        var answers = gallery.IdentifyPhoto([Face(between), Face(close), Face(alone)], Threshold);
+        Assert.Equal("person0", answers[1].Match?.Name);
+        Assert.Equal("person3", answers[2].Match?.Name);
+        // The farther face gets the next person, or is unknown when that one is beyond the threshold.
+        var second = answers[0];
+        Assert.NotEqual("person0", second.Nearest?.Name);
+        Assert.Equal("person2", second.Nearest?.Name);
+        Assert.Equal(second.Nearest!.Value.Distance < Threshold, second.IsKnown);
+        // Alone in a photo, the same face is person0's.
+        Assert.Equal("person0", gallery.IdentifyPhoto([Face(between)], Threshold)[0].Match?.Name);
+    }
+
+    private static float[] Mix(float[] a, float[] b, float share)
+    {
+        var mixed = a.Select((v, i) => (1 - share) * v + share * b[i]).ToArray();
+        var norm = MathF.Sqrt(mixed.Sum(x => x * x));
+        return mixed.Select(x => x / norm).ToArray();
+    }
+
+    [Fact]
     public void Identifies_a_new_photo_of_each_enrolled_person_with_a_runner_up()
     {
         using var gallery = FaceGallery.Open(GalleryPath);

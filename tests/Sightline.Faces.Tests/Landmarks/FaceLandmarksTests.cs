@@ -6,7 +6,7 @@ namespace Sightline.Faces.Tests.Landmarks;
 public sealed class FaceLandmarksTests
 {
     /// <summary>A frontal face in the 68-point layout, 100 px wide, centred at (200, 200), tilted by <paramref name="roll"/> degrees.</summary>
-    private static FacePoint[] Frontal(float roll = 0, float noseShift = 0)
+    internal static FacePoint[] Frontal(float roll = 0, float noseShift = 0)
     {
         var p = new FacePoint[68];
         for (var i = 0; i <= 16; i++)

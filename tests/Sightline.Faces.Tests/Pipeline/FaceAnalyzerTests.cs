@@ -1,4 +1,6 @@
+using Sightline.Faces.Attributes;
 using Sightline.Faces.Descriptors;
+using Sightline.Faces.Gallery;
 using Sightline.Faces.Evaluation;
 using Sightline.Imaging;
 using Sightline.Imaging.Tests.Support;
@@ -199,5 +201,52 @@ public sealed class FaceAnalyzerTests(PretrainedModels models) : IDisposable
         var error = Assert.Throws<DescriptorMismatchException>(() => a.DistanceTo(b));
         Assert.Contains("human-faceres", error.Message);
         Assert.Equal(0, a.DistanceTo(a with { Values = [.. a.Values] }), 5);
+    }
+
+    /// <summary>
+    /// bbt2.jpg: Sheldon (right, turned towards Leonard), Leonard (middle) and Raj at the left edge (9 % of
+    /// his face outside the frame, within what identifies well). Enrolling every faces-bbt crop let a
+    /// turned crop of Stuart answer for Sheldon and Leonard, and Raj be named Sheldon too.
+    /// </summary>
+    [Fact]
+    public void After_enrolling_the_crops_the_turned_Sheldon_is_named_and_a_face_cut_by_the_frame_is_too_poor()
+    {
+        using var gallery = FaceGallery.Open(Path.Combine(_temp, "bbt.gallery"));
+        foreach (var folder in Directory.GetDirectories(Path.Combine(FaceScenes.Data, "images")).Order(StringComparer.Ordinal))
+        {
+            var faces = Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal)
+                .Select(file => (file, pick: EnrolmentChoice.Pick(Analyzer.Analyze(file), FaceQualityScorer.MinEnrollQuality)))
+                .Where(p => p.pick.Face is not null)
+                .Select(p => new EnrolledFace(p.pick.Face!.Descriptor!, p.file)).ToList();
+            gallery.Enroll(Path.GetFileName(folder), faces);
+        }
+        var threshold = Analyzer.Describer.Threshold;
+
+        var scene = Analyzer.Analyze(Path.Combine(FaceScenes.Data, "images", "bbt2.jpg"));
+        Assert.Equal(3, scene.Faces.Count);
+        var answers = gallery.IdentifyPhoto(scene.Faces, threshold);
+        string Name(int i) => answers[i].Label;
+        var byX = Enumerable.Range(0, 3).OrderBy(i => scene.Faces[i].Box.X).ToList();
+        Assert.Equal(["raj", "leonard", "sheldon"], byX.Select(Name));
+
+        // The same photo without its left 16 pixels: Raj's face is now a third outside the frame.
+        using var full = ImageDecoder.Decode(Path.Combine(FaceScenes.Data, "images", "bbt2.jpg"));
+        var croppedPath = Path.Combine(_temp, "bbt2-cut.png");
+        using (var cropped = new SKBitmap(full.Bitmap.Width - 16, full.Bitmap.Height))
+        {
+            full.Bitmap.ExtractSubset(cropped, SKRectI.Create(16, 0, cropped.Width, cropped.Height));
+            using var data = cropped.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(croppedPath, data.ToArray());
+        }
+        var cutScene = Analyzer.Analyze(croppedPath);
+        var cut = cutScene.Faces.MinBy(f => f.Box.X)!;
+        Assert.Equal([Identifiability.CutByFrame], cut.Identifiability!.Reasons);
+        var cutAnswers = gallery.IdentifyPhoto(cutScene.Faces, threshold);
+        var cutAnswer = cutAnswers[cutScene.Faces.ToList().IndexOf(cut)];
+        Assert.True(cutAnswer.IsTooPoor);
+        Assert.Null(cutAnswer.Match);
+        Assert.Equal("sheldon", cutAnswers[cutScene.Faces.ToList().IndexOf(cutScene.Faces.MaxBy(f => f.Box.X)!)].Match?.Name);
+        Assert.Equal("cut by the frame", cut.Emotion!.Unreliable);
+        Assert.Equal("cut by the frame", cut.AgeGender!.Value.Unreliable);
     }
 }
