@@ -32,6 +32,19 @@ public static class FaceCrop
         return values;
     }
 
+    /// <summary>One chip per transform (<see cref="FaceChip.Render"/>), written one after another into a new NHWC batch as <c>pixel * scale + offset</c>.</summary>
+    public static float[] ChipBatch(SKBitmap image, IReadOnlyList<SKMatrix> toChips, int size, float scale = 1f, float offset = 0f)
+    {
+        var plane = size * size * 3;
+        var values = new float[toChips.Count * plane];
+        for (var i = 0; i < toChips.Count; i++)
+        {
+            using var chip = FaceChip.Render(image, toChips[i], size);
+            PixelTensor.WriteRgb(chip.GetPixelSpan(), size, size, values.AsSpan(i * plane, plane), channelsFirst: false, scale, offset);
+        }
+        return values;
+    }
+
     /// <summary>Greyscale (BT.601 luma) crops, one channel, <c>luma * scale + offset</c>.</summary>
     public static float[] GreyBatch(SKBitmap image, IReadOnlyList<SKRect> regions, int size, float scale = 1f, float offset = 0f)
     {

@@ -54,14 +54,35 @@ internal sealed class FaceNetwork
     }
 
     /// <summary>
-    /// Descriptors from output <paramref name="output"/> for faces aligned as face-api aligns them: the
-    /// landmarks' box grown by a fifth, padded to a square.
+    /// Descriptors from output <paramref name="output"/> for faces framed by the landmarks' box grown by a
+    /// fifth, padded to a square (face-api's framing for its expression and age nets).
     /// </summary>
     public IReadOnlyList<Descriptors.FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
     {
         var regions = landmarks.Select(l => FaceCrop.SquareAround(Landmarks.FaceLandmarks.AlignedBox(l))).ToList();
         var rows = Run(image, regions);
         return rows.Count == 0 ? [] : rows[output].Select(v => new Descriptors.FaceDescriptor(ModelId, metric, v)).ToList();
+    }
+
+    /// <summary>
+    /// Descriptors from output <paramref name="output"/> for faces aligned to the canonical face chip
+    /// (<see cref="FaceChip"/>) by a similarity transform of their landmarks.
+    /// </summary>
+    public IReadOnlyList<Descriptors.FaceDescriptor> DescribeChips(SKBitmap image, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
+    {
+        if (landmarks.Count == 0)
+            return [];
+        var chips = landmarks.Select(l => FaceChip.ToChip(l, Size)).ToList();
+        var batch = _session.SupportsBatch ? MaxBatch : 1;
+        var result = new List<Descriptors.FaceDescriptor>(landmarks.Count);
+        for (var offset = 0; offset < chips.Count; offset += batch)
+        {
+            var chunk = chips.Skip(offset).Take(batch).ToList();
+            var outputs = _session.Run(FaceCrop.ChipBatch(image, chunk, Size, Scale, Offset), chunk.Count);
+            for (var i = 0; i < chunk.Count; i++)
+                result.Add(new Descriptors.FaceDescriptor(ModelId, metric, outputs[output].Item(i).ToArray()));
+        }
+        return result;
     }
 
     /// <summary>One region through the network; each output's values for it.</summary>

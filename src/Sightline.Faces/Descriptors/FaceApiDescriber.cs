@@ -7,9 +7,9 @@ using SkiaSharp;
 namespace Sightline.Faces.Descriptors;
 
 /// <summary>
-/// face-api's recognition net (a ResNet-34-like network trained with dlib's metric loss): 150x150 crop of
-/// the landmark-aligned box padded to a square, 0-255 values; 128-d descriptor compared by Euclidean
-/// distance.
+/// face-api's recognition net (dlib's ResNet-34-like face model, trained with a metric loss): the 150x150
+/// face chip it was trained on (<see cref="FaceChip"/>: eye corners and nose base on the canonical face by
+/// a similarity transform), 0-255 values; 128-d descriptor compared by Euclidean distance.
 /// </summary>
 public sealed class FaceApiDescriber : IFaceDescriber
 {
@@ -33,5 +33,5 @@ public sealed class FaceApiDescriber : IFaceDescriber
     public Evaluation.DistanceCalibration Calibration { get; } = new(31.76f, -52.73f);
 
     public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks) =>
-        _net.Describe(image, landmarks, 0, Metric);
+        _net.DescribeChips(image, landmarks, 0, Metric);
 }
