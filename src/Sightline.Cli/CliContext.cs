@@ -44,7 +44,13 @@ public sealed class CliContext : IDisposable
 
         var node = System.Text.Json.JsonSerializer.SerializeToNode(value, Sightline.Cli.Output.Json.Options);
         if (node is System.Text.Json.Nodes.JsonObject obj)
-            obj["skipped"] = System.Text.Json.JsonSerializer.SerializeToNode(NotImages.Select(s => new { path = s.Path, reason = s.Reason }), Sightline.Cli.Output.Json.Options);
+        {
+            // A command's own skipped list (photos without a usable face, say) keeps its entries; the files not processed join it.
+            if (obj["skipped"] is not System.Text.Json.Nodes.JsonArray skipped)
+                obj["skipped"] = skipped = [];
+            foreach (var s in NotImages)
+                skipped.Add(new System.Text.Json.Nodes.JsonObject { ["path"] = s.Path, ["reason"] = s.Reason });
+        }
         Output.WriteLine(node?.ToJsonString(Sightline.Cli.Output.Json.Options));
     }
 

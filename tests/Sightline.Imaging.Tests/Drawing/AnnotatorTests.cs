@@ -85,8 +85,9 @@ public sealed class AnnotatorTests : IDisposable
     public void Expanding_inputs_keeps_files_and_lists_folder_images_in_order()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "photos", "nested")).FullName;
-        File.WriteAllBytes(Path.Combine(folder, "b.jpg"), [1]);
-        File.WriteAllBytes(Path.Combine(_dir, "photos", "a.png"), [1]);
+        // Images are told by their bytes, so they must be real ones; the text file is listed as skipped.
+        File.WriteAllBytes(Path.Combine(folder, "b.jpg"), Support.TestImages.QuadrantJpeg());
+        File.WriteAllBytes(Path.Combine(_dir, "photos", "a.png"), Support.TestImages.QuadrantPng());
         File.WriteAllText(Path.Combine(_dir, "photos", "notes.txt"), "x");
         var expanded = ImageFiles.Expand([Path.Combine(_dir, "photos"), Path.Combine(_dir, "single.txt")]);
         Assert.Equal([Path.Combine(_dir, "photos", "a.png"), Path.Combine(folder, "b.jpg"), Path.Combine(_dir, "single.txt")], expanded);
