@@ -16,7 +16,7 @@ public static class ProblemTypes
 
     public static string AnchorOf(string code) => "error-" + code;
 
-    /// <summary>Code, HTTP status and what the client can do about it.</summary>
+    /// <summary>Code, HTTP status (0 where it varies) and what the client can do about it.</summary>
     public static IReadOnlyList<(string Code, int Status, string Meaning)> All { get; } =
     [
         ("malformed_request", 400, "The request could not be read: a cut-off multipart body or malformed form data. Send the request again, complete."),
@@ -45,7 +45,7 @@ public static class ProblemTypes
         ("not_a_detector", 422, "The named model is not an object detector this server can decode."),
         ("not_a_face_model", 422, "The named model is not a face model this server can use for the request."),
         ("queue_full", 429, "The server is busy: its inference queue is full. Retry after the Retry-After header's seconds."),
-        ("http_error", 400, "Another HTTP error without a more specific code; the status and detail say which."),
+        ("http_error", 0, "Another HTTP error without a more specific code; the status and detail say which."),
         ("internal_error", 500, "The server failed to process the request; its log holds the cause."),
         ("model_unavailable", 503, "The model cannot be fetched, verified or loaded on the server."),
         ("index_unavailable", 503, "The similarity index cannot be opened or does not match its model."),
@@ -65,7 +65,7 @@ public static class ProblemTypes
             .Append("its <code>type</code> links to the code's row below. See also the <a href=\"/docs/\">API docs</a>.</p>")
             .Append("<table><thead><tr><th>code</th><th>status</th><th>meaning</th></tr></thead><tbody>");
         foreach (var (code, status, meaning) in All.OrderBy(e => e.Status).ThenBy(e => e.Code, StringComparer.Ordinal))
-            html.Append($"<tr id=\"{AnchorOf(code)}\"><td><code>{WebUtility.HtmlEncode(code)}</code></td><td>{status}</td><td>{WebUtility.HtmlEncode(meaning)}</td></tr>");
+            html.Append($"<tr id=\"{AnchorOf(code)}\"><td><code>{WebUtility.HtmlEncode(code)}</code></td><td>{(status == 0 ? "varies" : status.ToString(System.Globalization.CultureInfo.InvariantCulture))}</td><td>{WebUtility.HtmlEncode(meaning)}</td></tr>");
         html.Append("</tbody></table></main></body></html>");
         return html.ToString();
     }
