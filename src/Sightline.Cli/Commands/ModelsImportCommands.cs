@@ -62,7 +62,7 @@ public static class ModelsImportCommands
                 throw new UsageException($"'{id}' is not converted from TensorFlow.js; --fidelity applies to converted and imported models");
             var spec = TfjsModels.InputOf(model.Entry.Id) ?? SpecFromModel(ctx, model.ModelPath);
             var json = model.PathOf(TfjsModels.ModelJsonOf(model.Entry));
-            results.Add(Wrap(() => check.Check(model.Entry.Id, model.ModelPath, json, spec, images)));
+            results.Add(Wrap(() => check.Check(model.Entry.Id, model.ModelPath, json, spec, images, TfjsModels.RankedOutputsOf(model.Entry.Id))));
         }
 
         if (ctx.Json)
@@ -76,6 +76,7 @@ public static class ModelsImportCommands
                     id = r.ModelId, images = r.Images, ok = r.WithinBounds,
                     worstAbsolute = r.Worst.WorstAbsolute, worstRelative = r.Worst.WorstRelative, boundRatio = r.Worst.WorstBoundRatio,
                     outputs = r.Outputs.Select(o => new { name = o.Output, worstAbsolute = o.WorstAbsolute, worstRelative = o.WorstRelative, boundRatio = o.WorstBoundRatio, problem = o.Problem }),
+                    failing = (r.Failures ?? []).Select(f => new { image = f.Image, output = f.Error.Output, worstAbsolute = f.Error.WorstAbsolute, boundRatio = f.Error.WorstBoundRatio, problem = f.Error.Problem }),
                 }),
             });
         }
@@ -90,6 +91,9 @@ public static class ModelsImportCommands
                     r.WithinBounds ? "[green]ok[/]" : $"[red]FAIL[/]{(w.Problem is { } p ? " " + Markup.Escape(p) : "")}");
             }
             ctx.OutputConsole.Write(table);
+            foreach (var r in results)
+                foreach (var f in r.Failures ?? [])
+                    ctx.OutputConsole.MarkupLine($"[red]{Markup.Escape(r.ModelId)}[/] {Markup.Escape(f.Image)}: {Markup.Escape(f.Error.Output)} {Number(f.Error.WorstAbsolute)} |abs|, {Number(f.Error.WorstBoundRatio)} x the bound{(f.Error.Problem is { } why ? "; " + Markup.Escape(why) : "")}");
             ctx.OutputConsole.MarkupLine($"[grey]bound: |ours - tfjs| <= {check.Tolerance.Absolute} + {check.Tolerance.Relative} * |tfjs| element-wise; TensorFlow.js {Markup.Escape(reference.Options.Backend)} backend; {images.Count} images[/]");
         }
         return results.All(r => r.WithinBounds) ? ExitCodes.Ok : ExitCodes.ModelStore;

@@ -114,6 +114,13 @@ public static class TfjsModels
     public static TfjsInputSpec? InputOf(string id) =>
         Definitions.FirstOrDefault(d => string.Equals(d.Entry.Id, id, StringComparison.OrdinalIgnoreCase)).Input;
 
+    /// <summary>
+    /// The outputs of a converted entry made by a top-k head, which fidelity compares as matched sets of rows:
+    /// CenterNet's detections are the 100 best heatmap peaks as (x1, y1, x2, y2, score, class).
+    /// </summary>
+    public static IReadOnlyList<RankedRows> RankedOutputsOf(string id) =>
+        string.Equals(id, "human-centernet", StringComparison.OrdinalIgnoreCase) ? [new RankedRows("tower_0/detections", 6, ScoreColumn: 4, CoordinateColumns: 4)] : [];
+
     /// <summary>The TensorFlow.js model file of a converted entry (or import), by its cache name.</summary>
     public static string ModelJsonOf(ModelEntry entry) =>
         Definitions.FirstOrDefault(d => d.Entry.Id == entry.Id).ModelJson ?? Path.ChangeExtension(entry.ModelFile!, ".json");

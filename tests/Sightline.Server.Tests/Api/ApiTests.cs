@@ -134,6 +134,24 @@ public sealed class ApiTests(PretrainedModels models) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Detect_reports_one_object_as_its_strongest_class_unless_per_class_is_asked_and_names_only_detectors()
+    {
+        var person = File.ReadAllBytes(Path.Combine(TestPaths.Data("sanity"), "person.jpg"));
+        static List<string> Classes(JsonElement r) => r.GetProperty("detections").EnumerateArray().Select(d => d.GetProperty("className").GetString()!).ToList();
+        var byDefault = Classes(await Json(await Client.PostAsync("/v1/detect", Form(person, "person.jpg"))));
+        var perClass = Classes(await Json(await Client.PostAsync("/v1/detect?perClass=true", Form(person, "person.jpg"))));
+        Assert.Contains("horse", byDefault);
+        Assert.DoesNotContain("cow", byDefault);
+        Assert.Contains("cow", perClass);
+
+        var unknown = await Client.PostAsync("/v1/detect?model=yolo", Form(person));
+        var detail = await unknown.Content.ReadAsStringAsync();
+        await AssertProblem(unknown, HttpStatusCode.NotFound, "unknown_model");
+        Assert.Contains("nanodet", detail);
+        Assert.DoesNotContain("face-api", detail);
+    }
+
+    [Fact]
     public async Task Corrupt_truncated_and_empty_images_are_400()
     {
         await AssertProblem(await Client.PostAsync("/v1/embeddings", Form(Photo()[..3000])), HttpStatusCode.BadRequest, "truncated_image");
