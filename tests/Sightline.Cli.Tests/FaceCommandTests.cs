@@ -22,6 +22,50 @@ public sealed class FaceCommandTests : IDisposable
 
     private static string Crop(string person, int n) => Path.Combine(Bbt, "images", person, $"{person}{n}.png");
 
+    /// <summary>bbt2.jpg without its left 16 pixels: Raj, at the left edge, is a third outside the frame.</summary>
+    private string CutScene()
+    {
+        var path = Path.Combine(_dir, "bbt2-cut.png");
+        using var full = ImageDecoder.Decode(Path.Combine(Bbt, "images", "bbt2.jpg"));
+        using var cropped = new SkiaSharp.SKBitmap(full.Bitmap.Width - 16, full.Bitmap.Height);
+        full.Bitmap.ExtractSubset(cropped, SkiaSharp.SKRectI.Create(16, 0, cropped.Width, cropped.Height));
+        using var data = cropped.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+        return path;
+    }
+
+    [Fact]
+    public async Task A_face_cut_by_the_frame_is_answered_too_poor_and_its_attributes_are_marked_unreliable()
+    {
+        var gallery = Path.Combine(_dir, "cut.gallery");
+        foreach (var person in new[] { "raj", "sheldon", "leonard" })
+            Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("faces", "enroll", person, Crop(person, 1), Crop(person, 2), Crop(person, 5), "--gallery", gallery)).ExitCode);
+        var scene = CutScene();
+
+        var identify = await CliRunner.RunAsync("faces", "identify", scene, "--gallery", gallery, "--json");
+        Assert.Equal(ExitCodes.Ok, identify.ExitCode);
+        var faces = identify.Json.GetProperty("results")[0].GetProperty("faces").EnumerateArray().OrderBy(f => f.GetProperty("box").GetProperty("x").GetSingle()).ToList();
+        Assert.Equal(3, faces.Count);
+        var cut = faces[0];
+        Assert.Equal("too poor", cut.GetProperty("status").GetString());
+        Assert.False(cut.GetProperty("known").GetBoolean());
+        Assert.False(cut.TryGetProperty("name", out _));
+        Assert.Equal("cut by the frame", Assert.Single(cut.GetProperty("tooPoor").EnumerateArray()).GetString());
+        Assert.NotEqual("too poor", faces[2].GetProperty("status").GetString());
+
+        var table = await CliRunner.RunAsync("faces", "identify", scene, "--gallery", gallery);
+        Assert.Contains("too poor (cut by the frame)", table.Output);
+
+        var analysed = await CliRunner.RunAsync("faces", scene, "--json");
+        var cutFace = analysed.Json.GetProperty("results")[0].GetProperty("faces").EnumerateArray().MinBy(f => f.GetProperty("box").GetProperty("x").GetSingle());
+        Assert.False(cutFace.GetProperty("identifiable").GetBoolean());
+        Assert.Equal("cut by the frame", cutFace.GetProperty("emotion").GetProperty("unreliable").GetString());
+        Assert.Equal("cut by the frame", cutFace.GetProperty("ageGender").GetProperty("unreliable").GetString());
+        var attributes = await CliRunner.RunAsync("faces", scene);
+        Assert.Contains("(unreliable)", attributes.Output);
+        Assert.Contains("too poor: cut by the frame", attributes.Output);
+    }
+
     [Fact]
     public async Task Faces_analyses_a_folder_reports_the_corrupt_file_says_no_faces_and_saves_drawn_images()
     {

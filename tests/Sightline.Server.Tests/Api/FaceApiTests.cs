@@ -98,6 +98,35 @@ public sealed class FaceApiTests(FaceServerFixture fixture) : IClassFixture<Face
     }
 
     [Fact]
+    public async Task A_face_cut_by_the_frame_is_too_poor_to_identify_and_its_attributes_are_marked_unreliable()
+    {
+        // bbt2.jpg without its left 16 pixels: Raj, at the left edge, is a third outside the frame.
+        using var full = Sightline.Imaging.ImageDecoder.Decode(Path.Combine(TestPaths.Data("faces-bbt"), "images", "bbt2.jpg"));
+        using var cropped = new SkiaSharp.SKBitmap(full.Bitmap.Width - 16, full.Bitmap.Height);
+        full.Bitmap.ExtractSubset(cropped, SkiaSharp.SKRectI.Create(16, 0, cropped.Width, cropped.Height));
+        using var png = cropped.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        MultipartFormDataContent Cut() => new() { { File(png.ToArray()), "image", "bbt2-cut.png" } };
+
+        var faces = (await Json(await Client.PostAsync("/v1/faces", Cut()))).GetProperty("faces").EnumerateArray()
+            .OrderBy(f => f.GetProperty("box").GetProperty("x").GetSingle()).ToList();
+        Assert.Equal(3, faces.Count);
+        var cut = faces[0];
+        Assert.False(cut.GetProperty("identifiable").GetBoolean());
+        Assert.Equal("cut by the frame", Assert.Single(cut.GetProperty("tooPoor").EnumerateArray()).GetString());
+        Assert.Equal("cut by the frame", cut.GetProperty("unreliable").GetString());
+        Assert.Equal("cut by the frame", cut.GetProperty("emotion").GetProperty("unreliable").GetString());
+        Assert.True(faces[2].GetProperty("identifiable").GetBoolean());
+        Assert.False(faces[2].TryGetProperty("unreliable", out _));
+
+        var identified = (await Json(await Client.PostAsync("/v1/faces/identify", Cut()))).GetProperty("faces").EnumerateArray()
+            .MinBy(f => f.GetProperty("box").GetProperty("x").GetSingle());
+        var identity = identified.GetProperty("identity");
+        Assert.Equal("too poor", identity.GetProperty("status").GetString());
+        Assert.False(identity.GetProperty("known").GetBoolean());
+        Assert.Equal("cut by the frame", Assert.Single(identity.GetProperty("tooPoor").EnumerateArray()).GetString());
+    }
+
+    [Fact]
     public async Task Faces_options_choose_models_and_include_descriptors_and_liveness()
     {
         var raw = File(System.IO.File.ReadAllBytes(Sanity("astronaut.png")));
