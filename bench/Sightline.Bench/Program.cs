@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["import"] = ImportBenchmark.RunAsync,
     ["detect"] = DetectionBenchmark.RunAsync,
     ["faces"] = FaceBenchmark.RunAsync,
+    ["faces-verification"] = FaceVerificationBenchmark.RunAsync,
     ["segment"] = SegmentationBenchmark.RunAsync,
 };
 
