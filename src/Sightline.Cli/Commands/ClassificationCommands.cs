@@ -125,7 +125,6 @@ public static class ClassificationCommands
     private static void WriteTraining(CliContext ctx, ClassifierModel model, string path)
     {
         var m = model.Metrics;
-        var operating = new UnknownRule(model.Unknown.Score, model.Unknown.Threshold);
         if (ctx.Json)
         {
             ctx.WriteJson(new
@@ -133,7 +132,7 @@ public static class ClassificationCommands
                 model = path, classes = model.Classes, backbone = model.Backbone, imagesPerClass = model.Training.ImagesPerClass,
                 validation = m.Validation, accuracy = m.Accuracy, macroF1 = m.Report.MacroF1, l2 = m.L2,
                 perClass = m.Report.PerClass, confusion = m.Report.Confusion,
-                unknown = new { score = operating.Score, threshold = operating.Threshold, tolerance = TradeOffRow(model)?.Tolerance, tradeOff = m.UnknownTradeOff },
+                unknown = new { score = model.Unknown.Score, threshold = model.Unknown.ThresholdJson, off = m.UnknownOffReason, tolerance = TradeOffRow(model)?.Tolerance, tradeOff = m.UnknownTradeOff },
                 embedSeconds = model.Training.EmbedSeconds, trainSeconds = model.Training.TrainSeconds,
                 skipped = model.Training.Skipped.Select(s => new { path = s.Path, reason = s.Reason }),
             });
@@ -147,14 +146,16 @@ public static class ClassificationCommands
         var used = TradeOffRow(model);
         foreach (var p in m.UnknownTradeOff)
             tradeOff.AddRow($"{100 * p.Tolerance:0} pts" + (used is { } u0 && u0.Tolerance == p.Tolerance ? " [green](used)[/]" : ""),
-                $"{p.Threshold:0.0000}", $"{100 * p.KnownAccuracy:0.0} %", $"{100 * p.KnownRejected:0.0} %", p.UnknownRejected is { } u ? $"{100 * u:0.0} %" : "-");
+                new UnknownRule(m.UnknownScore, p.Threshold).ThresholdText, $"{100 * p.KnownAccuracy:0.0} %", $"{100 * p.KnownRejected:0.0} %", p.UnknownRejected is { } u ? $"{100 * u:0.0} %" : "-");
         ctx.OutputConsole.Write(tradeOff);
+        if (m.UnknownOffReason is { } off)
+            ctx.Warn(off);
         ctx.OutputConsole.MarkupLine($"[green]{Markup.Escape(path)}[/]: {model.Classes.Count} classes, {model.Training.ImagesPerClass.Sum()} images; {Markup.Escape(m.Validation)} accuracy [bold]{100 * m.Accuracy:0.0} %[/], macro F1 {m.Report.MacroF1:0.000}; L2 {m.L2:G3}");
         ctx.OutputConsole.MarkupLine($"[grey]embedding {model.Training.EmbedSeconds:0.0} s, training {model.Training.TrainSeconds:0.0} s; backbone {Markup.Escape(model.Backbone.Id)} {Markup.Escape(model.Backbone.Version)}[/]");
     }
 
     private static OperatingPoint? TradeOffRow(ClassifierModel model) =>
-        model.Metrics.UnknownTradeOff.Where(p => Math.Abs(p.Threshold - model.Unknown.Threshold) < 1e-12).Select(p => (OperatingPoint?)p).FirstOrDefault();
+        model.Metrics.UnknownTradeOff.Where(p => p.Threshold == model.Unknown.Threshold).Select(p => (OperatingPoint?)p).FirstOrDefault();
 
     private static void WriteReport(CliContext ctx, EvaluationReport report)
     {
@@ -202,7 +203,7 @@ public static class ClassificationCommands
             {
                 ctx.WriteJson(new
                 {
-                    model = new { path = modelPath, classes = model.Classes, backbone = model.Backbone.Id, backboneVersion = model.Backbone.Version, created = model.Created, unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.Threshold } },
+                    model = new { path = modelPath, classes = model.Classes, backbone = model.Backbone.Id, backboneVersion = model.Backbone.Version, created = model.Created, unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.ThresholdJson } },
                     results = outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Value).Select(r => new
                     {
                         source = r.Source, label = r.Label, unknown = r.Unknown, unknownScore = r.UnknownScore,
@@ -224,6 +225,8 @@ public static class ClassificationCommands
                         .. r.Top(k).Select(p => $"{Markup.Escape(p.Label)} {100 * p.Probability:0.0} %"),
                     ]);
                 ctx.OutputConsole.Write(table);
+                if (model.Unknown.IsOff)
+                    ctx.Warn($"the unknown rule of {Path.GetFileName(modelPath)} is off (it could not be calibrated when trained): every image gets one of the classes");
                 var ok = outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Value.Timings).ToList();
                 if (ok.Count > 0)
                     ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(Path.GetFileName(modelPath))} on {Markup.Escape(model.Backbone.Id)} {Markup.Escape(model.Backbone.Version)}; per image: pre {ok.Average(t => t.PreprocessMs):0.0} ms, inference {ok.Average(t => t.InferenceMs):0.0} ms, post {ok.Average(t => t.PostprocessMs):0.00} ms[/]");
@@ -325,7 +328,10 @@ public static class ClassificationCommands
     public static Command EvalUnknown(Func<ParseResult, CliContext> context)
     {
         var folder = new Argument<string>("folder") { Description = "Labelled folder: one sub-folder per class" };
-        var holdout = new Option<string>("--holdout-class") { Description = "Class left out of training and shown as the unknown", Required = true };
+        var holdout = new Option<string?>("--holdout-class") { Description = "Class left out of training and shown as the unknown" };
+        var split = new Option<int?>("--split") { Description = "Instead: train on this many images per class, test on the rest (neither training nor the unknown rule sees them)" };
+        var classes = new Option<string?>("--classes") { Description = "With --split: only these classes, comma-separated (e.g. daisy,roses,sunflowers)" };
+        var outliers = new Option<string[]>("--outliers") { Description = "With --split: folders of images far from every class, each measured for the share answered unknown", AllowMultipleArgumentsPerToken = true };
         var backbone = BackboneOption();
         var folds = FoldsOption();
         var seed = SeedOption();
@@ -333,12 +339,19 @@ public static class ClassificationCommands
         var tolerance = ToleranceOption();
         var command = new Command("unknown", "Train without one class, then measure how often its images are answered 'unknown' and what that costs on the known classes")
         {
-            folder, holdout, backbone, folds, seed, batch, tolerance,
+            folder, holdout, split, classes, outliers, backbone, folds, seed, batch, tolerance,
         };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var options = TrainingOptions(parse.GetValue(folds), null, false, parse.GetValue(seed), parse.GetValue(tolerance));
+            var perClass = parse.GetValue(split);
+            if ((perClass is null) == (parse.GetValue(holdout) is null))
+                throw new UsageException("give either --holdout-class or --split");
+            if (perClass is null && (parse.GetValue(classes) is not null || parse.GetValue(outliers) is { Length: > 0 }))
+                throw new UsageException("--classes and --outliers go with --split");
+            if (perClass is { } n)
+                return await HeldOutSplitAsync(ctx, parse.GetValue(folder)!, n, parse.GetValue(classes), parse.GetValue(outliers) ?? [], options, parse.GetValue(backbone)!, parse.GetValue(batch), ct).ConfigureAwait(false);
             var labelled = LabelledFolder.Scan(parse.GetValue(folder)!, minimumClasses: 3);
             ctx.NoteNotProcessed(labelled.NotImages);
             foreach (var w in labelled.Warnings)
@@ -375,6 +388,63 @@ public static class ClassificationCommands
         return command;
     }
 
+    private static async Task<int> HeldOutSplitAsync(CliContext ctx, string folder, int perClass, string? classList, string[] outlierFolders,
+        ClassifierTrainingOptions options, string backbone, int batch, CancellationToken ct)
+    {
+        if (perClass < 1)
+            throw new UsageException($"--split must be at least 1 (got {perClass})");
+        var labelled = LabelledFolder.Scan(folder);
+        foreach (var w in labelled.Warnings)
+            ctx.Warn(w);
+        var chosen = classList?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? labelled.Classes.ToArray();
+        if (chosen.Length < 2)
+            throw new UsageException($"--classes needs at least two classes (got '{classList}')");
+        foreach (var c in chosen.Where(c => !labelled.Classes.Contains(c)))
+            throw new InputException($"there is no class '{c}' in '{labelled.Root}' (classes: {string.Join(", ", labelled.Classes)})");
+        foreach (var o in outlierFolders.Where(o => !Directory.Exists(o)))
+            throw new InputException($"outlier folder '{o}' does not exist");
+        var (_, embedder) = await BackboneAsync(ctx, backbone, batch, ct).ConfigureAwait(false);
+        var started = DateTime.UtcNow;
+        var embedded = await ctx.Progress.RunAsync($"embedding {labelled.Files.Count} images", report =>
+            Task.Run(() => FolderEmbedding.Embed(labelled, embedder, null, options.Seed, new InlineProgress<(int Done, int Total)>(p => report(p.Done, p.Total)), ct), ct)).ConfigureAwait(false);
+        foreach (var s in embedded.Skipped)
+            ctx.Warn($"skipped {s.Path}: {s.Reason}");
+        var outliers = new List<(string Name, IReadOnlyList<float[]> Features)>();
+        foreach (var o in outlierFolders)
+        {
+            var files = SimilarityIndex.ImageFiles(o).ToList();
+            var outcomes = await ctx.Progress.RunAsync($"embedding {files.Count} outlier images in {o}", report =>
+                Task.Run(() => embedder.EmbedFiles(files, new InlineProgress<int>(d => report(d, files.Count)), ct), ct)).ConfigureAwait(false);
+            foreach (var f in outcomes.Where(x => x.Embedding is null))
+                ctx.Warn($"skipped {f.Source}: {f.Error ?? "unreadable"}");
+            outliers.Add((Path.TrimEndingDirectorySeparator(o),
+                outcomes.Where(x => x.Embedding is not null).Select(x => FeatureMap.Apply(x.Embedding!.Value.Vector)).ToList()));
+        }
+        var report = await Task.Run(() => HeldOutSplit.Evaluate(HeldOutSplit.Subset(embedded.Set, chosen), perClass, outliers, options, ct), ct).ConfigureAwait(false);
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        if (ctx.Json)
+        {
+            Json.Write(ctx.Output, new { folder = labelled.Root, report, accuracyDrop = report.AccuracyDrop, seconds });
+            return ExitCodes.Ok;
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("classes", Markup.Escape(string.Join(", ", report.Classes)));
+        table.AddRow("training images (per class)", $"{report.TrainImages} ({report.TrainPerClass})");
+        table.AddRow("held-out test images", report.TestImages.ToString());
+        table.AddRow("unknown rule", Markup.Escape($"{report.Score} < {new UnknownRule(report.Score, report.Threshold).ThresholdText}"));
+        table.AddRow("held-out accuracy, no rejection", $"{100 * report.ClosedSetAccuracy:0.0} %");
+        table.AddRow("held-out accuracy with the unknown rule", $"{100 * report.KnownAccuracy:0.0} %");
+        table.AddRow("held-out known images rejected (measured)", $"{100 * report.KnownRejected:0.0} %");
+        table.AddRow("known images rejected (estimated at training)", $"{100 * report.EstimatedKnownRejected:0.0} %");
+        foreach (var o in report.Outliers)
+            table.AddRow($"[bold]{Markup.Escape(o.Name)} ({o.Images} images) answered unknown[/]", $"[bold]{100 * o.Rejected:0.0} %[/]");
+        ctx.OutputConsole.Write(table);
+        if (report.UnknownOffReason is { } off)
+            ctx.Warn(off);
+        ctx.OutputConsole.MarkupLine($"[grey]trained on {report.TrainPerClass} images per class (seeded split, --seed {options.Seed}); {seconds:0.0} s[/]");
+        return ExitCodes.Ok;
+    }
+
     public static Command Export(Func<ParseResult, CliContext> context)
     {
         var modelFile = new Argument<string>("model") { Description = "Classifier file made by 'sightline train'" };
@@ -399,7 +469,7 @@ public static class ClassificationCommands
                     onnx = target, bytes = bytes.LongLength, classes = model.Classes,
                     input = new { name = ClassifierExport.InputName, shape = new object[] { "N", h, w, 3 }, description = "float32 RGB 0-255, scaled to cover and centre-cropped" },
                     outputs = new[] { ClassifierExport.ProbabilitiesName, ClassifierExport.LogitsName, ClassifierExport.SimilarityName },
-                    unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.Threshold },
+                    unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.ThresholdJson },
                 });
                 return ExitCodes.Ok;
             }

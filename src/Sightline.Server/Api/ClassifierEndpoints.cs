@@ -15,8 +15,8 @@ public sealed record ClassifierInfo(string Name, IReadOnlyList<string>? Classes,
 /// <summary>The classifier's validation figures from training (closed set: the unknown rule off).</summary>
 public sealed record ClassifierMetricsInfo(string Validation, double Accuracy, IReadOnlyList<int> ImagesPerClass);
 
-/// <summary>When an image is answered "unknown": the score the rule looks at and the threshold below which it fires (null: it never fires).</summary>
-public sealed record ClassifierUnknownRule(string Score, double? Threshold);
+/// <summary>When an image is answered "unknown": the score the rule looks at and the threshold below which it fires (null: it never fires), and whether the rule is off (it could not be calibrated on the training folder).</summary>
+public sealed record ClassifierUnknownRule(string Score, double? Threshold, bool Off);
 
 /// <summary>One class and its softmax probability.</summary>
 public sealed record ClassPrediction(string Label, float Probability);
@@ -79,5 +79,5 @@ public static class ClassifierEndpoints
     }
 
     private static ClassifierUnknownRule Rule(Sightline.Vision.Classification.UnknownRule rule) =>
-        new(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.Score.ToString()), double.IsFinite(rule.Threshold) ? rule.Threshold : null);
+        new(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.Score.ToString()), rule.Threshold is { } t && double.IsFinite(t) ? t : null, rule.IsOff);
 }

@@ -120,8 +120,8 @@ public static class ClassifierExport
         ["sightline.unknown"] = JsonSerializer.Serialize(new
         {
             score = model.Unknown.Score.ToString(),
-            threshold = model.Unknown.Threshold,
-            rule = model.Unknown.Score switch
+            threshold = model.Unknown.ThresholdJson,
+            rule = model.Unknown.IsOff ? "off: never unknown (the rule could not be calibrated)" : model.Unknown.Score switch
             {
                 UnknownScore.MaxProbability => $"unknown when max({ProbabilitiesName}) < threshold",
                 UnknownScore.MaxLogit => $"unknown when max({LogitsName}) < threshold",

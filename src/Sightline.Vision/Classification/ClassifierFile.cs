@@ -18,8 +18,8 @@ public static class ClassifierFile
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        // Thresholds may be -Infinity (a rule that never rejects).
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // No named floating-point literals: NaN and Infinity are not JSON, and an unknown rule that cannot be
+        // calibrated is stored as "off" (ThresholdJsonConverter), which also reads the "-Infinity" of older files.
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

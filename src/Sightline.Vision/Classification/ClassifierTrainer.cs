@@ -50,7 +50,8 @@ public sealed record TrainingMetrics(
     double L2,
     UnknownScore UnknownScore,
     IReadOnlyList<OperatingPoint> UnknownTradeOff,
-    double Seconds)
+    double Seconds,
+    string? UnknownOffReason = null)
 {
     public double Accuracy => Report.Accuracy;
 }
@@ -134,49 +135,51 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
         var final = Fit(data, all, k, finalL2).Head;
         Step();
 
-        // Unknown calibration: thresholds come from held-out scores of known images; which score works
-        // better, and how many unseen-class images each threshold rejects, is estimated by leaving each
+        // Unknown rule: cosine to the nearest class centre sees how far an image lies from everything trained
+        // on, which the softmax, confident far along its directions, does not. Its threshold is the quantile
+        // of held-out known scores that rejects the tolerated share, so new known images are rejected at the
+        // rate estimated here. How many images of an unseen class it rejects is estimated by leaving each
         // class out in turn and treating it as the unknown.
-        var estimates = new Dictionary<UnknownScore, double[]>();
-        foreach (var score in Enum.GetValues<UnknownScore>())
-            estimates[score] = new double[ReportedTolerances.Count];
+        const UnknownScore chosen = UnknownScore.CentroidCosine;
+        // The operating tolerance always gets a row, so the estimate behind the rule in use is reported.
+        var tolerances = ReportedTolerances.Append(Options.UnknownTolerance).Distinct().Order().ToArray();
+        var estimates = new double[tolerances.Length];
         if (k >= 3)
         {
-            var perClass = new Dictionary<UnknownScore, double[]>[k];
+            var perClass = new double[k][];
             Parallel.For(0, k, new ParallelOptions { CancellationToken = cancellationToken }, c =>
             {
-                perClass[c] = LeaveClassOut(data, c, finalL2);
+                perClass[c] = LeaveClassOut(data, c, tolerances);
                 Step();
             });
-            foreach (var score in estimates.Keys)
-                for (var t = 0; t < ReportedTolerances.Count; t++)
-                    estimates[score][t] = perClass.Average(p => p[score][t]);
+            for (var t = 0; t < tolerances.Length; t++)
+                estimates[t] = perClass.Average(p => p[t]);
         }
-        var operating = NearestTolerance(Options.UnknownTolerance);
-        // Ties go to the earlier kind: the plain maximum probability unless another clearly does better.
-        var chosen = k < 3 ? UnknownScore.MaxProbability : Enum.GetValues<UnknownScore>().MaxBy(s => estimates[s][operating] - 1e-9 * (int)s);
         var finalCentroids = Centroids(data, all, k);
 
-        var scores = validated.Select(i => chosen == UnknownScore.CentroidCosine ? oofCentroid[i] : UnknownCalibration.Measure(chosen, oof[i])).ToArray();
+        var scores = validated.Select(i => oofCentroid[i]).ToArray();
         var correct = validated.Select((i, j) => predicted[j] == labels[i]).ToArray();
-        var tradeOff = ReportedTolerances.Select((tolerance, t) =>
+        var tradeOff = tolerances.Select((tolerance, t) =>
         {
-            var threshold = UnknownCalibration.Threshold(scores, correct, tolerance);
+            var threshold = UnknownCalibration.QuantileThreshold(scores, tolerance);
             var (accuracy, rejected) = UnknownCalibration.AtThreshold(scores, correct, threshold);
-            return new OperatingPoint(tolerance, threshold, accuracy, rejected, k >= 3 ? estimates[chosen][t] : null);
+            return new OperatingPoint(tolerance, threshold, accuracy, rejected, k >= 3 ? estimates[t] : null);
         }).ToList();
-        var rule = new UnknownRule(chosen, UnknownCalibration.Threshold(scores, correct, Options.UnknownTolerance), finalCentroids);
+        var threshold = UnknownCalibration.QuantileThreshold(scores, Options.UnknownTolerance);
+        var rule = new UnknownRule(chosen, threshold, finalCentroids);
+        var offReason = threshold is not null ? null
+            : Options.UnknownTolerance == 0 ? "the unknown rule is off: --unknown-tolerance 0 allows no known image to be rejected"
+            : scores.Length < UnknownCalibration.MinimumCalibrationScores
+                ? $"the unknown rule is off: calibrating it needs at least {UnknownCalibration.MinimumCalibrationScores} validated images and there are {scores.Length}; every image will get one of the classes"
+                : "the unknown rule is off: the validated images' scores do not vary, so no threshold can be estimated; every image will get one of the classes";
 
         var metrics = new TrainingMetrics(Options.ValidationDescription, report, finalL2, chosen, tradeOff,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, offReason);
         return new TrainedHead(data.Classes, final, rule, metrics);
     }
 
-    private int NearestTolerance(double tolerance) =>
-        Enumerable.Range(0, ReportedTolerances.Count).MinBy(t => Math.Abs(ReportedTolerances[t] - tolerance));
-
-    /// <summary>Class <paramref name="c"/> plays the unknown: per score kind, its rejection rate at each reported tolerance.</summary>
-    private Dictionary<UnknownScore, double[]> LeaveClassOut(LabelledSet data, int c, double l2)
+    /// <summary>Class <paramref name="c"/> plays the unknown: the share of its images the centroid rule rejects at each reported tolerance.</summary>
+    private double[] LeaveClassOut(LabelledSet data, int c, IReadOnlyList<double> tolerances)
     {
         var known = Enumerable.Range(0, data.Examples.Count).Where(i => data.Examples[i].Label != c).ToArray();
         var unknown = Enumerable.Range(0, data.Examples.Count).Where(i => data.Examples[i].Label == c).ToArray();
@@ -187,34 +190,19 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
         var folds = Math.Min(Options.Folds, relabelled.Examples.Count);
         var split = StratifiedFolds.Assign(labels, folds, Options.Seed);
         var all = Enumerable.Range(0, relabelled.Examples.Count).ToArray();
-        var oof = new float[all.Length][];
-        var oofCentroids = new float[all.Length][][];
+        var knownScores = new double[all.Length];
         for (var f = 0; f < folds; f++)
         {
             var train = all.Where(i => split[i] != f).ToArray();
-            var head = Fit(relabelled, train, k, l2).Head;
             var centroids = Centroids(relabelled, train, k);
             foreach (var i in all.Where(i => split[i] == f))
-            {
-                oof[i] = head.Logits(relabelled.Examples[i].Features);
-                oofCentroids[i] = centroids;
-            }
+                knownScores[i] = UnknownCalibration.Measure(UnknownScore.CentroidCosine, default, relabelled.Examples[i].Features, centroids);
         }
-        var full = Fit(relabelled, all, k, l2).Head;
         var fullCentroids = Centroids(relabelled, all, k);
-        var unknownLogits = unknown.Select(i => full.Logits(data.Examples[i].Features)).ToArray();
-        var correct = all.Select(i => ArgMax(oof[i]) == labels[i]).ToArray();
-
-        var result = new Dictionary<UnknownScore, double[]>();
-        foreach (var score in Enum.GetValues<UnknownScore>())
-        {
-            var knownScores = all.Select(i => UnknownCalibration.Measure(score, oof[i], relabelled.Examples[i].Features, oofCentroids[i])).ToArray();
-            var unknownScores = unknown.Select((i, j) => UnknownCalibration.Measure(score, unknownLogits[j], data.Examples[i].Features, fullCentroids)).ToArray();
-            result[score] = ReportedTolerances
-                .Select(t => UnknownCalibration.RejectionRate(unknownScores, UnknownCalibration.Threshold(knownScores, correct, t)))
-                .ToArray();
-        }
-        return result;
+        var unknownScores = unknown.Select(i => UnknownCalibration.Measure(UnknownScore.CentroidCosine, default, data.Examples[i].Features, fullCentroids)).ToArray();
+        return tolerances
+            .Select(t => UnknownCalibration.RejectionRate(unknownScores, UnknownCalibration.QuantileThreshold(knownScores, t)))
+            .ToArray();
     }
 
     /// <summary>The L2 strength with the best inner cross-validated accuracy (ties: lower log-loss).</summary>

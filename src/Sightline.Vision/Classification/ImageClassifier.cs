@@ -92,6 +92,6 @@ public sealed class ImageClassifier : IImageClassifier
             .Select(k => new ClassProbability(model.Classes[k], probabilities[k]))
             .ToArray();
         var score = model.Unknown.Measure(logits, features);
-        return new ClassificationResult(source, ranked, probabilities, score < model.Unknown.Threshold, score, default);
+        return new ClassificationResult(source, ranked, probabilities, model.Unknown.IsUnknown(score), score, default);
     }
 }

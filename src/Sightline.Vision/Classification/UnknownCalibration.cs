@@ -15,18 +15,68 @@ public enum UnknownScore
 }
 
 /// <summary>
-/// An image whose <see cref="Score"/> falls below <see cref="Threshold"/> is answered "unknown".
+/// An image whose <see cref="Score"/> falls below <see cref="Threshold"/> is answered "unknown"; a null
+/// threshold means the rule is off (it could not be calibrated) and never fires.
 /// <see cref="Centroids"/> (unit class centres in head-feature space, one per class) serve
 /// <see cref="UnknownScore.CentroidCosine"/>.
 /// </summary>
-public sealed record UnknownRule(UnknownScore Score, double Threshold, float[][]? Centroids = null)
+public sealed record UnknownRule(UnknownScore Score, [property: System.Text.Json.Serialization.JsonConverter(typeof(ThresholdJsonConverter))] double? Threshold, float[][]? Centroids = null)
 {
     /// <summary>A rule that never rejects.</summary>
-    public static UnknownRule Never { get; } = new(UnknownScore.MaxProbability, 0);
+    public static UnknownRule Never { get; } = new(UnknownScore.MaxProbability, null);
+
+    public bool IsOff => Threshold is null;
+
+    /// <summary>The threshold as people and JSON see it: its value, or "off".</summary>
+    public string ThresholdText => Threshold is { } t ? t.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : ThresholdJsonConverter.Off;
+
+    /// <summary>The threshold for JSON output: a finite number, or the string "off".</summary>
+    public object ThresholdJson => Threshold is { } t ? t : ThresholdJsonConverter.Off;
 
     public double Measure(ReadOnlySpan<float> logits, ReadOnlySpan<float> features) => UnknownCalibration.Measure(Score, logits, features, Centroids);
 
-    public bool IsUnknown(ReadOnlySpan<float> logits, ReadOnlySpan<float> features) => Measure(logits, features) < Threshold;
+    public bool IsUnknown(ReadOnlySpan<float> logits, ReadOnlySpan<float> features) => IsUnknown(Measure(logits, features));
+
+    public bool IsUnknown(double score) => Threshold is { } t && score < t;
+}
+
+/// <summary>
+/// Writes a threshold as a finite number or "off", never NaN or Infinity (which JSON cannot hold).
+/// Reads numbers, "off", and the "-Infinity" of older files (a rule that never fired) as off.
+/// </summary>
+public sealed class ThresholdJsonConverter : System.Text.Json.Serialization.JsonConverter<double?>
+{
+    public const string Off = "off";
+
+    public override bool HandleNull => true;
+
+    public override double? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case System.Text.Json.JsonTokenType.Null:
+                return null;
+            case System.Text.Json.JsonTokenType.Number:
+                return reader.GetDouble();
+            case System.Text.Json.JsonTokenType.String:
+                var text = reader.GetString();
+                if (text is Off or "-Infinity")
+                    return null;
+                if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+                    return value;
+                throw new System.Text.Json.JsonException($"the unknown threshold '{text}' is neither a finite number nor \"{Off}\"");
+            default:
+                throw new System.Text.Json.JsonException($"the unknown threshold is a {reader.TokenType}, not a number or \"{Off}\"");
+        }
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, double? value, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (value is { } v && double.IsFinite(v))
+            writer.WriteNumberValue(v);
+        else
+            writer.WriteStringValue(Off);
+    }
 }
 
 /// <summary>
@@ -34,7 +84,7 @@ public sealed record UnknownRule(UnknownScore Score, double Threshold, float[][]
 /// gives <see cref="Threshold"/>, with the measured known-class accuracy (rejections count as errors)
 /// and share of known images rejected, and the estimated share of images of an unseen class rejected.
 /// </summary>
-public readonly record struct OperatingPoint(double Tolerance, double Threshold, double KnownAccuracy, double KnownRejected, double? UnknownRejected);
+public readonly record struct OperatingPoint(double Tolerance, [property: System.Text.Json.Serialization.JsonConverter(typeof(ThresholdJsonConverter))] double? Threshold, double KnownAccuracy, double KnownRejected, double? UnknownRejected);
 
 /// <summary>Pure functions that pick and measure rejection thresholds from held-out scores.</summary>
 public static class UnknownCalibration
@@ -61,41 +111,64 @@ public static class UnknownCalibration
         return 1 / sum;
     }
 
+    /// <summary>Fewest held-out known scores from which a rejection threshold is taken; with fewer the rule is off.</summary>
+    public const int MinimumCalibrationScores = 10;
+
     /// <summary>
-    /// The highest threshold (reject when score &lt; threshold) that keeps the share of examples both
-    /// accepted and correctly classified within <paramref name="tolerance"/> of the share correctly
-    /// classified with no rejection. Raising the threshold can only reject more, of known and unknown
-    /// images alike, so the highest admissible one rejects the most unknown images for that price.
+    /// The threshold that rejects a share <paramref name="rejectShare"/> of known images, taken from held-out
+    /// known scores (scores of images the scorer did not see), so that new known images are rejected at that
+    /// rate (the split-conformal argument). With enough scores it is the interpolated empirical quantile; when
+    /// the share asks for a cut below the lowest score (fewer than 1 / share scores), it is the quantile of a
+    /// normal fitted to them, since the sample says nothing about its own tail. Null (off) with fewer than
+    /// <see cref="MinimumCalibrationScores"/> scores, with scores that do not vary, or a share of zero.
     /// </summary>
-    public static double Threshold(IReadOnlyList<double> scores, IReadOnlyList<bool> correct, double tolerance)
+    public static double? QuantileThreshold(IReadOnlyList<double> scores, double rejectShare)
     {
-        if (scores.Count != correct.Count)
-            throw new ArgumentException($"{scores.Count} scores for {correct.Count} outcomes");
-        if (tolerance < 0)
-            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "the tolerance cannot be negative");
-        if (scores.Count == 0)
-            return double.NegativeInfinity;
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        var totalCorrect = correct.Count(c => c);
-        // Allowed loss of correct answers, with a little slack so that 0.03 * 200 really allows 6.
-        var allowed = tolerance * scores.Count + 1e-9;
-        var best = double.NegativeInfinity;
-        var lost = 0;
-        for (var m = 0; m < order.Length; m++)
+        if (rejectShare is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(rejectShare), rejectShare, "the rejected share lies in [0, 1)");
+        var sorted = scores.Where(double.IsFinite).Order().ToArray();
+        var n = sorted.Length;
+        if (rejectShare == 0 || n < MinimumCalibrationScores)
+            return null;
+        // Rank (1-based) of the cut among n + 1 exchangeable scores: the new image is the (n + 1)-th.
+        var position = rejectShare * (n + 1);
+        if (position >= 1)
         {
-            // Cutting before position m rejects order[0..m); only cut between distinct scores.
-            if (m > 0 && scores[order[m - 1]] < scores[order[m]] && lost <= allowed)
-                best = scores[order[m]];
-            if (correct[order[m]])
-                lost++;
-            if (lost > allowed)
-                break;
+            var below = (int)Math.Floor(position) - 1;
+            var above = Math.Min(below + 1, n - 1);
+            return sorted[below] + (sorted[above] - sorted[below]) * (position - Math.Floor(position));
         }
-        return best;
+        var mean = sorted.Average();
+        var sd = Math.Sqrt(sorted.Sum(s => (s - mean) * (s - mean)) / (n - 1));
+        // Scores that do not vary (beyond rounding) have no spread to extrapolate from.
+        if (!(sd > 1e-9 * Math.Max(1, Math.Abs(mean))))
+            return null;
+        return mean + NormalQuantile(rejectShare) * sd;
     }
 
-    /// <summary>Accuracy counting rejections as errors, and the share rejected, at a threshold.</summary>
-    public static (double Accuracy, double Rejected) AtThreshold(IReadOnlyList<double> scores, IReadOnlyList<bool> correct, double threshold)
+    /// <summary>The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).</summary>
+    public static double NormalQuantile(double p)
+    {
+        if (p is <= 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(p), p, "a probability strictly between 0 and 1");
+        double[] a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+        double[] b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+        double[] c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+        double[] d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+        const double low = 0.02425;
+        if (p < low || p > 1 - low)
+        {
+            var q = Math.Sqrt(-2 * Math.Log(p < low ? p : 1 - p));
+            var x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+            return p < low ? x : -x;
+        }
+        var r = p - 0.5;
+        var s = r * r;
+        return (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
+    }
+
+    /// <summary>Accuracy counting rejections as errors, and the share rejected, at a threshold (null: off).</summary>
+    public static (double Accuracy, double Rejected) AtThreshold(IReadOnlyList<double> scores, IReadOnlyList<bool> correct, double? threshold)
     {
         if (scores.Count == 0)
             return (0, 0);
@@ -103,7 +176,7 @@ public static class UnknownCalibration
         var right = 0;
         for (var i = 0; i < scores.Count; i++)
         {
-            if (scores[i] < threshold)
+            if (threshold is { } t && scores[i] < t)
                 continue;
             accepted++;
             if (correct[i])
@@ -121,6 +194,6 @@ public static class UnknownCalibration
         return sums.Select(s => Embeddings.VectorMath.Normalized(s)).ToArray();
     }
 
-    public static double RejectionRate(IReadOnlyList<double> scores, double threshold) =>
-        scores.Count == 0 ? 0 : (double)scores.Count(s => s < threshold) / scores.Count;
+    public static double RejectionRate(IReadOnlyList<double> scores, double? threshold) =>
+        scores.Count == 0 || threshold is not { } t ? 0 : (double)scores.Count(s => s < t) / scores.Count;
 }

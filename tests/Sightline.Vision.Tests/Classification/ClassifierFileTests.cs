@@ -47,10 +47,62 @@ public sealed class ClassifierFileTests : IDisposable
     [Fact]
     public void A_rule_that_never_rejects_survives_the_round_trip()
     {
-        var model = SampleModel() with { Unknown = new UnknownRule(UnknownScore.MaxLogit, double.NegativeInfinity) };
+        var model = SampleModel() with { Unknown = new UnknownRule(UnknownScore.MaxLogit, null) };
         var path = Path.Combine(_dir, "never.sightline");
         ClassifierFile.Save(model, path);
-        Assert.Equal(double.NegativeInfinity, ClassifierFile.Load(path).Unknown.Threshold);
+        Assert.Null(ClassifierFile.Load(path).Unknown.Threshold);
+    }
+
+    private static ClassifierModel UncalibratedModel()
+    {
+        // Two classes of four: too few validated images to calibrate an unknown rule.
+        var data = Synthetic.Clusters(Synthetic.Centres(2, 8, 41), 4, 0.2, 42);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 2)).Train(data);
+        var backbone = new BackboneInfo("test-backbone", "1.0+abc", new string('a', 64), 8, 224, 224, "224x224 NCHW RGB");
+        return ClassifierModel.Create(trained, backbone, new TrainingSummary("/data", data.CountPerClass(), [], false, 0, 1, 0, 0));
+    }
+
+    private static string JsonInside(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        using var reader = new StreamReader(zip.GetEntry(ClassifierFile.EntryName)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
+    public void An_uncalibrated_rule_is_stored_as_off_and_no_infinity_or_nan_reaches_the_file()
+    {
+        var path = Path.Combine(_dir, "small.sightline");
+        ClassifierFile.Save(UncalibratedModel(), path);
+        var json = JsonInside(path);
+        Assert.DoesNotContain("Infinity", json);
+        Assert.DoesNotContain("NaN", json);
+        Assert.Contains("\"threshold\": \"off\"", json);
+        var loaded = ClassifierFile.Load(path);
+        Assert.False(ImageClassifier.Classify(loaded, Synthetic.Unit([1, -1, 1, -1, 1, -1, 1, -1]), "far").Unknown);
+    }
+
+    [Fact]
+    public void An_older_file_with_a_minus_infinity_threshold_reads_as_off_and_a_nan_one_is_corrupt()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(UncalibratedModel(), ClassifierFile.JsonOptions);
+        var older = json.Replace("\"threshold\": \"off\"", "\"threshold\": \"-Infinity\"");
+        Assert.NotEqual(json, older);
+        Assert.Null(ClassifierFile.Parse(Encoding.UTF8.GetBytes(older), "older.sightline").Unknown.Threshold);
+        var nan = json.Replace("\"threshold\": \"off\"", "\"threshold\": \"NaN\"");
+        var e = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Parse(Encoding.UTF8.GetBytes(nan), "nan.sightline"));
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, e.Kind);
+        Assert.Contains("nan.sightline", e.Message);
+    }
+
+    [Fact]
+    public void The_onnx_metadata_of_an_uncalibrated_rule_says_off_without_infinity()
+    {
+        var unknown = ClassifierExport.Metadata(UncalibratedModel(), 224, 224)["sightline.unknown"];
+        Assert.DoesNotContain("Infinity", unknown);
+        Assert.Contains("\"threshold\": \"off\"", unknown);
+        using var parsed = System.Text.Json.JsonDocument.Parse(unknown);
+        Assert.Equal("off", parsed.RootElement.GetProperty("threshold").GetString());
     }
 
     [Fact]
