@@ -94,7 +94,7 @@ public static class ModelsImportCommands
             foreach (var r in results)
                 foreach (var f in r.Failures ?? [])
                     ctx.OutputConsole.MarkupLine($"[red]{Markup.Escape(r.ModelId)}[/] {Markup.Escape(f.Image)}: {Markup.Escape(f.Error.Output)} {Number(f.Error.WorstAbsolute)} |abs|, {Number(f.Error.WorstBoundRatio)} x the bound{(f.Error.Problem is { } why ? "; " + Markup.Escape(why) : "")}");
-            ctx.OutputConsole.MarkupLine($"[grey]bound: |ours - tfjs| <= {check.Tolerance.Absolute} + {check.Tolerance.Relative} * |tfjs| element-wise; TensorFlow.js {Markup.Escape(reference.Options.Backend)} backend; {images.Count} images[/]");
+            ctx.OutputConsole.MarkupLine($"[grey]bound: |ours - tfjs| <= {check.Tolerance.Absolute} + {check.Tolerance.Relative} * |tfjs| element-wise (top-k outputs row by row as matched sets); TensorFlow.js {Markup.Escape(reference.Options.Backend)} backend; {images.Count} images[/]");
         }
         return results.All(r => r.WithinBounds) ? ExitCodes.Ok : ExitCodes.ModelStore;
     }

@@ -36,20 +36,23 @@ public static class FidelityComparison
                 $"{ours.Length} values, the reference has {reference.Length}");
         double worstAbs = 0, worstRel = 0, worstRatio = 0;
         for (var i = 0; i < ours.Length; i++)
-        {
-            double r = reference[i], o = ours[i];
-            if (double.IsNaN(r) && double.IsNaN(o))
-                continue;
-            var diff = Math.Abs(o - r);
-            if (double.IsNaN(diff))
-                diff = double.PositiveInfinity;
-            worstAbs = Math.Max(worstAbs, diff);
-            // Relative error is only meaningful away from zero, where the absolute term dominates.
-            if (Math.Abs(r) > tolerance.Absolute / tolerance.Relative)
-                worstRel = Math.Max(worstRel, diff / Math.Abs(r));
-            worstRatio = Math.Max(worstRatio, diff / (tolerance.Absolute + tolerance.Relative * Math.Abs(r)));
-        }
+            Accumulate(ours[i], reference[i], Math.Abs(reference[i]), tolerance, ref worstAbs, ref worstRel, ref worstRatio);
         return new FidelityError(name, ours.Length, worstAbs, worstRel, worstRatio, null);
+    }
+
+    /// <summary>One element's error against the bound taken at <paramref name="scale"/>, folded into the worst so far.</summary>
+    private static void Accumulate(double o, double r, double scale, FidelityTolerance tolerance, ref double worstAbs, ref double worstRel, ref double worstRatio)
+    {
+        if (double.IsNaN(r) && double.IsNaN(o))
+            return;
+        var diff = Math.Abs(o - r);
+        if (double.IsNaN(diff))
+            diff = double.PositiveInfinity;
+        worstAbs = Math.Max(worstAbs, diff);
+        // Relative error is only meaningful away from zero, where the absolute term dominates.
+        if (scale > tolerance.Absolute / tolerance.Relative)
+            worstRel = Math.Max(worstRel, diff / scale);
+        worstRatio = Math.Max(worstRatio, diff / (tolerance.Absolute + tolerance.Relative * scale));
     }
 
     /// <summary>
@@ -65,19 +68,7 @@ public static class FidelityComparison
             coordinateScale = Math.Max(coordinateScale, Math.Abs(reference[c]));
         double worstAbs = 0, worstRel = 0, worstRatio = 0;
         for (var c = 0; c < rows.RowLength; c++)
-        {
-            double r = reference[c], o = ours[c];
-            if (double.IsNaN(r) && double.IsNaN(o))
-                continue;
-            var diff = Math.Abs(o - r);
-            if (double.IsNaN(diff))
-                diff = double.PositiveInfinity;
-            var scale = c < rows.CoordinateColumns ? coordinateScale : Math.Abs(r);
-            worstAbs = Math.Max(worstAbs, diff);
-            if (scale > tolerance.Absolute / tolerance.Relative)
-                worstRel = Math.Max(worstRel, diff / scale);
-            worstRatio = Math.Max(worstRatio, diff / (tolerance.Absolute + tolerance.Relative * scale));
-        }
+            Accumulate(ours[c], reference[c], c < rows.CoordinateColumns ? coordinateScale : Math.Abs(reference[c]), tolerance, ref worstAbs, ref worstRel, ref worstRatio);
         return (worstAbs, worstRel, worstRatio);
     }
 
