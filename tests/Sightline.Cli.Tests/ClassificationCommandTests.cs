@@ -113,6 +113,43 @@ public sealed class ClassificationCommandTests(PretrainedModels models) : IDispo
     }
 
     [Fact]
+    public async Task A_folder_too_small_to_calibrate_trains_with_the_rule_off_and_classify_json_says_off()
+    {
+        var root = Folder("tiny", 4, "daisy", "sunflowers");
+        var train = await CliRunner.RunAsync("train", root, "--out", ModelPath, "--folds", "2");
+        Assert.True(train.ExitCode == ExitCodes.Ok, train.Error);
+        Assert.Contains("unknown rule is off", train.Error);
+        var photo = Directory.GetFiles(Path.Combine(root, "daisy"))[0];
+        var json = await CliRunner.RunAsync("classify", photo, "--model", ModelPath, "--json");
+        Assert.True(json.ExitCode == ExitCodes.Ok, json.Error);
+        Assert.Equal("off", json.Json.GetProperty("model").GetProperty("unknownRule").GetProperty("threshold").GetString());
+        Assert.False(json.Json.GetProperty("results")[0].GetProperty("unknown").GetBoolean());
+        var table = await CliRunner.RunAsync("classify", photo, "--model", ModelPath);
+        Assert.Equal(ExitCodes.Ok, table.ExitCode);
+        Assert.Contains("is off", table.Error);
+    }
+
+    [Fact]
+    public async Task Eval_unknown_on_a_held_out_split_measures_known_photos_and_outliers()
+    {
+        var root = Folder("split", 12, "daisy", "roses", "sunflowers");
+        var result = await CliRunner.RunAsync("eval", "unknown", root, "--split", "8", "--classes", "daisy,sunflowers",
+            "--outliers", TestPaths.Data("sanity"), "--json");
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.Error);
+        var report = result.Json.GetProperty("report");
+        Assert.Equal(16, report.GetProperty("trainImages").GetInt32());
+        Assert.Equal(8, report.GetProperty("testImages").GetInt32());
+        var outlier = report.GetProperty("outliers").EnumerateArray().Single();
+        Assert.Equal(13, outlier.GetProperty("images").GetInt32());
+        Assert.InRange(outlier.GetProperty("rejected").GetDouble(), 0, 1);
+        var both = await CliRunner.RunAsync("eval", "unknown", root, "--split", "8", "--holdout-class", "roses");
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+        var tooMany = await CliRunner.RunAsync("eval", "unknown", root, "--split", "12");
+        Assert.Equal(ExitCodes.BadInput, tooMany.ExitCode);
+        Assert.Contains("leaves none to test", tooMany.Error);
+    }
+
+    [Fact]
     public async Task Bad_training_folders_are_bad_input_with_a_clear_message()
     {
         var single = Folder("single", 3, "daisy");
