@@ -39,15 +39,10 @@ public static class OpenSetEvaluation
             cancellationToken.ThrowIfCancellationRequested();
             var train = new LabelledSet(classes, known.Where((_, i) => split[i] != f).ToArray());
             var trained = new ClassifierTrainer(options).Train(train, cancellationToken: cancellationToken);
-            foreach (var e in known.Where((_, i) => split[i] == f))
-            {
-                var logits = trained.Head.Logits(e.Features);
-                var right = ClassifierTrainer.ArgMax(logits) == e.Label;
-                var rejected = trained.Unknown.IsUnknown(logits, e.Features);
-                closedRight += right ? 1 : 0;
-                acceptedRight += right && !rejected ? 1 : 0;
-                knownRejected += rejected ? 1 : 0;
-            }
+            var counts = KnownCounts.Of(trained, known.Where((_, i) => split[i] == f));
+            closedRight += counts.ClosedRight;
+            acceptedRight += counts.AcceptedRight;
+            knownRejected += counts.Rejected;
             // Every fold's classifier meets every unknown image; the rate is the mean over folds.
             unknownRejected += unknown.Count(e => trained.Unknown.IsUnknown(trained.Head.Logits(e.Features), e.Features));
             progress?.Report((f + 1, options.Folds));
@@ -130,8 +125,24 @@ public static class HeldOutSplit
     {
         var (train, test) = Split(data, trainPerClass, options.Seed + 15485863);
         var trained = new ClassifierTrainer(options).Train(train, cancellationToken: cancellationToken);
+        var (closedRight, acceptedRight, rejected) = KnownCounts.Of(trained, test.Examples);
+        var operating = trained.Metrics.UnknownTradeOff.First(p => p.Tolerance == options.UnknownTolerance);
+        var rates = outliers.Select(o => new OutlierRejection(o.Name, o.Features.Count,
+            o.Features.Count == 0 ? 0 : (double)o.Features.Count(f => trained.Unknown.IsUnknown(trained.Head.Logits(f), f)) / o.Features.Count)).ToList();
+        double n = test.Examples.Count;
+        return new HeldOutSplitReport(data.Classes, trainPerClass, train.Examples.Count, test.Examples.Count, options.UnknownTolerance,
+            trained.Unknown.Score, trained.Unknown.Threshold, trained.Metrics.UnknownOffReason,
+            closedRight / n, acceptedRight / n, rejected / n, operating.KnownRejected, rates);
+    }
+}
+
+/// <summary>How a trained classifier fares on known images: right before the unknown rule, right and accepted, rejected.</summary>
+internal readonly record struct KnownCounts(int ClosedRight, int AcceptedRight, int Rejected)
+{
+    public static KnownCounts Of(TrainedHead trained, IEnumerable<LabelledExample> known)
+    {
         int closedRight = 0, acceptedRight = 0, rejected = 0;
-        foreach (var e in test.Examples)
+        foreach (var e in known)
         {
             var logits = trained.Head.Logits(e.Features);
             var right = ClassifierTrainer.ArgMax(logits) == e.Label;
@@ -140,12 +151,6 @@ public static class HeldOutSplit
             acceptedRight += right && !unknown ? 1 : 0;
             rejected += unknown ? 1 : 0;
         }
-        var operating = trained.Metrics.UnknownTradeOff.First(p => p.Tolerance == options.UnknownTolerance);
-        var rates = outliers.Select(o => new OutlierRejection(o.Name, o.Features.Count,
-            o.Features.Count == 0 ? 0 : (double)o.Features.Count(f => trained.Unknown.IsUnknown(trained.Head.Logits(f), f)) / o.Features.Count)).ToList();
-        double n = test.Examples.Count;
-        return new HeldOutSplitReport(data.Classes, trainPerClass, train.Examples.Count, test.Examples.Count, options.UnknownTolerance,
-            trained.Unknown.Score, trained.Unknown.Threshold, trained.Metrics.UnknownOffReason,
-            closedRight / n, acceptedRight / n, rejected / n, operating.KnownRejected, rates);
+        return new KnownCounts(closedRight, acceptedRight, rejected);
     }
 }
