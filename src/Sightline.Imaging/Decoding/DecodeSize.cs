@@ -31,6 +31,26 @@ public readonly record struct DecodeSize(int Width, int Height, DecodeFit Fit)
     public static DecodeSize Within(int maxWidth, int maxHeight) =>
         new(Positive(maxWidth, nameof(maxWidth)), Positive(maxHeight, nameof(maxHeight)), DecodeFit.Within);
 
+    /// <summary>
+    /// One decode that serves every request: the largest <see cref="DecodeFit.Within"/> box when any task asks
+    /// for one, grown to the largest side a <see cref="DecodeFit.Cover"/> request names, so that a task wanting
+    /// 512x512 to cover and one wanting at most 2560x2560 both get what they need from a single decode; with
+    /// only cover requests, the cover of the largest width and the largest height.
+    /// </summary>
+    public static DecodeSize Largest(IEnumerable<DecodeSize> sizes)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        var all = sizes.ToList();
+        if (all.Count == 0)
+            throw new ArgumentException("at least one decode size is needed", nameof(sizes));
+        var cover = all.Where(s => s.Fit == DecodeFit.Cover).ToList();
+        var within = all.Where(s => s.Fit == DecodeFit.Within).ToList();
+        if (within.Count == 0)
+            return Cover(cover.Max(s => s.Width), cover.Max(s => s.Height));
+        var side = cover.Count == 0 ? 0 : cover.Max(s => Math.Max(s.Width, s.Height));
+        return Within(Math.Max(within.Max(s => s.Width), side), Math.Max(within.Max(s => s.Height), side));
+    }
+
     internal void Validate()
     {
         Positive(Width, nameof(Width));

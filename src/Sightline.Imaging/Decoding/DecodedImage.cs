@@ -5,6 +5,8 @@ namespace Sightline.Imaging;
 /// <summary>A decoded, upright image and where it came from. Disposing it frees the pixels.</summary>
 public sealed class DecodedImage : IDisposable
 {
+    private readonly bool _ownsBitmap;
+
     internal DecodedImage(
         SKBitmap bitmap,
         int originalWidth,
@@ -12,8 +14,10 @@ public sealed class DecodedImage : IDisposable
         ImageFormat format,
         int orientation,
         string source,
-        SKSizeI codecSize)
+        SKSizeI codecSize,
+        bool ownsBitmap = true)
     {
+        _ownsBitmap = ownsBitmap;
         Bitmap = bitmap;
         OriginalWidth = originalWidth;
         OriginalHeight = originalHeight;
@@ -50,5 +54,22 @@ public sealed class DecodedImage : IDisposable
     /// <summary>Size the codec produced, in stored orientation, before rotation and final resize.</summary>
     internal SKSizeI CodecSize { get; }
 
-    public void Dispose() => Bitmap.Dispose();
+    /// <summary>
+    /// Pixels decoded elsewhere (a video frame), already upright, as this type: RGBA8888 unpremultiplied, which
+    /// is checked. The caller keeps the bitmap; disposing the result leaves it alone.
+    /// </summary>
+    public static DecodedImage FromPixels(SKBitmap pixels, string source)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(source);
+        if (pixels.ColorType != SKColorType.Rgba8888 || pixels.AlphaType == SKAlphaType.Premul)
+            throw new ArgumentException($"frame '{source}' is {pixels.ColorType}/{pixels.AlphaType}; RGBA8888 unpremultiplied is needed", nameof(pixels));
+        return new DecodedImage(pixels, pixels.Width, pixels.Height, ImageFormat.Pixels, 1, source, new SKSizeI(pixels.Width, pixels.Height), ownsBitmap: false);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsBitmap)
+            Bitmap.Dispose();
+    }
 }

@@ -19,6 +19,9 @@ public enum ImageFormat
 
     /// <summary>A camera's raw sensor data: DNG, CR2, CR3, NEF, ARW and the other TIFF-like containers.</summary>
     CameraRaw,
+
+    /// <summary>Not encoded: pixels decoded elsewhere and handed over as they are (a video frame).</summary>
+    Pixels,
 }
 
 internal static class ImageFormatNames
@@ -35,6 +38,7 @@ internal static class ImageFormatNames
         ImageFormat.Avif => "AVIF",
         ImageFormat.JpegXl => "JPEG XL",
         ImageFormat.CameraRaw => "camera RAW",
+        ImageFormat.Pixels => "decoded pixels",
         _ => format.ToString(),
     };
 
