@@ -5,6 +5,7 @@ using Sightline.Faces.Descriptors;
 using Sightline.Faces.Detection;
 using Sightline.Faces.Landmarks;
 using Sightline.Imaging;
+using Sightline.Imaging.Tensors;
 using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
@@ -177,9 +178,12 @@ public sealed class FaceAnalyzer
         var tasks = options.Tasks;
         var bitmap = image.Bitmap;
         // Detection options are in original pixels; the decoded bitmap may be smaller.
-        var toOriginal = (float)image.OriginalWidth / bitmap.Width;
+        var transform = InputTransform.Decoded(image);
         // Below about 20 decoded pixels a face is too small to describe, so the scan does not go finer.
-        var detect = options.Detect with { MinFaceSize = options.Detect.MinFaceSize <= 0 ? 0 : Math.Max(options.Detect.MinFaceSize / toOriginal, MinDecodedFace) };
+        var detect = options.Detect with { MinFaceSize = options.Detect.MinFaceSize <= 0 ? 0 : Math.Max(transform.ToInputLength(options.Detect.MinFaceSize), MinDecodedFace) };
+        // Each crop is rendered once and shared by the networks that take it (expression, age and gender,
+        // quality read the same 112x112 crop of the aligned box).
+        using var crops = new FaceCrops(bitmap);
 
         var t = Stopwatch.GetTimestamp();
         var faces = _detector.Detect(bitmap, detect);
@@ -187,27 +191,27 @@ public sealed class FaceAnalyzer
 
         t = Stopwatch.GetTimestamp();
         var needLandmarks = (tasks & ~FaceTasks.Liveness) != FaceTasks.None;
-        IReadOnlyList<FacePoint[]> landmarks = needLandmarks ? LocateLandmarks(bitmap, faces) : [];
+        IReadOnlyList<FacePoint[]> landmarks = needLandmarks ? LocateLandmarks(crops, faces) : [];
         var aligned = landmarks.Select(l => FaceLandmarks.AlignedBox(l)).ToList();
         var landmarksMs = StageTimings.Since(t);
 
         t = Stopwatch.GetTimestamp();
-        var descriptors = (tasks & FaceTasks.Descriptor) != 0 ? _describer.Describe(bitmap, landmarks.ToList()) : null;
+        var descriptors = (tasks & FaceTasks.Descriptor) != 0 ? _describer.Describe(crops, landmarks.ToList()) : null;
         var descriptorMs = StageTimings.Since(t);
 
         t = Stopwatch.GetTimestamp();
-        var emotions = (tasks & FaceTasks.Emotion) != 0 ? _emotion.Classify(bitmap, aligned) : null;
-        var ageGender = (tasks & FaceTasks.AgeGender) != 0 ? _ageGender.Estimate(bitmap, aligned) : null;
+        var emotions = (tasks & FaceTasks.Emotion) != 0 ? _emotion.Classify(crops, aligned) : null;
+        var ageGender = (tasks & FaceTasks.AgeGender) != 0 ? _ageGender.Estimate(crops, aligned) : null;
         IReadOnlyList<Liveness>? liveness = null;
         if ((tasks & FaceTasks.Liveness) != 0)
         {
             _livenessChecker ??= _liveness();
-            liveness = _livenessChecker.Check(bitmap, faces.Select(f => f.Box).ToList());
+            liveness = _livenessChecker.Check(crops, faces.Select(f => f.Box).ToList());
         }
         IReadOnlyList<FaceQuality>? quality = null;
         if ((tasks & FaceTasks.Quality) != 0)
         {
-            var grey = FaceCrop.GreyBatch(bitmap, aligned.Select(b => FaceCrop.SquareAround(b)).ToList(), (int)FaceQualityScorer.FullSize);
+            var grey = crops.Batch(aligned.Select(b => FaceCrop.SquareAround(b)).ToList(), (int)FaceQualityScorer.FullSize, GreyLevels);
             var plane = (int)(FaceQualityScorer.FullSize * FaceQualityScorer.FullSize);
             quality = aligned.Select((b, i) => FaceQualityScorer.Score(b.Width, grey.AsSpan(i * plane, plane), (int)FaceQualityScorer.FullSize, FaceLandmarks.Pose(landmarks[i]))).ToList();
         }
@@ -215,12 +219,16 @@ public sealed class FaceAnalyzer
 
         var width = image.OriginalWidth;
         var height = image.OriginalHeight;
-        FacePoint Scale(FacePoint p) => new(p.X * toOriginal, p.Y * toOriginal);
+        FacePoint Scale(FacePoint p)
+        {
+            var (x, y) = transform.ToOriginal(p.X, p.Y);
+            return new(x, y);
+        }
         var result = new List<AnalyzedFace>(faces.Count);
         for (var i = 0; i < faces.Count; i++)
         {
             var f = faces[i];
-            var box = new BoundingBox(f.Box.X * toOriginal, f.Box.Y * toOriginal, f.Box.Width * toOriginal, f.Box.Height * toOriginal).Clip(width, height);
+            var box = transform.ToOriginal(f.Box);
             IReadOnlyList<FacePoint>? points68 = needLandmarks ? landmarks[i].Select(Scale).ToArray() : null;
             var five = points68 is not null ? FaceLandmarks.FivePoints(points68) : [];
             var identifiability = needLandmarks
@@ -242,18 +250,21 @@ public sealed class FaceAnalyzer
     /// Landmarks in two passes: the first from a crop around the detector's box (whose framing differs
     /// from what the landmark net was trained on), the second from a crop framed by the first landmarks.
     /// </summary>
-    private IReadOnlyList<FacePoint[]> LocateLandmarks(SKBitmap bitmap, IReadOnlyList<FaceCandidate> faces)
+    private IReadOnlyList<FacePoint[]> LocateLandmarks(FaceCrops crops, IReadOnlyList<FaceCandidate> faces)
     {
         if (faces.Count == 0)
             return [];
-        var first = _landmarker.Locate(bitmap, faces.Select(f => Grow(f.Box, FirstPassScale)).ToList());
-        return _landmarker.Locate(bitmap, first.Select(l => FaceLandmarks.AlignedBox(l, SecondPassPadding)).ToList());
+        var first = _landmarker.Locate(crops, faces.Select(f => Grow(f.Box, FirstPassScale)).ToList());
+        return _landmarker.Locate(crops, first.Select(l => FaceLandmarks.AlignedBox(l, SecondPassPadding)).ToList());
     }
 
     /// <summary>BlazeFace's box spans brows to mouth; the landmark net wants the whole head outline in view.</summary>
     private const float FirstPassScale = 1.3f;
 
     private const float SecondPassPadding = 0.2f;
+
+    /// <summary>Grey levels 0-255 (BT.601 luma), the scale the quality score's sharpness bar was measured in.</summary>
+    private static readonly TensorFormat GreyLevels = TensorFormat.Uniform(PixelColours.Grey, false, 1f, 0f);
 
     private static BoundingBox Grow(BoundingBox b, float scale) =>
         new(b.X + b.Width / 2 - b.Width * scale / 2, b.Y + b.Height / 2 - b.Height * scale / 2, b.Width * scale, b.Height * scale);

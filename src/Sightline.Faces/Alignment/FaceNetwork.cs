@@ -1,3 +1,4 @@
+using Sightline.Imaging.Tensors;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using SkiaSharp;
@@ -13,15 +14,18 @@ internal sealed class FaceNetwork
 {
     private const int MaxBatch = 32;
     private readonly ModelSession _session;
-    private readonly bool _grey;
 
-    public FaceNetwork(CachedModel model, InferenceEngine engine, float scale, float offset, bool grey = false)
+    /// <summary>A colour network (NHWC RGB, <c>pixel * scale + offset</c>).</summary>
+    public FaceNetwork(CachedModel model, InferenceEngine engine, float scale, float offset)
+        : this(model, engine, TensorFormat.Uniform(PixelColours.Rgb, false, scale, offset))
+    {
+    }
+
+    public FaceNetwork(CachedModel model, InferenceEngine engine, TensorFormat format)
     {
         _session = engine.Open(model.ModelPath);
         Size = _session.Inputs[0].Dimensions[1];
-        Scale = scale;
-        Offset = offset;
-        _grey = grey;
+        Format = format;
         ModelId = model.Entry.Id;
         Version = model.Version;
     }
@@ -29,11 +33,10 @@ internal sealed class FaceNetwork
     public string ModelId { get; }
     public string Version { get; }
     public int Size { get; }
-    public float Scale { get; }
-    public float Offset { get; }
+    public TensorFormat Format { get; }
 
     /// <summary>Runs the regions (square, in image pixels) and returns the outputs, each face's row at its index.</summary>
-    public IReadOnlyList<float[][]> Run(SKBitmap image, IReadOnlyList<SKRect> regions)
+    public IReadOnlyList<float[][]> Run(FaceCrops crops, IReadOnlyList<SKRect> regions)
     {
         var rows = new List<float[][]>();
         if (regions.Count == 0)
@@ -42,7 +45,7 @@ internal sealed class FaceNetwork
         for (var offset = 0; offset < regions.Count; offset += batch)
         {
             var chunk = regions.Skip(offset).Take(batch).ToList();
-            var input = _grey ? FaceCrop.GreyBatch(image, chunk, Size, Scale, Offset) : FaceCrop.Batch(image, chunk, Size, Scale, Offset);
+            var input = crops.Batch(chunk, Size, Format);
             var outputs = _session.Run(input, chunk.Count);
             if (rows.Count == 0)
                 rows.AddRange(outputs.Select(_ => new float[regions.Count][]));
@@ -57,10 +60,10 @@ internal sealed class FaceNetwork
     /// Descriptors from output <paramref name="output"/> for faces framed by the landmarks' box grown by a
     /// fifth, padded to a square (face-api's framing for its expression and age nets).
     /// </summary>
-    public IReadOnlyList<Descriptors.FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
+    public IReadOnlyList<Descriptors.FaceDescriptor> Describe(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
     {
         var regions = landmarks.Select(l => FaceCrop.SquareAround(Landmarks.FaceLandmarks.AlignedBox(l))).ToList();
-        var rows = Run(image, regions);
+        var rows = Run(crops, regions);
         return rows.Count == 0 ? [] : rows[output].Select(v => new Descriptors.FaceDescriptor(ModelId, metric, v)).ToList();
     }
 
@@ -68,7 +71,7 @@ internal sealed class FaceNetwork
     /// Descriptors from output <paramref name="output"/> for faces aligned to the canonical face chip
     /// (<see cref="FaceChip"/>) by a similarity transform of their landmarks.
     /// </summary>
-    public IReadOnlyList<Descriptors.FaceDescriptor> DescribeChips(SKBitmap image, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
+    public IReadOnlyList<Descriptors.FaceDescriptor> DescribeChips(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
     {
         if (landmarks.Count == 0)
             return [];
@@ -78,7 +81,7 @@ internal sealed class FaceNetwork
         for (var offset = 0; offset < chips.Count; offset += batch)
         {
             var chunk = chips.Skip(offset).Take(batch).ToList();
-            var outputs = _session.Run(FaceCrop.ChipBatch(image, chunk, Size, Scale, Offset), chunk.Count);
+            var outputs = _session.Run(crops.ChipBatch(chunk, Size, Format), chunk.Count);
             for (var i = 0; i < chunk.Count; i++)
                 result.Add(new Descriptors.FaceDescriptor(ModelId, metric, outputs[output].Item(i).ToArray()));
         }
@@ -88,7 +91,8 @@ internal sealed class FaceNetwork
     /// <summary>One region through the network; each output's values for it.</summary>
     public float[][] RunWhole(SKBitmap image, SKRect region)
     {
-        var input = FaceCrop.Batch(image, [region], Size, Scale, Offset);
+        using var crops = new FaceCrops(image);
+        var input = crops.Batch([region], Size, Format);
         return _session.Run(input, 1).Select(o => o.Values).ToArray();
     }
 

@@ -25,7 +25,14 @@ public sealed class AgeGenderEstimator
 
     public IReadOnlyList<AgeGender> Estimate(SKBitmap image, IReadOnlyList<BoundingBox> alignedBoxes)
     {
-        var rows = _net.Run(image, alignedBoxes.Select(b => FaceCrop.SquareAround(b)).ToList());
+        using var crops = new FaceCrops(image);
+        return Estimate(crops, alignedBoxes);
+    }
+
+    /// <summary>One estimate per aligned box; crops come from the image's shared set.</summary>
+    public IReadOnlyList<AgeGender> Estimate(FaceCrops crops, IReadOnlyList<BoundingBox> alignedBoxes)
+    {
+        var rows = _net.Run(crops, alignedBoxes.Select(b => FaceCrop.SquareAround(b)).ToList());
         if (rows.Count == 0)
             return [];
         return Enumerable.Range(0, alignedBoxes.Count).Select(i =>

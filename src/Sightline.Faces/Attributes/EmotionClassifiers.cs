@@ -1,4 +1,5 @@
 using Sightline.Faces.Alignment;
+using Sightline.Imaging.Tensors;
 using Sightline.Models.Cache;
 using Sightline.Inference.Sessions;
 using Sightline.Vision.Detection;
@@ -11,8 +12,15 @@ public interface IEmotionClassifier
 {
     string ModelId { get; }
 
+    /// <summary>One result per face, from its aligned box (image pixels); crops come from the image's shared set.</summary>
+    IReadOnlyList<FaceEmotion> Classify(FaceCrops crops, IReadOnlyList<BoundingBox> alignedBoxes);
+
     /// <summary>One result per face, from its aligned box (image pixels).</summary>
-    IReadOnlyList<FaceEmotion> Classify(SKBitmap image, IReadOnlyList<BoundingBox> alignedBoxes);
+    IReadOnlyList<FaceEmotion> Classify(SKBitmap image, IReadOnlyList<BoundingBox> alignedBoxes)
+    {
+        using var crops = new FaceCrops(image);
+        return Classify(crops, alignedBoxes);
+    }
 }
 
 /// <summary>face-api's expression net: 112x112 colour crop of the aligned box padded to a square, 0-255 values.</summary>
@@ -30,9 +38,9 @@ public sealed class FaceApiExpressionClassifier : IEmotionClassifier
 
     public string ModelId => _net.ModelId;
 
-    public IReadOnlyList<FaceEmotion> Classify(SKBitmap image, IReadOnlyList<BoundingBox> alignedBoxes)
+    public IReadOnlyList<FaceEmotion> Classify(FaceCrops crops, IReadOnlyList<BoundingBox> alignedBoxes)
     {
-        var rows = _net.Run(image, alignedBoxes.Select(b => FaceCrop.SquareAround(b)).ToList());
+        var rows = _net.Run(crops, alignedBoxes.Select(b => FaceCrop.SquareAround(b)).ToList());
         return rows.Count == 0 ? [] : rows[0].Select(r => FaceEmotion.From(_labels, r)).ToList();
     }
 }
@@ -48,13 +56,13 @@ public sealed class HumanEmotionClassifier : IEmotionClassifier
     private readonly FaceNetwork _net;
 
     public HumanEmotionClassifier(CachedModel model, InferenceEngine engine) =>
-        _net = new FaceNetwork(model, engine, 2f / 255, -1f, grey: true);
+        _net = new FaceNetwork(model, engine, TensorFormat.Uniform(PixelColours.Grey, false, 2f / 255, -1f));
 
     public string ModelId => _net.ModelId;
 
-    public IReadOnlyList<FaceEmotion> Classify(SKBitmap image, IReadOnlyList<BoundingBox> alignedBoxes)
+    public IReadOnlyList<FaceEmotion> Classify(FaceCrops crops, IReadOnlyList<BoundingBox> alignedBoxes)
     {
-        var rows = _net.Run(image, alignedBoxes.Select(b => FaceCrop.SquareAround(b)).ToList());
+        var rows = _net.Run(crops, alignedBoxes.Select(b => FaceCrop.SquareAround(b)).ToList());
         return rows.Count == 0 ? [] : rows[0].Select(r => FaceEmotion.From(Mapped, r)).ToList();
     }
 }

@@ -25,9 +25,16 @@ public sealed class LivenessChecker
 
     public IReadOnlyList<Liveness> Check(SKBitmap image, IReadOnlyList<BoundingBox> faceBoxes)
     {
+        using var crops = new FaceCrops(image);
+        return Check(crops, faceBoxes);
+    }
+
+    /// <summary>One result per face box; crops come from the image's shared set.</summary>
+    public IReadOnlyList<Liveness> Check(FaceCrops crops, IReadOnlyList<BoundingBox> faceBoxes)
+    {
         var regions = faceBoxes.Select(b => FaceCrop.SquareAround(b)).ToList();
-        var real = _antiSpoof.Run(image, regions);
-        var live = _liveness.Run(image, regions);
+        var real = _antiSpoof.Run(crops, regions);
+        var live = _liveness.Run(crops, regions);
         if (real.Count == 0)
             return [];
         return Enumerable.Range(0, regions.Count).Select(i => new Liveness(real[0][i][0], live[0][i][0])).ToList();

@@ -38,6 +38,6 @@ public sealed class FaceApiDescriber : IFaceDescriber
     /// </summary>
     public Evaluation.DistanceCalibration Calibration { get; } = new(30.11f, -49.49f);
 
-    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks) =>
-        _net.DescribeChips(image, landmarks, 0, Metric);
+    public IReadOnlyList<FaceDescriptor> Describe(FaceCrops crops, IReadOnlyList<FacePoint[]> landmarks) =>
+        _net.DescribeChips(crops, landmarks, 0, Metric);
 }

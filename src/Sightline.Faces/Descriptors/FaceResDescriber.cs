@@ -33,6 +33,6 @@ public sealed class FaceResDescriber : IFaceDescriber
     /// <summary>Logistic fit on all 780 pairs of the 40 faces-bbt crops (<c>sightline eval faces</c>).</summary>
     public Evaluation.DistanceCalibration Calibration { get; } = new(16.43f, -38.68f);
 
-    public IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks) =>
-        _net.Describe(image, landmarks, _descriptor, Metric);
+    public IReadOnlyList<FaceDescriptor> Describe(FaceCrops crops, IReadOnlyList<FacePoint[]> landmarks) =>
+        _net.Describe(crops, landmarks, _descriptor, Metric);
 }

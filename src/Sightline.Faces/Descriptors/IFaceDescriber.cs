@@ -1,3 +1,4 @@
+using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
 using SkiaSharp;
 
@@ -15,6 +16,13 @@ public interface IFaceDescriber
     /// <summary>P(same person | distance), fitted on labelled pairs; turns a distance into a confidence.</summary>
     Evaluation.DistanceCalibration Calibration { get; }
 
+    /// <summary>One descriptor per face, from its 68 landmarks in image pixels; crops come from the image's shared set.</summary>
+    IReadOnlyList<FaceDescriptor> Describe(FaceCrops crops, IReadOnlyList<FacePoint[]> landmarks);
+
     /// <summary>One descriptor per face, from its 68 landmarks in image pixels.</summary>
-    IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks);
+    IReadOnlyList<FaceDescriptor> Describe(SKBitmap image, IReadOnlyList<FacePoint[]> landmarks)
+    {
+        using var crops = new FaceCrops(image);
+        return Describe(crops, landmarks);
+    }
 }

@@ -2,7 +2,8 @@ using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using Sightline.Imaging;
 using Sightline.Vision.Detection;
-using Sightline.Vision.Preprocessing;
+using Sightline.Imaging.Tensors;
+using Sightline.Models.Catalog;
 using SkiaSharp;
 
 namespace Sightline.Faces.Detection;
@@ -16,6 +17,9 @@ public sealed class BlazeFaceDetector : IFaceDetector
 {
     public const string Id = "human-blazeface";
     private const int InputSize = 256;
+
+    /// <summary>-1..1 NHWC RGB, as the catalog's input spec says.</summary>
+    private static readonly TensorFormat Format = (TfjsModels.InputOf(Id) ?? throw new InvalidOperationException($"the catalog has no input spec for {Id}")).Format;
 
     /// <summary>Smallest face, in input pixels, found reliably (measured on faces pasted at known sizes).</summary>
     private const float SmallestFace = 20;
@@ -86,7 +90,7 @@ public sealed class BlazeFaceDetector : IFaceDetector
             for (var i = 0; i < count; i++)
             {
                 using var tile = ImageResize.RenderRegion(image, regions[offset + i], InputSize, InputSize, SKColors.Black);
-                PixelTensor.WriteRgb(tile.GetPixelSpan(), InputSize, InputSize, input.AsSpan(i * plane, plane), channelsFirst: false, 1f / 127.5f, -1f);
+                TensorWriter.Write(tile.GetPixelSpan(), InputSize, InputSize, input.AsSpan(i * plane, plane), Format);
             }
             var outputs = _session.Run(input.AsMemory(0, count * plane), count);
             for (var b = 0; b < count; b++)

@@ -24,8 +24,15 @@ public sealed class FaceLandmarker
     /// <summary>68 landmarks per face box, in image pixels.</summary>
     public IReadOnlyList<FacePoint[]> Locate(SKBitmap image, IReadOnlyList<BoundingBox> boxes)
     {
+        using var crops = new FaceCrops(image);
+        return Locate(crops, boxes);
+    }
+
+    /// <summary>68 landmarks per face box, in image pixels; crops come from the image's shared set.</summary>
+    public IReadOnlyList<FacePoint[]> Locate(FaceCrops crops, IReadOnlyList<BoundingBox> boxes)
+    {
         var regions = boxes.Select(b => FaceCrop.SquareAround(b)).ToList();
-        var rows = _net.Run(image, regions);
+        var rows = _net.Run(crops, regions);
         var result = new List<FacePoint[]>(boxes.Count);
         for (var i = 0; i < boxes.Count; i++)
         {

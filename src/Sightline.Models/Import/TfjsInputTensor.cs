@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Sightline.Imaging;
+using Sightline.Imaging.Tensors;
 using SkiaSharp;
 
 namespace Sightline.Models.Import;
@@ -27,6 +28,9 @@ public sealed record TfjsInputSpec(int Width, int Height, int Channels = 3, floa
     public int[] Shape(int batch) => ChannelsFirst ? [batch, Channels, Height, Width] : [batch, Height, Width, Channels];
 
     public int ItemLength => Width * Height * Channels;
+
+    /// <summary>The tensor writer's format for this input: grey for one channel, else RGB.</summary>
+    public TensorFormat Format => TensorFormat.Uniform(Channels == 1 ? PixelColours.Grey : PixelColours.Rgb, ChannelsFirst, Scale, Offset);
 }
 
 /// <summary>Builds input tensors from image files, once, so both sides of a comparison read the same floats.</summary>
@@ -48,27 +52,8 @@ public static class TfjsInputTensor
     }
 
     /// <summary>RGBA8888 pixels of a Width x Height image into one item of the input tensor.</summary>
-    public static void Write(ReadOnlySpan<byte> rgba, TfjsInputSpec spec, Span<float> destination)
-    {
-        var plane = spec.Width * spec.Height;
-        if (rgba.Length < plane * 4 || destination.Length < spec.ItemLength)
-            throw new ArgumentException($"need {plane} RGBA pixels and room for {spec.ItemLength} values");
-        for (var p = 0; p < plane; p++)
-        {
-            var px = rgba.Slice(p * 4, 4);
-            if (spec.Channels == 1)
-            {
-                // ITU-R BT.601 luma, as tf.image.rgbToGrayscale computes it.
-                destination[p] = (0.2989f * px[0] + 0.587f * px[1] + 0.114f * px[2]) * spec.Scale + spec.Offset;
-                continue;
-            }
-            for (var c = 0; c < 3; c++)
-            {
-                var value = px[c] * spec.Scale + spec.Offset;
-                destination[spec.ChannelsFirst ? c * plane + p : p * 3 + c] = value;
-            }
-        }
-    }
+    public static void Write(ReadOnlySpan<byte> rgba, TfjsInputSpec spec, Span<float> destination) =>
+        TensorWriter.Write(rgba, spec.Width, spec.Height, destination, spec.Format);
 
     public static void WriteFile(string path, ReadOnlySpan<float> values) =>
         File.WriteAllBytes(path, MemoryMarshal.AsBytes(values).ToArray());

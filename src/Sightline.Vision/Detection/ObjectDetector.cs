@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using Sightline.Imaging;
+using Sightline.Imaging.Tensors;
 using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
@@ -19,6 +20,7 @@ public sealed class ObjectDetector : IObjectDetector
     private readonly ModelSession _session;
     private readonly IDetectionHead _head;
     private readonly DetectorInput _input;
+    private readonly TensorFormat _format;
     private readonly ImageLimits? _limits;
     private readonly int _batch;
 
@@ -27,6 +29,7 @@ public sealed class ObjectDetector : IObjectDetector
         _session = engine.Open(model.ModelPath);
         _head = head;
         _input = input;
+        _format = TensorFormat.Uniform(PixelColours.Rgb, input.ChannelsFirst, input.Scale, input.Offset);
         _limits = limits;
         _batch = _session.SupportsBatch ? Math.Max(1, batchSize) : 1;
         ModelId = model.Entry.Id;
@@ -93,7 +96,7 @@ public sealed class ObjectDetector : IObjectDetector
     }
 
     /// <summary>What post-processing needs of an image once its pixels are in the tensor.</summary>
-    private readonly record struct ImageShape(string Source, int OriginalWidth, int OriginalHeight, int DecodedWidth, int DecodedHeight, Letterbox Fit);
+    private readonly record struct ImageShape(string Source, InputTransform Transform);
 
     /// <summary>Images of one model run, already in the input tensor; <see cref="Buffer"/> is pooled.</summary>
     private sealed record PreparedChunk(int[] Indices, ImageShape[] Shapes, float[] Buffer, double PreprocessMs);
@@ -155,21 +158,20 @@ public sealed class ObjectDetector : IObjectDetector
         for (var i = 0; i < count; i++)
             detections[i] = Postprocess(outputs, i, chunk.Shapes[i], options[i]);
         var timings = new StageTimings(chunk.PreprocessMs, inferenceMs, StageTimings.Since(start)).Share(count);
-        return chunk.Shapes.Select((shape, i) => new DetectionResult(shape.Source, shape.OriginalWidth, shape.OriginalHeight, ModelId, ModelVersion, detections[i], timings)).ToArray();
+        return chunk.Shapes.Select((shape, i) => new DetectionResult(shape.Source, shape.Transform.OriginalWidth, shape.Transform.OriginalHeight, ModelId, ModelVersion, detections[i], timings)).ToArray();
     }
 
     private ImageShape Preprocess(DecodedImage image, Span<float> destination)
     {
         var bitmap = image.Bitmap;
-        var fit = _input.KeepAspect
-            ? Letterbox.Fit(bitmap.Width, bitmap.Height, _input.Width, _input.Height)
-            : Letterbox.Stretch(bitmap.Width, bitmap.Height, _input.Width, _input.Height);
+        var transform = InputTransform.For(image, _input.Width, _input.Height, _input.KeepAspect);
+        var fit = transform.Fit;
         using var resized = _input.KeepAspect
             ? ImageResize.Letterbox(bitmap, _input.Width, _input.Height,
                 SkiaSharp.SKRectI.Create((int)fit.PadX, (int)fit.PadY, (int)MathF.Round(fit.Content.Width), (int)MathF.Round(fit.Content.Height)), new SkiaSharp.SKColor(114, 114, 114))
             : ImageResize.Resize(bitmap, _input.Width, _input.Height);
-        PixelTensor.WriteRgb(resized.GetPixelSpan(), _input.Width, _input.Height, destination, _input.ChannelsFirst, _input.Scale, _input.Offset);
-        return new ImageShape(image.Source, image.OriginalWidth, image.OriginalHeight, bitmap.Width, bitmap.Height, fit);
+        PixelTensor.Write(resized.GetPixelSpan(), _input.Width, _input.Height, destination, _format);
+        return new ImageShape(image.Source, transform);
     }
 
     private IReadOnlyList<DetectedObject> Postprocess(IReadOnlyList<OutputTensor> outputs, int item, ImageShape image, DetectOptions options)
@@ -184,14 +186,11 @@ public sealed class ObjectDetector : IObjectDetector
             (false, null) => NonMaxSuppression.PerClass(candidates, options.IouThreshold, options.MaxDetections),
             (false, { } sameObject) => NonMaxSuppression.StrongestClassPerObject(candidates, options.IouThreshold, sameObject, options.MaxDetections),
         };
-        // Boxes are found on the decoded bitmap, which scaled decoding may have made smaller than the original.
-        var sx = (float)image.OriginalWidth / image.DecodedWidth;
-        var sy = (float)image.OriginalHeight / image.DecodedHeight;
+        var transform = image.Transform;
         return kept.Select(c =>
         {
-            var onBitmap = image.Fit.ToSource(c.Box);
-            var box = new BoundingBox(onBitmap.X * sx, onBitmap.Y * sy, onBitmap.Width * sx, onBitmap.Height * sy);
-            return new DetectedObject(c.ClassId, Labels[c.ClassId], c.Score, box, box.Normalized(image.OriginalWidth, image.OriginalHeight));
+            var box = transform.ToOriginal(c.Box);
+            return new DetectedObject(c.ClassId, Labels[c.ClassId], c.Score, box, box.Normalized(transform.OriginalWidth, transform.OriginalHeight));
         }).ToList();
     }
 }

@@ -1,3 +1,5 @@
+using Sightline.Imaging.Tensors;
+
 namespace Sightline.Vision.Preprocessing;
 
 /// <summary>
@@ -10,6 +12,22 @@ public sealed record ChannelAffine(int Channels, int Height, int Width, float[] 
     public int PlaneLength => Height * Width;
     public int Length => Channels * PlaneLength;
     public bool PerElement => Scale.Length == Length;
+
+    private TensorFormat? _format;
+
+    // 'with' must not carry the format made from the original's arrays.
+    private ChannelAffine(ChannelAffine original)
+    {
+        Channels = original.Channels;
+        Height = original.Height;
+        Width = original.Width;
+        Scale = original.Scale;
+        Bias = original.Bias;
+        Sources = original.Sources;
+    }
+
+    /// <summary>The same map as the tensor writer's format (channels first; per channel or per element), made once.</summary>
+    public TensorFormat Format => _format ??= TensorFormat.Custom(Sources, channelsFirst: true, Scale, Bias);
 
     public static ChannelAffine PerChannel(int height, int width, float[] scale, float[] bias, int[]? sources = null) =>
         new(scale.Length, height, width, scale, bias, sources ?? Enumerable.Range(0, scale.Length).ToArray());

@@ -1,8 +1,17 @@
+using Sightline.Imaging.Tensors;
+
 namespace Sightline.Vision.Preprocessing;
 
-/// <summary>Pure conversions from RGBA pixels to model input tensors.</summary>
+/// <summary>
+/// Pure conversions from RGBA pixels to model input tensors. Every overload is the one
+/// <see cref="TensorWriter"/> (RGB, BGR or grey; NCHW or NHWC; scale and offset per channel or per element).
+/// </summary>
 public static class PixelTensor
 {
+    /// <summary>Writes RGBA8888 pixels into one item of a model input as <paramref name="format"/> says.</summary>
+    public static void Write(ReadOnlySpan<byte> rgba, int width, int height, Span<float> destination, TensorFormat format) =>
+        TensorWriter.Write(rgba, width, height, destination, format);
+
     /// <summary>
     /// Writes RGBA8888 pixels (<paramref name="width"/> x <paramref name="height"/>, rows packed) into
     /// <paramref name="destination"/> as three planes, plane c holding colour <c>affine.Sources[c]</c>
@@ -10,62 +19,15 @@ public static class PixelTensor
     /// </summary>
     public static void WriteChw(ReadOnlySpan<byte> rgba, int width, int height, Span<float> destination, ChannelAffine affine)
     {
-        var plane = width * height;
         if (affine.Channels != 3 || affine.Width != width || affine.Height != height)
             throw new ArgumentException($"affine is for {affine.Channels}x{affine.Height}x{affine.Width}, pixels are 3x{height}x{width}", nameof(affine));
-        if (rgba.Length < plane * 4)
-            throw new ArgumentException($"{rgba.Length} bytes cannot hold {width}x{height} RGBA pixels", nameof(rgba));
-        if (destination.Length < plane * 3)
-            throw new ArgumentException($"destination holds {destination.Length} values, needs {plane * 3}", nameof(destination));
-
-        for (var c = 0; c < 3; c++)
-        {
-            var source = affine.Sources[c];
-            var output = destination.Slice(c * plane, plane);
-            if (affine.PerElement)
-            {
-                var scale = affine.Scale.AsSpan(c * plane, plane);
-                var bias = affine.Bias.AsSpan(c * plane, plane);
-                for (int i = 0, p = source; i < plane; i++, p += 4)
-                    output[i] = rgba[p] * scale[i] + bias[i];
-            }
-            else
-            {
-                float scale = affine.Scale[c], bias = affine.Bias[c];
-                for (int i = 0, p = source; i < plane; i++, p += 4)
-                    output[i] = rgba[p] * scale + bias;
-            }
-        }
+        TensorWriter.Write(rgba, width, height, destination, affine.Format);
     }
 
     /// <summary>
     /// Writes RGBA8888 pixels into <paramref name="destination"/> as interleaved R, G, B (NHWC) or as
     /// three planes (NCHW), each value <c>pixel * scale + offset</c>. Alpha is ignored.
     /// </summary>
-    public static void WriteRgb(ReadOnlySpan<byte> rgba, int width, int height, Span<float> destination, bool channelsFirst, float scale, float offset)
-    {
-        var plane = width * height;
-        if (rgba.Length < plane * 4)
-            throw new ArgumentException($"{rgba.Length} bytes cannot hold {width}x{height} RGBA pixels", nameof(rgba));
-        if (destination.Length < plane * 3)
-            throw new ArgumentException($"destination holds {destination.Length} values, needs {plane * 3}", nameof(destination));
-        if (channelsFirst)
-        {
-            for (int i = 0, p = 0; i < plane; i++, p += 4)
-            {
-                destination[i] = rgba[p] * scale + offset;
-                destination[plane + i] = rgba[p + 1] * scale + offset;
-                destination[2 * plane + i] = rgba[p + 2] * scale + offset;
-            }
-        }
-        else
-        {
-            for (int i = 0, p = 0, o = 0; i < plane; i++, p += 4, o += 3)
-            {
-                destination[o] = rgba[p] * scale + offset;
-                destination[o + 1] = rgba[p + 1] * scale + offset;
-                destination[o + 2] = rgba[p + 2] * scale + offset;
-            }
-        }
-    }
+    public static void WriteRgb(ReadOnlySpan<byte> rgba, int width, int height, Span<float> destination, bool channelsFirst, float scale, float offset) =>
+        TensorWriter.Write(rgba, width, height, destination, TensorFormat.Uniform(PixelColours.Rgb, channelsFirst, scale, offset));
 }
