@@ -10,6 +10,7 @@ using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
 using Sightline.Vision.Detection;
+using Sightline.Vision.Pipeline;
 using SkiaSharp;
 
 namespace Sightline.Faces;
@@ -24,28 +25,14 @@ public sealed record FaceModels(
 {
     public static FaceModels Default { get; } = new();
 
-    /// <summary>Short names accepted on the command line and in the API.</summary>
-    public static string ResolveDetector(string name) => name.ToLowerInvariant() switch
-    {
-        "blazeface" => BlazeFaceDetector.Id,
-        "ssd" or "ssd-mobilenet-v1" => SsdFaceDetector.Id,
-        "tiny" or "tiny-face-detector" => TinyFaceDetector.Id,
-        _ => name,
-    };
+    /// <summary>Short names accepted on the command line and in the API (<see cref="FaceFamilies"/>); any other name is passed on as it is.</summary>
+    public static string ResolveDetector(string name) => FaceFamilies.Detectors.Find(name)?.ModelId ?? name;
 
-    public static string ResolveDescriber(string name) => name.ToLowerInvariant() switch
-    {
-        "face-api" or "faceapi" => FaceApiDescriber.Id,
-        "faceres" => FaceResDescriber.Id,
-        _ => name,
-    };
+    /// <inheritdoc cref="ResolveDetector"/>
+    public static string ResolveDescriber(string name) => FaceFamilies.Describers.Find(name)?.ModelId ?? name;
 
-    public static string ResolveEmotion(string name) => name.ToLowerInvariant() switch
-    {
-        "face-api" or "faceapi" => FaceApiExpressionClassifier.Id,
-        "human" => HumanEmotionClassifier.Id,
-        _ => name,
-    };
+    /// <inheritdoc cref="ResolveDetector"/>
+    public static string ResolveEmotion(string name) => FaceFamilies.Emotions.Find(name)?.ModelId ?? name;
 }
 
 /// <summary>
@@ -88,59 +75,43 @@ public sealed class FaceAnalyzer
     public IFaceDescriber Describer => _describer;
     public IReadOnlyDictionary<string, string> Models => _models;
 
-    /// <summary>Every model id the analyzer needs with these choices (for pulling ahead of time).</summary>
+    /// <summary>Every model id the analyzer needs with these choices (for pulling ahead of time); an unknown name is an unknown model.</summary>
     public static IReadOnlyList<string> RequiredModels(FaceModels? models = null, bool liveness = false)
     {
         models ??= FaceModels.Default;
-        var ids = new List<string> { models.Detector, models.Landmarks, models.Describer, models.Emotion, models.AgeGender };
+        var ids = new List<string>
+        {
+            FaceFamilies.Detectors.ResolveId(models.Detector), FaceFamilies.Landmarks.ResolveId(models.Landmarks),
+            FaceFamilies.Describers.ResolveId(models.Describer), FaceFamilies.Emotions.ResolveId(models.Emotion),
+            FaceFamilies.AgeGender.ResolveId(models.AgeGender),
+        };
         if (liveness)
             ids.AddRange([LivenessChecker.AntiSpoofId, LivenessChecker.LivenessId]);
         return ids;
     }
 
-    /// <summary>Pulls (when missing) and opens the models.</summary>
+    /// <summary>Pulls (when missing) and opens the models, each through its role's family registry (<see cref="FaceFamilies"/>).</summary>
     public static async Task<FaceAnalyzer> CreateAsync(ModelStore store, InferenceEngine engine, FaceModels? models = null, ImageLimits? limits = null, CancellationToken cancellationToken = default)
     {
         models ??= FaceModels.Default;
-        async Task<CachedModel> Get(string id) => await store.EnsureAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var detectorModel = await Get(models.Detector).ConfigureAwait(false);
-        IFaceDetector detector = models.Detector switch
-        {
-            BlazeFaceDetector.Id => new BlazeFaceDetector(detectorModel, engine),
-            SsdFaceDetector.Id => new SsdFaceDetector(detectorModel, engine),
-            TinyFaceDetector.Id => new TinyFaceDetector(detectorModel, engine),
-            _ => throw new ArgumentException($"'{models.Detector}' is not a face detector Sightline can run (known: blazeface, ssd, tiny)"),
-        };
-        var landmarkModel = await Get(models.Landmarks).ConfigureAwait(false);
-        if (models.Landmarks is not (FaceLandmarker.Id or FaceLandmarker.TinyId))
-            throw new ArgumentException($"'{models.Landmarks}' is not a landmark model (known: {FaceLandmarker.Id}, {FaceLandmarker.TinyId})");
-        var describerModel = await Get(models.Describer).ConfigureAwait(false);
-        IFaceDescriber describer = models.Describer switch
-        {
-            FaceApiDescriber.Id => new FaceApiDescriber(describerModel, engine),
-            FaceResDescriber.Id => new FaceResDescriber(describerModel, engine),
-            _ => throw new ArgumentException($"'{models.Describer}' is not a face descriptor model (known: face-api, faceres)"),
-        };
-        var emotionModel = await Get(models.Emotion).ConfigureAwait(false);
-        IEmotionClassifier emotion = models.Emotion switch
-        {
-            FaceApiExpressionClassifier.Id => new FaceApiExpressionClassifier(emotionModel, engine),
-            HumanEmotionClassifier.Id => new HumanEmotionClassifier(emotionModel, engine),
-            _ => throw new ArgumentException($"'{models.Emotion}' is not an expression model (known: face-api, human)"),
-        };
-                var ageGenderModel = await Get(models.AgeGender).ConfigureAwait(false);
+        var context = TaskContext.Create(store, engine, limits);
+        var detector = await FaceFamilies.Detectors.CreateAsync(context, models.Detector, cancellationToken).ConfigureAwait(false);
+        var landmarker = await FaceFamilies.Landmarks.CreateAsync(context, models.Landmarks, cancellationToken).ConfigureAwait(false);
+        var describer = await FaceFamilies.Describers.CreateAsync(context, models.Describer, cancellationToken).ConfigureAwait(false);
+        var emotion = await FaceFamilies.Emotions.CreateAsync(context, models.Emotion, cancellationToken).ConfigureAwait(false);
+        var ageGender = await FaceFamilies.AgeGender.CreateAsync(context, models.AgeGender, cancellationToken).ConfigureAwait(false);
         var used = new Dictionary<string, string>
         {
-            ["detector"] = detectorModel.Entry.Id,
-            ["landmarks"] = landmarkModel.Entry.Id,
-            ["descriptor"] = describerModel.Entry.Id,
-            ["emotion"] = emotionModel.Entry.Id,
-            ["ageGender"] = ageGenderModel.Entry.Id,
+            ["detector"] = detector.ModelId,
+            ["landmarks"] = landmarker.ModelId,
+            ["descriptor"] = describer.ModelId,
+            ["emotion"] = emotion.ModelId,
+            ["ageGender"] = ageGender.ModelId,
         }.AsReadOnly();
         // Liveness models load on first use: most collections never ask for them.
         LivenessChecker Liveness() => new(store.EnsureAsync(LivenessChecker.AntiSpoofId).GetAwaiter().GetResult(),
             store.EnsureAsync(LivenessChecker.LivenessId).GetAwaiter().GetResult(), engine);
-        return new FaceAnalyzer(detector, new FaceLandmarker(landmarkModel, engine), describer, emotion, new AgeGenderEstimator(ageGenderModel, engine), Liveness, limits, used);
+        return new FaceAnalyzer(detector, landmarker, describer, emotion, ageGender, Liveness, limits, used);
     }
 
     public FaceAnalysis Analyze(string path, FaceAnalysisOptions? options = null)

@@ -31,6 +31,27 @@ public static class TinyOnnx
             Bytes(8, Message(Text(1, ""), Varint(2, 13)))); // opset 13
     }
 
+    /// <summary>
+    /// Two inputs a, b and two outputs sum = a + b, product = a * b, all [batch, features] with a free batch axis:
+    /// for runs with several inputs and a choice of outputs.
+    /// </summary>
+    public static byte[] SumAndProduct(int features)
+    {
+        var graph = Message(
+            Bytes(1, Message(Text(1, "a"), Text(1, "b"), Text(2, "sum"), Text(3, "add"), Text(4, "Add"))),
+            Bytes(1, Message(Text(1, "a"), Text(1, "b"), Text(2, "product"), Text(3, "mul"), Text(4, "Mul"))),
+            Text(2, "tiny-two"),
+            Bytes(11, ValueInfo("a", null, features)),
+            Bytes(11, ValueInfo("b", null, features)),
+            Bytes(12, ValueInfo("sum", null, features)),
+            Bytes(12, ValueInfo("product", null, features)));
+        return Message(
+            Varint(1, 8), // ir_version
+            Text(2, "sightline-tests"),
+            Bytes(7, graph),
+            Bytes(8, Message(Text(1, ""), Varint(2, 13)))); // opset 13
+    }
+
     private static byte[] ValueInfo(string name, int? batch, int features)
     {
         var first = batch is { } b ? Varint(1, (ulong)b) : Text(2, "batch");

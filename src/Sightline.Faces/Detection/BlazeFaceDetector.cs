@@ -140,30 +140,11 @@ public sealed class BlazeFaceDetector : IFaceDetector
     /// One face per cluster of overlapping candidates (from neighbouring anchors and overlapping tiles):
     /// greedy suppression, keeping the best box of each cluster, clipped to the image.
     /// </summary>
-    internal static IReadOnlyList<FaceCandidate> Merge(List<FaceCandidate> candidates, FaceDetectOptions options)
-    {
-        var order = candidates.OrderByDescending(c => c.Score).ToList();
-        var kept = new List<FaceCandidate>();
-        foreach (var c in order)
-        {
-            if (kept.Count >= options.MaxFaces)
-                break;
-            var overlaps = false;
-            foreach (var k in kept)
-            {
-                // Containment as well as IoU: a tile cut through a face yields a small box inside the real one.
-                var inter = BoundingBox.Intersection(k.Box, c.Box);
-                if (BoundingBox.IoU(k.Box, c.Box) > options.IouThreshold || inter > 0.6f * Math.Min(k.Box.Area, c.Box.Area))
-                {
-                    overlaps = true;
-                    break;
-                }
-            }
-            if (!overlaps)
-                kept.Add(c);
-        }
-        return kept;
-    }
+    internal static IReadOnlyList<FaceCandidate> Merge(List<FaceCandidate> candidates, FaceDetectOptions options) =>
+        NonMaxSuppression.Greedy(candidates, c => c.Score, c => c.Box, NonMaxSuppression.IoUOrContainmentAbove(options.IouThreshold, MaxContainment), options.MaxFaces);
+
+    /// <summary>Share of the smaller box inside a kept one beyond which both are one face.</summary>
+    private const float MaxContainment = 0.6f;
 
     private static float[] BuildAnchors()
     {

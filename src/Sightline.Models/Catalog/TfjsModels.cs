@@ -141,10 +141,17 @@ public static class TfjsModels
         };
         var values = (input.Scale, input.Offset) switch
         {
+            _ when input.DivideByMax => "pixel / max pixel of the image" + (input.Scale, input.Offset) switch
+            {
+                (1f, 0f) => "",
+                var (scale, offset) => FormattableString.Invariant($", * {scale:0.###} + {offset:0.###}"),
+            },
             (1f, 0f) => "0-255 pixel values",
             var (scale, offset) => FormattableString.Invariant(
                 $"{offset:0.##}..{255 * scale + offset:0.##} (pixel / {1 / scale:0.###}{(offset == 0 ? "" : FormattableString.Invariant($" {(offset < 0 ? '-' : '+')} {Math.Abs(offset):0.##}"))})"),
         };
+        if (input.Mean is { } mean && input.Std is { } std)
+            values += FormattableString.Invariant($", then per channel minus mean ({string.Join(", ", mean.Select(m => m.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}) over std ({string.Join(", ", std.Select(s => s.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))})");
         return new InputSpec(input.Width, input.Height, layout, input.Channels == 1 ? "grey (BT.601)" : "RGB", fit,
             subject is null ? values : $"{values}, of {subject}");
     }

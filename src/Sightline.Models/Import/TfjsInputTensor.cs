@@ -17,20 +17,31 @@ public enum InputFit
 }
 
 /// <summary>
-/// How an image becomes a converted model's input: fitted to Width x Height as <see cref="Fit"/> says,
-/// 1 (grey) or 3 (RGB) channels, value = pixel (0-255) * Scale + Offset, NHWC unless <see cref="ChannelsFirst"/>.
+/// How an image becomes a model's input: fitted to Width x Height as <see cref="Fit"/> says, 1 (grey) or 3 (RGB)
+/// channels, value = pixel (0-255) * Scale + Offset, NHWC unless <see cref="ChannelsFirst"/>; then, where
+/// <see cref="Mean"/> and <see cref="Std"/> are given, (value - Mean[c]) / Std[c] per channel. With
+/// <see cref="DivideByMax"/> the pixel is first divided by the image's largest channel value (so 0-1 before Scale).
 /// The catalog's description of the model and the task code that feeds it both read this record.
 /// </summary>
 /// <remarks>Fidelity tensors stretch whatever <see cref="Fit"/> says: both runtimes read the same floats.</remarks>
 public sealed record TfjsInputSpec(int Width, int Height, int Channels = 3, float Scale = 1f / 255, float Offset = 0f, bool ChannelsFirst = false,
-    InputFit Fit = InputFit.Stretch)
+    InputFit Fit = InputFit.Stretch, IReadOnlyList<float>? Mean = null, IReadOnlyList<float>? Std = null, bool DivideByMax = false)
 {
+    /// <summary>Per channel: value = pixel * ChannelScale[c] + ChannelOffset[c] (mean and deviation folded in; not the divide by max).</summary>
+    public float[] ChannelScale => Enumerable.Range(0, Channels).Select(c => Scale / (Std?[c] ?? 1f)).ToArray();
+
+    /// <inheritdoc cref="ChannelScale"/>
+    public float[] ChannelOffset => Enumerable.Range(0, Channels).Select(c => (Offset - (Mean?[c] ?? 0f)) / (Std?[c] ?? 1f)).ToArray();
+
     public int[] Shape(int batch) => ChannelsFirst ? [batch, Channels, Height, Width] : [batch, Height, Width, Channels];
 
     public int ItemLength => Width * Height * Channels;
 
-    /// <summary>The tensor writer's format for this input: grey for one channel, else RGB.</summary>
-    public TensorFormat Format => TensorFormat.Uniform(Channels == 1 ? PixelColours.Grey : PixelColours.Rgb, ChannelsFirst, Scale, Offset);
+    /// <summary>
+    /// The tensor writer's format for this input: grey for one channel, else RGB. A <see cref="DivideByMax"/>
+    /// input takes it <see cref="TensorFormat.ScaledBy"/> 1 / max for each image.
+    /// </summary>
+    public TensorFormat Format => TensorFormat.PerChannel(Channels == 1 ? PixelColours.Grey : PixelColours.Rgb, ChannelsFirst, ChannelScale, ChannelOffset);
 }
 
 /// <summary>Builds input tensors from image files, once, so both sides of a comparison read the same floats.</summary>

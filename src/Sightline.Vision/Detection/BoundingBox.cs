@@ -27,6 +27,13 @@ public readonly record struct BoundingBox(float X, float Y, float Width, float H
         return w <= 0 || h <= 0 ? 0 : w * h;
     }
 
+    /// <summary>How much of the smaller box lies inside the other (intersection over the smaller area); 0 when either is empty.</summary>
+    public static float Containment(in BoundingBox a, in BoundingBox b)
+    {
+        var smaller = Math.Min(a.Area, b.Area);
+        return smaller <= 0 ? 0 : Intersection(a, b) / smaller;
+    }
+
     /// <summary>This box clipped to a width x height image.</summary>
     public BoundingBox Clip(float width, float height)
     {

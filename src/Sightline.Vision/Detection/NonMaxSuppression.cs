@@ -33,22 +33,46 @@ public static class NonMaxSuppression
     public static IReadOnlyList<ScoredBox> ClassAgnostic(IEnumerable<ScoredBox> candidates, float iouThreshold, int maxDetections = int.MaxValue) =>
         Greedy(candidates, iouThreshold).Take(maxDetections).ToList();
 
-    private static List<ScoredBox> Greedy(IEnumerable<ScoredBox> candidates, float iouThreshold)
+    private static List<ScoredBox> Greedy(IEnumerable<ScoredBox> candidates, float iouThreshold) =>
+        Greedy(candidates, c => c.Score, c => c.Box, IoUAbove(iouThreshold));
+
+    /// <summary>Two boxes overlap when their IoU exceeds <paramref name="threshold"/>.</summary>
+    public static Func<BoundingBox, BoundingBox, bool> IoUAbove(float threshold) => (kept, candidate) => BoundingBox.IoU(kept, candidate) > threshold;
+
+    /// <summary>
+    /// Two boxes overlap when their IoU exceeds <paramref name="iouThreshold"/> or the smaller lies more than
+    /// <paramref name="containment"/> inside the other (a tile cut through a face yields a small box inside the real one).
+    /// </summary>
+    public static Func<BoundingBox, BoundingBox, bool> IoUOrContainmentAbove(float iouThreshold, float containment) => (kept, candidate) =>
+        BoundingBox.IoU(kept, candidate) > iouThreshold || BoundingBox.Containment(kept, candidate) > containment;
+
+    /// <summary>
+    /// The greedy core every suppression here and in the face detectors shares: highest score first (equal
+    /// scores in input order, so results do not depend on sorting details), a candidate is dropped when it
+    /// <paramref name="overlaps"/> a kept one; stops once <paramref name="maxKept"/> are kept.
+    /// </summary>
+    public static List<T> Greedy<T>(IEnumerable<T> candidates, Func<T, float> score, Func<T, BoundingBox> box,
+        Func<BoundingBox, BoundingBox, bool> overlaps, int maxKept = int.MaxValue)
     {
-        // Stable order: equal scores keep their input order, so results do not depend on sorting details.
-        var sorted = candidates.Select((c, i) => (c, i)).OrderByDescending(p => p.c.Score).ThenBy(p => p.i).Select(p => p.c).ToList();
-        var kept = new List<ScoredBox>();
+        var sorted = candidates.Select((c, i) => (c, i)).OrderByDescending(p => score(p.c)).ThenBy(p => p.i).Select(p => p.c).ToList();
+        var kept = new List<T>();
+        var keptBoxes = new List<BoundingBox>();
         foreach (var candidate in sorted)
         {
+            if (kept.Count >= maxKept)
+                break;
+            var b = box(candidate);
             var suppressed = false;
-            foreach (var k in kept)
-                if (BoundingBox.IoU(k.Box, candidate.Box) > iouThreshold)
+            foreach (var k in keptBoxes)
+                if (overlaps(k, b))
                 {
                     suppressed = true;
                     break;
                 }
-            if (!suppressed)
-                kept.Add(candidate);
+            if (suppressed)
+                continue;
+            kept.Add(candidate);
+            keptBoxes.Add(b);
         }
         return kept;
     }

@@ -1,9 +1,12 @@
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Models.Catalog;
+using Sightline.Models.Import;
+using Sightline.Vision.Pipeline;
 
 namespace Sightline.Vision.Segmentation;
 
-/// <summary>The segmentation models Sightline knows, by catalog id, and how to read any other score-map model.</summary>
+/// <summary>The segmentation model families Sightline knows, and how to read any other score-map model.</summary>
 public static class SegmentationModels
 {
     public const string Selfie = "human-selfie";
@@ -11,40 +14,47 @@ public static class SegmentationModels
     public const string Salient = "u2netp";
     public const string DefaultModel = Selfie;
 
-    /// <summary>Short names accepted on the command line and in the API.</summary>
-    public static string ResolveId(string name) => name.ToLowerInvariant() switch
-    {
-        "selfie" => Selfie,
-        "meet" => Meet,
-        "salient" or "u2net" or "u2netp" => Salient,
-        _ => name,
-    };
+    /// <summary>
+    /// One score-map family: its catalog id, the names users type, and how its output reads. The input
+    /// (size, layout, values) always comes from the catalog's typed input spec.
+    /// </summary>
+    private sealed record ScoreMapFamily(string Family, string ModelId, string[] Aliases, Func<CachedModel, TfjsInputSpec, ScoreMapSpec> Spec, bool IsDefault = false);
 
-    private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
-    private static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
+    private static readonly ScoreMapFamily[] Families =
+    [
+        // Selfie: one channel, the person probability.
+        new("selfie", Selfie, [], (_, input) => new(InputOf(input), ["background", "person"], ScoreActivation.Probability), IsDefault: true),
+        // Meet: two channels of logits (background, person), softmax across them.
+        new("meet", Meet, [], (_, input) => new(InputOf(input), ["background", "person"], ScoreActivation.Softmax)),
+        // U²-Net (rembg's pre-processing in the catalog); output d0 is a sigmoid probability, min-max normalised as rembg does.
+        new("salient", Salient, ["u2net"], (model, input) => new(InputOf(input), model.Entry.Labels ?? ["background", "salient"],
+            ScoreActivation.Probability, MinMaxNormalize: true, OutputName: "d0")),
+    ];
+
+    /// <summary>The score-map families by name: selfie (the default), meet, salient.</summary>
+    public static FamilyRegistry<ScoreMapModel> Registry { get; } = Families.Aggregate(new FamilyRegistry<ScoreMapModel>("segment", "segmentation model"),
+        (registry, f) => registry.Add(new FamilyEntry<ScoreMapModel>("segment", f.Family, [f.ModelId], f.Aliases, (context, model) => Open(model, context.Engine), f.IsDefault)));
+
+    /// <summary>Short names accepted on the command line and in the API; any other name is passed on as it is (a catalog or imported id).</summary>
+    public static string ResolveId(string name) => Registry.Find(name)?.ModelId ?? name;
 
     /// <summary>
-    /// How to run <paramref name="model"/>: known models by id; any other catalog or imported model from its
-    /// input shape and labels (values 0-1 unless its catalog entry says 0-255 or -1..1; softmax over several
+    /// How to run <paramref name="model"/>: a known family by its catalog id; any other catalog or imported model from
+    /// its input shape and labels (values 0-1 unless its catalog entry says 0-255 or -1..1; softmax over several
     /// channels, one channel taken as the foreground).
     /// </summary>
-    public static ScoreMapSpec SpecFor(CachedModel model, ModelSession session) => model.Entry.Id switch
+    public static ScoreMapSpec SpecFor(CachedModel model, ModelSession session)
     {
-        // Input size and values from the catalog (256x256 and 256 wide by 144 high, 0-1). Selfie: one
-        // channel, the person probability; Meet: two channels of logits (background, person), softmax across them.
-        Selfie => new(CatalogInput(Selfie), ["background", "person"], ScoreActivation.Probability),
-        Meet => new(CatalogInput(Meet), ["background", "person"], ScoreActivation.Softmax),
-        // rembg's U²-Net pre-processing: pixel / max, ImageNet mean/std; output d0 is a sigmoid probability, min-max normalised.
-        Salient => new(new ScoreMapInput(320, 320, true, ImageNetStd.Select(s => 1 / s).ToArray(), ImageNetMean.Select((m, i) => -m / ImageNetStd[i]).ToArray(), DivideByMax: true),
-            model.Entry.Labels ?? ["background", "salient"], ScoreActivation.Probability, MinMaxNormalize: true, OutputName: "d0"),
-        _ => Generic(model, session),
-    };
-
-    private static ScoreMapInput CatalogInput(string id)
-    {
-        var spec = Models.Catalog.TfjsModels.InputOf(id) ?? throw new ArgumentException($"model '{id}' has no input specification in the catalog");
-        return ScoreMapInput.Uniform(spec.Width, spec.Height, spec.ChannelsFirst, spec.Scale, spec.Offset);
+        var family = Families.FirstOrDefault(f => string.Equals(f.ModelId, model.Entry.Id, StringComparison.OrdinalIgnoreCase));
+        if (family is null)
+            return Generic(model, session);
+        var input = ModelInputs.Of(family.ModelId) ?? throw new ArgumentException($"model '{family.ModelId}' has no input specification in the catalog");
+        return family.Spec(model, input);
     }
+
+    /// <summary>The score-map input of a typed catalog input: mean and deviation folded into each channel's scale and offset.</summary>
+    internal static ScoreMapInput InputOf(TfjsInputSpec input) =>
+        new(input.Width, input.Height, input.ChannelsFirst, input.ChannelScale, input.ChannelOffset, input.DivideByMax);
 
     private static ScoreMapSpec Generic(CachedModel model, ModelSession session)
     {
