@@ -24,11 +24,7 @@ public static class TinyOnnx
             Bytes(11, ValueInfo("x", batch, features)),
             Bytes(12, ValueInfo("y", batch, features)),
             Bytes(13, ValueInfo("r", batch, features)));
-        return Message(
-            Varint(1, 8), // ir_version
-            Text(2, "sightline-tests"),
-            Bytes(7, graph),
-            Bytes(8, Message(Text(1, ""), Varint(2, 13)))); // opset 13
+        return Model(graph);
     }
 
     /// <summary>
@@ -45,12 +41,14 @@ public static class TinyOnnx
             Bytes(11, ValueInfo("b", null, features)),
             Bytes(12, ValueInfo("sum", null, features)),
             Bytes(12, ValueInfo("product", null, features)));
-        return Message(
-            Varint(1, 8), // ir_version
-            Text(2, "sightline-tests"),
-            Bytes(7, graph),
-            Bytes(8, Message(Text(1, ""), Varint(2, 13)))); // opset 13
+        return Model(graph);
     }
+
+    private static byte[] Model(byte[] graph) => Message(
+        Varint(1, 8), // ir_version
+        Text(2, "sightline-tests"),
+        Bytes(7, graph),
+        Bytes(8, Message(Text(1, ""), Varint(2, 13)))); // opset 13
 
     private static byte[] ValueInfo(string name, int? batch, int features)
     {

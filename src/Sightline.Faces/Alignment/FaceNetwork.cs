@@ -35,8 +35,11 @@ internal sealed class FaceNetwork
     public int Size { get; }
     public TensorFormat Format { get; }
 
-    /// <summary>Runs the regions (square, in image pixels) and returns the outputs, each face's row at its index.</summary>
-    public IReadOnlyList<float[][]> Run(FaceCrops crops, IReadOnlyList<SKRect> regions)
+    /// <summary>
+    /// Runs the regions (square, in image pixels) and returns the outputs (those named in <paramref name="outputs"/>,
+    /// in that order, or all), each face's row at its index.
+    /// </summary>
+    public IReadOnlyList<float[][]> Run(FaceCrops crops, IReadOnlyList<SKRect> regions, IReadOnlyList<string>? outputs = null)
     {
         var rows = new List<float[][]>();
         if (regions.Count == 0)
@@ -46,25 +49,25 @@ internal sealed class FaceNetwork
         {
             var chunk = regions.Skip(offset).Take(batch).ToList();
             var input = crops.Batch(chunk, Size, Format);
-            var outputs = _session.Run(input, chunk.Count);
+            var fetched = outputs is null ? _session.Run(input, chunk.Count) : _session.Run(input, chunk.Count, outputs);
             if (rows.Count == 0)
-                rows.AddRange(outputs.Select(_ => new float[regions.Count][]));
-            for (var o = 0; o < outputs.Count; o++)
+                rows.AddRange(fetched.Select(_ => new float[regions.Count][]));
+            for (var o = 0; o < fetched.Count; o++)
                 for (var i = 0; i < chunk.Count; i++)
-                    rows[o][offset + i] = outputs[o].Item(i).ToArray();
+                    rows[o][offset + i] = fetched[o].Item(i).ToArray();
         }
         return rows;
     }
 
     /// <summary>
-    /// Descriptors from output <paramref name="output"/> for faces framed by the landmarks' box grown by a
-    /// fifth, padded to a square (face-api's framing for its expression and age nets).
+    /// Descriptors from output <paramref name="output"/> (the only one fetched) for faces framed by the landmarks'
+    /// box grown by a fifth, padded to a square (face-api's framing for its expression and age nets).
     /// </summary>
-    public IReadOnlyList<Descriptors.FaceDescriptor> Describe(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
+    public IReadOnlyList<Descriptors.FaceDescriptor> Describe(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, string output, Descriptors.DescriptorMetric metric)
     {
         var regions = landmarks.Select(l => FaceCrop.SquareAround(Landmarks.FaceLandmarks.AlignedBox(l))).ToList();
-        var rows = Run(crops, regions);
-        return rows.Count == 0 ? [] : rows[output].Select(v => new Descriptors.FaceDescriptor(ModelId, metric, v)).ToList();
+        var rows = Run(crops, regions, [output]);
+        return rows.Count == 0 ? [] : rows[0].Select(v => new Descriptors.FaceDescriptor(ModelId, metric, v)).ToList();
     }
 
     /// <summary>
@@ -105,12 +108,12 @@ internal sealed class FaceNetwork
         throw new InvalidOperationException($"model '{ModelId}' has no output '{name}'");
     }
 
-    /// <summary>The index of the output whose per-face length is <paramref name="length"/>.</summary>
-    public int OutputOfLength(int length)
+    /// <summary>The name of the output whose per-face length is <paramref name="length"/>.</summary>
+    public string OutputOfLength(int length)
     {
-        for (var i = 0; i < _session.Outputs.Count; i++)
-            if (_session.Outputs[i].ItemLength == length)
-                return i;
+        foreach (var output in _session.Outputs)
+            if (output.ItemLength == length)
+                return output.Name;
         throw new InvalidOperationException($"model '{ModelId}' has no output of {length} values per face");
     }
 }

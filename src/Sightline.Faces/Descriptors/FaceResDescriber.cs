@@ -8,7 +8,8 @@ namespace Sightline.Faces.Descriptors;
 
 /// <summary>
 /// human's faceres (HSE face recognition): 224x224 crop of the aligned box padded to a square, 0-255 values;
-/// a 1024-d descriptor compared by cosine distance (it also predicts age and gender, unused here).
+/// a 1024-d descriptor compared by cosine distance (it also predicts age and gender, unused here: only the
+/// descriptor output is fetched).
 /// </summary>
 public sealed class FaceResDescriber : IFaceDescriber
 {
@@ -18,7 +19,7 @@ public sealed class FaceResDescriber : IFaceDescriber
     public const float DefaultThreshold = 0.41f;
 
     private readonly FaceNetwork _net;
-    private readonly int _descriptor;
+    private readonly string _descriptor;
 
     public FaceResDescriber(CachedModel model, InferenceEngine engine)
     {

@@ -1,3 +1,4 @@
+using Sightline.Imaging.Tensors;
 using SkiaSharp;
 
 namespace Sightline.Vision.Classification;
@@ -61,7 +62,7 @@ public static class ImageAugmentation
     /// </summary>
     public static float[] ColourMatrix(float brightness, float contrast, float saturation)
     {
-        const float lr = 0.299f, lg = 0.587f, lb = 0.114f;
+        const float lr = TensorFormat.LumaR, lg = TensorFormat.LumaG, lb = TensorFormat.LumaB;
         var s = saturation;
         float[,] sat =
         {
