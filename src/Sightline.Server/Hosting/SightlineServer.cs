@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sightline.Server.Api;
-using Sightline.Server.Batching;
+using Sightline.Inference.Batching;
 using Sightline.Server.Errors;
 using Sightline.Server.Security;
 using Sightline.Server.Telemetry;
