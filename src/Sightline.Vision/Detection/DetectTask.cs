@@ -102,6 +102,9 @@ public sealed class DetectTask(DetectorWorker worker, DetectOptions options) : I
     public override IReadOnlyList<string> ModelIds => [worker.Detector.ModelId];
     public DetectOptions Options => options;
 
+    /// <summary>The detector and its batcher, shared with the context's other tasks on this model.</summary>
+    public DetectorWorker Worker => worker;
+
     public override Task<DetectionResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
         worker.DetectAsync(image, options, cancellationToken);
 }

@@ -84,6 +84,9 @@ public sealed class EmbedTask(EmbeddingWorker worker) : ImageTask<EmbedResult>
     public override DecodeSize DecodeSize => worker.Embedder.DecodeSize;
     public override IReadOnlyList<string> ModelIds => [worker.Embedder.ModelId];
 
+    /// <summary>The embedder and its batcher, shared with the context's other tasks on this model.</summary>
+    public EmbeddingWorker Worker => worker;
+
     public override async Task<EmbedResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
         EmbedResult.From(await worker.EmbedAsync(image, cancellationToken).ConfigureAwait(false));
 }
