@@ -56,6 +56,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<FaceServices>();
         builder.Services.AddSingleton<SegmentationServices>();
         builder.Services.AddSingleton<ClassifierServices>();
+        builder.Services.AddSingleton<AnalysisServices>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -123,6 +124,7 @@ public static class SightlineServer
         FaceEndpoints.Map(app);
         SegmentationEndpoints.Map(app);
         ClassifierEndpoints.Map(app);
+        AnalyzeEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
