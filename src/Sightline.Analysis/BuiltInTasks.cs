@@ -13,6 +13,7 @@ public static class BuiltInTasks
     private static TaskRegistry Create()
     {
         var registry = new TaskRegistry();
+        registry.Add(Sightline.Vision.Moderation.ModerateTask.Entry);
         return registry;
     }
 }
