@@ -24,17 +24,6 @@ public static class ModerationCommands
         Description = $"Classes that count as sensitive, comma-separated, of {string.Join(", ", ModerationClasses.All)} (default {string.Join(",", ModerateOptions.DefaultSensitiveClasses)})",
     };
 
-    /// <summary>The options the arguments give, over the library's defaults.</summary>
-    internal static ModerateOptions Options(double? threshold, string? sensitive)
-    {
-        var options = ModerateOptions.Default;
-        if (threshold is { } t)
-            options = options with { Threshold = t };
-        if (sensitive is not null)
-            options = options with { SensitiveClasses = sensitive.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
-        return options;
-    }
-
     /// <summary>Builds the task from the registry (options checked before any model is pulled) and runs it on every file.</summary>
     private static async Task<(IImageTask<ModerationResult> Task, IReadOnlyList<Outcome<ModerationResult>> Outcomes)> RunAsync(
         CliContext ctx, IReadOnlyList<string> files, ModerateOptions options, CancellationToken ct)
@@ -64,7 +53,7 @@ public static class ModerationCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
-            var options = Options(parse.GetValue(threshold), parse.GetValue(sensitive));
+            var options = ModerateOptions.From(parse.GetValue(threshold), parse.GetValue(sensitive));
             options.Validate();
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             var (task, outcomes) = await RunAsync(ctx, files, options, ct).ConfigureAwait(false);
@@ -125,7 +114,7 @@ public static class ModerationCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
-            var options = Options(parse.GetValue(threshold), parse.GetValue(sensitive));
+            var options = ModerateOptions.From(parse.GetValue(threshold), parse.GetValue(sensitive));
             options.Validate();
             var sets = new List<SetCount>();
             var notImages = new List<SkippedFile>();

@@ -123,6 +123,7 @@ public static class SightlineServer
         FaceEndpoints.Map(app);
         SegmentationEndpoints.Map(app);
         ClassifierEndpoints.Map(app);
+        ModerationEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();

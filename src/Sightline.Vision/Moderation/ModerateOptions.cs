@@ -26,6 +26,19 @@ public sealed record ModerateOptions : TaskOptions
     /// <summary>Which of the classifier's classes count as sensitive (case-insensitive).</summary>
     public IReadOnlyList<string> SensitiveClasses { get; init; } = DefaultSensitiveClasses;
 
+    /// <summary>
+    /// The defaults with what a caller gave over them: <paramref name="sensitiveClasses"/> is a comma-separated
+    /// list as the CLI and the API take it. Not validated here (<see cref="Validate"/> is).
+    /// </summary>
+    public static ModerateOptions From(double? threshold = null, string? sensitiveClasses = null, string? model = null) => new()
+    {
+        Threshold = threshold ?? DefaultThreshold,
+        SensitiveClasses = sensitiveClasses is null
+            ? DefaultSensitiveClasses
+            : sensitiveClasses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Model = model,
+    };
+
     public override void Validate()
     {
         InRange("threshold", Threshold, 0, 1);
