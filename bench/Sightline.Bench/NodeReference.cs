@@ -160,7 +160,7 @@ internal static class NodeReference
     }
 
     /// <summary>The bitmap's pixels as RGB bytes, row by row with no padding (alpha dropped).</summary>
-    private static byte[] RgbBytes(SkiaSharp.SKBitmap bitmap)
+    internal static byte[] RgbBytes(SkiaSharp.SKBitmap bitmap)
     {
         var rgba = bitmap.GetPixelSpan();
         var rgb = new byte[bitmap.Width * bitmap.Height * 3];

@@ -1,3 +1,4 @@
+using Sightline.Vision.Moderation;
 using Sightline.Faces;
 using Sightline.Vision.Classification;
 using Sightline.Vision.Detection;
@@ -23,6 +24,7 @@ public static class BuiltInTasks
         registry.Add(SegmentTask.Entry);
         registry.Add(EmbedTask.Entry);
         registry.Add(ClassifyTask.Entry);
+        registry.Add(ModerateTask.Entry);
         return registry;
     }
 }

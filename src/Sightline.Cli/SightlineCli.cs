@@ -72,6 +72,7 @@ public static class SightlineCli
             ClassificationCommands.Train(context),
             ClassificationCommands.Classify(context),
             ClassificationCommands.Export(context),
+            ModerationCommands.Moderate(context),
             new Command("eval", "Measure a task on labelled data")
             {
                 SimilarityCommands.EvalSimilar(context),
@@ -81,6 +82,7 @@ public static class SightlineCli
                 ClassificationCommands.EvalUnknown(context),
                 FaceCommands.EvalFaces(context),
                 FaceCommands.EvalEmotions(context),
+                ModerationCommands.EvalModerate(context),
             },
         };
     }
@@ -105,7 +107,7 @@ public static class SightlineCli
     internal static (int Code, string Message) Classify(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
-        UsageException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
+        UsageException or Vision.Pipeline.TaskOptionsException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
         ImageLoadException or InputException or ClassifierTrainingException => (ExitCodes.BadInput, e.Message),
         Faces.Evaluation.EvaluationException or Faces.Descriptors.DescriptorMismatchException => (ExitCodes.BadInput, e.Message),
         Faces.Gallery.GalleryException => (ExitCodes.Gallery, e.Message),

@@ -33,6 +33,13 @@ function parseOptions(argv, defaults, flags = []) {
   return args;
 }
 
+// The option checks of a script that runs a model over images: a backend it can start, and images to run on.
+function checkBackendAndImages(args) {
+  if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend must be wasm or cpu, not '${args.backend}'`);
+  if (args.files.length === 0 && !args.list) throw new Error('no images: give image files or --list <images.jsonl>');
+  return args;
+}
+
 // ---- images ----
 
 const PNG_CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -216,5 +223,5 @@ function runMain(name, main) {
 }
 
 module.exports = {
-  packageDir, parseOptions, decodePng, readList, imageItems, loadImage, median, errorMessage, analyseImages, wasmSupport, writeJson, runMain,
+  packageDir, parseOptions, checkBackendAndImages, decodePng, readList, imageItems, loadImage, median, errorMessage, analyseImages, wasmSupport, writeJson, runMain,
 };

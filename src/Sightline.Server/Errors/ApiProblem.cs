@@ -21,6 +21,7 @@ public static class ApiProblem
     public static (int Status, string Code, string Detail) Classify(Exception e) => e switch
     {
         ApiProblemException p => (p.Status, p.Code, p.Message),
+        Sightline.Vision.Pipeline.TaskOptionsException option => (StatusCodes.Status400BadRequest, "bad_option", option.Message),
         ImageLoadException image => image.Kind switch
         {
             ImageErrorKind.FileTooLarge => (StatusCodes.Status413PayloadTooLarge, "image_too_large", image.Message),

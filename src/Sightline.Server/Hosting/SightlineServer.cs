@@ -125,6 +125,7 @@ public static class SightlineServer
         SegmentationEndpoints.Map(app);
         ClassifierEndpoints.Map(app);
         AnalyzeEndpoints.Map(app);
+        ModerationEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();

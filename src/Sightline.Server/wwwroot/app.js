@@ -48,6 +48,17 @@ const TASKS = [
       <p class="muted">${esc(r.backbone.id)} · ${timing(r.timings)}</p>`,
   },
   {
+    id: 'moderate', label: 'Moderation (safe or sensitive)', path: '/v1/moderate',
+    options: async () => `<label>sensitive at <input name="modThreshold" type="number" min="0" max="1" step="0.05" placeholder="0.5"></label>`,
+    query: form => ({ threshold: form.modThreshold?.value }),
+    draws: () => [],
+    render: r => `<h3>Moderation: <span class="verdict ${r.verdict === 'sensitive' ? 'sensitive' : 'safe'}">${esc(r.verdict)}</span></h3>
+      <p>${esc(r.sensitiveClasses.join(' + '))} = ${r.sensitiveScore.toFixed(3)} (sensitive at ${r.threshold}); driven by ${esc(r.drivenBy.join(', '))}</p>
+      <table><tr><th>class</th><th>probability</th></tr>${r.scores.map(s =>
+        `<tr><td>${esc(s.label)}</td><td class="num">${(100 * s.score).toFixed(1)}%</td></tr>`).join('')}</table>
+      <p class="muted">${esc(r.modelId)} ${esc(r.modelVersion)} · ${timing(r.timings)}</p>`,
+  },
+  {
     id: 'faces', label: 'Faces', path: '/v1/faces',
     options: async () => `<label>face min score <input name="faceMinScore" type="number" min="0" max="1" step="0.05" value="0.7"></label>
       <label>min face size <input name="faceMinSize" type="number" min="0" max="10000" step="4" value="24"></label>
