@@ -18,8 +18,55 @@ public static class BenchHarness
             action();
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        Array.Sort(times);
-        return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+        return Median(times);
+    }
+
+    /// <summary>
+    /// Median wall time in milliseconds of one call when <paramref name="workers"/> threads make calls at once: each
+    /// makes <paramref name="warmup"/> unmeasured calls, waits for the others, then <paramref name="runs"/> timed ones;
+    /// the median is over every timed call of every thread. One worker: <see cref="MedianMs"/>.
+    /// </summary>
+    public static double MedianMsTogether(Action action, int workers, int runs, int warmup = 1)
+    {
+        if (workers <= 1)
+            return MedianMs(action, runs, warmup);
+        using var start = new Barrier(workers);
+        var times = new double[workers][];
+        Exception? failure = null;
+        var threads = Enumerable.Range(0, workers).Select(w => new Thread(() =>
+        {
+            try
+            {
+                for (var i = 0; i < warmup; i++)
+                    action();
+                start.SignalAndWait();
+                times[w] = new double[runs];
+                for (var i = 0; i < runs; i++)
+                {
+                    var begin = Stopwatch.GetTimestamp();
+                    action();
+                    times[w][i] = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+                start.RemoveParticipant(); // the others must not wait for a thread that has failed
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (failure is not null)
+            throw new InvalidOperationException($"a worker failed: {failure.Message}", failure);
+        return Median(times.SelectMany(t => t).ToArray());
+    }
+
+    /// <summary>The median of <paramref name="values"/> (sorted in place).</summary>
+    public static double Median(double[] values)
+    {
+        Array.Sort(values);
+        var n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     public static string CommandLine(string[] args) => "dotnet run -c Release --project bench/Sightline.Bench -- " + string.Join(" ", args);

@@ -30,16 +30,16 @@ public sealed partial class CpuPin : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cores, 1);
         if (!OperatingSystem.IsLinux())
-            return new CpuPin(null, $"not pinned ({RuntimeInformation.OSDescription} has no sched_setaffinity here): thread counts only");
+            return new CpuPin(null, $"{cores} v {cores}: not pinned ({RuntimeInformation.OSDescription} has no sched_setaffinity here), thread counts only");
         var original = GetMask(0);
         var allowed = Cpus(original);
         if (allowed.Count <= cores)
-            return new CpuPin(null, $"not pinned: the process may use {allowed.Count} CPU(s) already");
+            return new CpuPin(null, $"{cores} v {cores}: not pinned, the process's {allowed.Count} CPU(s)");
         var pinned = new ulong[MaskWords];
         foreach (var cpu in allowed.Take(cores))
             pinned[cpu / 64] |= 1UL << (cpu % 64);
         SetEveryThread(pinned);
-        return new CpuPin(original, $"every thread of the benchmark, and the Node processes it starts, pinned to CPU {string.Join(",", allowed.Take(cores))} (sched_setaffinity)");
+        return new CpuPin(original, $"{cores} v {cores}: every thread of the benchmark, and the Node processes it starts, pinned to CPU {string.Join(",", allowed.Take(cores))} (sched_setaffinity)");
     }
 
     public void Dispose()
