@@ -130,7 +130,7 @@ internal static class FaceReferences
     /// The workers' runs as one: images back in list order (<paramref name="indices"/>: per worker, the places of its
     /// images), each marked with its worker; the stretch they were timed over together lasts as long as the slowest.
     /// </summary>
-    private static Run Combine(IReadOnlyList<Run> runs, IReadOnlyList<IReadOnlyList<int>> indices)
+    internal static Run Combine(IReadOnlyList<Run> runs, IReadOnlyList<IReadOnlyList<int>> indices)
     {
         if (runs.Count == 1)
             return runs[0];
