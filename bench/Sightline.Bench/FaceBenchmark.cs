@@ -15,7 +15,8 @@ namespace Sightline.Bench;
 /// The face engine against the JavaScript libraries that ship its models, in one run on the same pixels:
 /// full analysis (detect, landmarks, descriptor, expression, age and gender) per photo with face-api
 /// (@vladmandic/face-api, SSD MobileNet v1) and human (@vladmandic/human: BlazeFace, mesh, faceres,
-/// emotion) in Node with TensorFlow.js WASM (one core), and Sightline; then what each gets right on
+/// emotion) in Node with TensorFlow.js WASM, and Sightline, on equal cores (<c>--cores 1|all|both</c>: one core
+/// against one, pinned; n cores as n photos at a time against n Node processes each); then what each gets right on
 /// faces-bbt (crops found, leave-one-out identification, all-pairs AUC, expressions, faces per scene);
 /// then the three face detectors Sightline can run, on recall and speed.
 /// </summary>
@@ -31,8 +32,8 @@ public static class FaceBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var data = BenchHarness.SharedData();
-        var threads = int.Parse(BenchHarness.Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
-        var repeat = int.Parse(BenchHarness.Option(args, "--repeat") ?? "3", CultureInfo.InvariantCulture);
+        var coreSettings = BenchHarness.CoreSettings(args);
+        var repeat = BenchHarness.IntOption(args, "--repeat", 3);
         var skipReferences = args.Contains("--no-references");
         foreach (var library in new[] { FaceReferences.Library.FaceApi, FaceReferences.Library.Human })
             if (!skipReferences && FaceReferences.CheckInstalled(library) is { } problem)
@@ -50,44 +51,49 @@ public static class FaceBenchmark
         // Speed is measured on whole photos (the crops are 150x150 and would flatter everyone).
         var photos = expressionPhotos.Concat(scenes.Take(6)).ToList();
 
-        using var engine = new InferenceEngine(new EngineOptions(threads));
+        // One ONNX Runtime thread per analysis: on n cores Sightline analyses n photos at once, as the references run
+        // n single-threaded Node processes.
+        using var engine = new InferenceEngine(new EngineOptions(1));
         var store = new ModelStore();
         var analyzer = await FaceAnalyzer.CreateAsync(store, engine);
 
-        Console.WriteLine($"# Faces: Sightline against face-api and human ({BenchHarness.Machine()}; Sightline on {threads} thread(s), references on TensorFlow.js WASM, one core)");
+        Console.WriteLine($"# Faces: Sightline against face-api and human ({BenchHarness.Machine()}; each analysis on one thread: Sightline one ONNX Runtime thread, the references TensorFlow.js WASM)");
         Console.WriteLine();
 
-        // --- Speed: full analysis per photo ---
-        var ours = photos.Select(p => WallAndCpu(() => analyzer.Analyze(p), repeat)).ToList();
+        // The accuracy part reads the references' results on the crops: they join the one-core run, or the first
+        // all-cores run when there is no one-core run.
+        var all = photos.Concat(crops).ToList();
         FaceReferences.Run? faceApi = null, human = null;
-        if (!skipReferences)
+        var pins = new List<string>();
+        if (coreSettings.Any(c => c.Count == 1))
         {
-            var all = photos.Concat(crops).ToList();
-            faceApi = await FaceReferences.RunAsync(FaceReferences.Library.FaceApi, all, new FaceReferences.Options(Repeat: repeat, Log: _ => { }));
-            human = await FaceReferences.RunAsync(FaceReferences.Library.Human, all, new FaceReferences.Options(Repeat: repeat, Log: _ => { }));
+            using var pin = BenchHarness.Limit(new CoreSetting(1));
+            pins.Add(pin.Description);
+            var ours = photos.Select(p => WallAndCpu(() => analyzer.Analyze(p), repeat)).ToList();
+            if (!skipReferences)
+            {
+                faceApi = await FaceReferences.RunAsync(FaceReferences.Library.FaceApi, all, new FaceReferences.Options(Repeat: repeat, Log: _ => { }));
+                human = await FaceReferences.RunAsync(FaceReferences.Library.Human, all, new FaceReferences.Options(Repeat: repeat, Log: _ => { }));
+            }
+            PrintOneCoreTable(photos, analyzer, ours, faceApi, human);
         }
-        Console.WriteLine("## Full analysis per photo (median ms, wall / CPU; detect + landmarks + descriptor + expression + age/gender)");
-        Console.WriteLine();
-        Console.WriteLine("| photo | size | faces | Sightline | face-api | human |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|");
-        for (var i = 0; i < photos.Count; i++)
+        foreach (var cores in coreSettings.Where(c => c.Count > 1))
         {
-            var a = analyzer.Analyze(photos[i]);
-            Console.WriteLine($"| {Path.GetFileName(photos[i])} | {a.Width}x{a.Height} | {a.Faces.Count} | {ours[i].Wall:F0} / {ours[i].Cpu:F0} | {Ms(faceApi, i)} | {Ms(human, i)} |");
+            using var pin = BenchHarness.Limit(cores);
+            pins.Add(pin.Description);
+            var ourMs = PassMs(photos, analyzer, cores.Count, repeat);
+            FaceReferences.Run? faceApiN = null, humanN = null;
+            if (!skipReferences)
+            {
+                var inputs = faceApi is null ? all : photos;
+                faceApiN = await FaceReferences.RunAsync(FaceReferences.Library.FaceApi, inputs, new FaceReferences.Options(Repeat: repeat, Log: _ => { }, Workers: cores.Workers(photos.Count)));
+                humanN = await FaceReferences.RunAsync(FaceReferences.Library.Human, inputs, new FaceReferences.Options(Repeat: repeat, Log: _ => { }, Workers: cores.Workers(photos.Count)));
+                faceApi ??= faceApiN;
+                human ??= humanN;
+            }
+            PrintAllCoresTable(photos.Count, cores, ourMs, faceApiN, humanN);
         }
-        var ourWall = ours.Sum(o => o.Wall);
-        var ourCpu = ours.Sum(o => o.Cpu);
-        Console.WriteLine($"| **total** | | | **{ourWall:F0} / {ourCpu:F0}** | **{Total(faceApi, photos.Count)}** | **{Total(human, photos.Count)}** |");
-        if (faceApi is not null && human is not null)
-        {
-            var fa = faceApi.Images.Take(photos.Count).ToList();
-            var hu = human.Images.Take(photos.Count).ToList();
-            Console.WriteLine();
-            Console.WriteLine($"Sightline is **{fa.Sum(x => x.Ms) / ourWall:F2}x** (wall) / **{fa.Sum(x => x.CpuMs) / ourCpu:F2}x** (CPU) faster than face-api and " +
-                $"**{hu.Sum(x => x.Ms) / ourWall:F2}x** / **{hu.Sum(x => x.CpuMs) / ourCpu:F2}x** faster than human on these {photos.Count} photos " +
-                $"(face-api {faceApi.LibraryVersion}, human {human.LibraryVersion}, TensorFlow.js {faceApi.Tfjs} {faceApi.Backend}). " +
-                "CPU time is the steadier figure on a shared machine; all three run on one thread.");
-        }
+        Console.WriteLine($"Cores limited by: {string.Join("; ", pins.Distinct())}.");
         Console.WriteLine();
 
         // --- Accuracy on faces-bbt ---
@@ -137,6 +143,59 @@ public static class FaceBenchmark
         Console.WriteLine("`" + BenchHarness.CommandLine(args) + "`");
         return 0;
     }
+
+    /// <summary>One core against one: per photo the median wall / CPU milliseconds of each, and the ratios.</summary>
+    private static void PrintOneCoreTable(IReadOnlyList<string> photos, FaceAnalyzer analyzer, IReadOnlyList<(double Wall, double Cpu)> ours, FaceReferences.Run? faceApi, FaceReferences.Run? human)
+    {
+        Console.WriteLine("## Full analysis per photo, 1 v 1 (median ms, wall / CPU; detect + landmarks + descriptor + expression + age/gender)");
+        Console.WriteLine();
+        Console.WriteLine("| photo | size | faces | Sightline | face-api | human |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        for (var i = 0; i < photos.Count; i++)
+        {
+            var a = analyzer.Analyze(photos[i]);
+            Console.WriteLine($"| {Path.GetFileName(photos[i])} | {a.Width}x{a.Height} | {a.Faces.Count} | {ours[i].Wall:F0} / {ours[i].Cpu:F0} | {Ms(faceApi, i)} | {Ms(human, i)} |");
+        }
+        var ourWall = ours.Sum(o => o.Wall);
+        var ourCpu = ours.Sum(o => o.Cpu);
+        Console.WriteLine($"| **total** | | | **{ourWall:F0} / {ourCpu:F0}** | **{Total(faceApi, photos.Count)}** | **{Total(human, photos.Count)}** |");
+        if (faceApi is not null && human is not null)
+        {
+            var fa = faceApi.Images.Take(photos.Count).ToList();
+            var hu = human.Images.Take(photos.Count).ToList();
+            Console.WriteLine();
+            Console.WriteLine($"Sightline is **{fa.Sum(x => x.Ms) / ourWall:F2}x** (wall) / **{fa.Sum(x => x.CpuMs) / ourCpu:F2}x** (CPU) faster than face-api and " +
+                $"**{hu.Sum(x => x.Ms) / ourWall:F2}x** / **{hu.Sum(x => x.CpuMs) / ourCpu:F2}x** faster than human on these {photos.Count} photos " +
+                $"(face-api {faceApi.LibraryVersion}, human {human.LibraryVersion}, TensorFlow.js {faceApi.Tfjs} {faceApi.Backend}). " +
+                "CPU time is the steadier figure on a shared machine; all three run on one thread, pinned to one core.");
+        }
+        Console.WriteLine();
+    }
+
+    /// <summary>
+    /// n cores against n: the whole set of photos, Sightline n at a time (median of <c>repeat</c> passes), each reference
+    /// in n Node processes on shares of the photos started together (the slowest one's sum of per-photo medians).
+    /// </summary>
+    private static void PrintAllCoresTable(int photos, CoreSetting cores, double ourMs, FaceReferences.Run? faceApi, FaceReferences.Run? human)
+    {
+        Console.WriteLine($"## Full analysis of the {photos} photos, {cores.Label} (ms for the set; Sightline {cores.Count} photos at a time, the references {cores.Workers(photos)} Node processes each)");
+        Console.WriteLine();
+        Console.WriteLine("| | Sightline | face-api | human |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        var faceApiMs = faceApi?.SetMs(photos);
+        var humanMs = human?.SetMs(photos);
+        Console.WriteLine($"| ms for the set | {ourMs:F0} | {Format(faceApiMs, "F0")} | {Format(humanMs, "F0")} |");
+        Console.WriteLine($"| photos/s | {1000 * photos / ourMs:F1} | {Format(1000 * photos / faceApiMs, "F1")} | {Format(1000 * photos / humanMs, "F1")} |");
+        Console.WriteLine($"| Sightline faster by | | {Format(faceApiMs / ourMs, "F2", "x")} | {Format(humanMs / ourMs, "F2", "x")} |");
+        Console.WriteLine();
+    }
+
+    private static string Format(double? value, string format, string suffix = "") =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) + suffix : "-";
+
+    /// <summary>Median wall milliseconds of a pass over <paramref name="photos"/>, <paramref name="parallel"/> at a time, after one unmeasured pass.</summary>
+    private static double PassMs(IReadOnlyList<string> photos, FaceAnalyzer analyzer, int parallel, int repeat) =>
+        MedianOf(() => Parallel.ForEach(photos, new ParallelOptions { MaxDegreeOfParallelism = parallel }, p => analyzer.Analyze(p)), repeat);
 
     private static string Row(string name, IReadOnlyList<LabelledFile> identities, IReadOnlyList<FaceDescriptor?> descriptors, IReadOnlyList<string?> predicted,
         IReadOnlyList<LabelledFile> expected, IReadOnlyList<int> scenes, DescriptorMetric metric)

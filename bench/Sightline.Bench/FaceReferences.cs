@@ -63,18 +63,25 @@ internal static class FaceReferences
         Directory.CreateDirectory(folder);
         try
         {
-            var arguments = new List<string> { Path.Combine(dir, "faces.js") };
+            var arguments = new List<string>();
             var decodeErrors = new string?[files.Count];
+            var workers = Math.Max(1, Math.Min(options.Workers, files.Count));
+            // Per worker its inputs (files, or its share of the RGB list) and their places in the list the run covers.
+            var shares = new List<(IReadOnlyList<string> Inputs, IReadOnlyList<int> Indices)>();
             if (options.DecodeInNode)
-                arguments.AddRange(files);
+                for (var w = 0; w < workers; w++)
+                {
+                    var indices = Enumerable.Range(0, files.Count).Where(i => i % workers == w).ToList();
+                    shares.Add((indices.Select(i => files[i]).ToList(), indices));
+                }
             else
             {
                 var rgb = NodeReference.WriteRgbList(files, folder, withSource: true);
                 for (var i = 0; i < files.Count; i++)
                     decodeErrors[i] = rgb.Errors[i] is { } error ? $"{files[i]}: {error}" : null;
-                arguments.AddRange(["--list", rgb.ListFile]);
+                shares.AddRange(NodeReference.Shard(rgb.ListFile, Math.Min(workers, Math.Max(1, rgb.Written))).Select(s => ((IReadOnlyList<string>)["--list", s.ListFile], s.Indices)));
             }
-            arguments.AddRange(["--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture), "--repeat", Math.Max(1, options.Repeat).ToString(CultureInfo.InvariantCulture), "--backend", options.Backend]);
+            arguments.AddRange(["--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture), "--repeat", Math.Max(1, options.Repeat).ToString(CultureInfo.InvariantCulture), "--backend", options.Backend, "--barrier"]);
             if (options.MinConfidence is { } minConfidence)
                 arguments.AddRange(["--min-confidence", minConfidence.ToString(CultureInfo.InvariantCulture)]);
             if (library == Library.FaceApi && options.Detector is { } detector)
@@ -92,10 +99,11 @@ internal static class FaceReferences
 
             if (decodeErrors.All(e => e is not null) && files.Count > 0)
                 throw new InvalidOperationException($"none of the {files.Count} images could be decoded, e.g. {decodeErrors[0]}");
-            var json = await NodeReference.RunAsync(options.Node ?? NodeReference.DefaultNode(), dir, arguments, options.Log, cancellationToken: cancellationToken);
+            var documents = await NodeReference.RunTogetherAsync(options.Node ?? NodeReference.DefaultNode(), dir,
+                shares.Select(share => (IReadOnlyList<string>)[Path.Combine(dir, "faces.js"), .. share.Inputs, .. arguments]).ToList(), options.Log, cancellationToken: cancellationToken);
             if (options.JsonOut is { } jsonOut)
-                await File.WriteAllTextAsync(jsonOut, json, cancellationToken);
-            var run = Parse(library, json);
+                await File.WriteAllTextAsync(jsonOut, string.Concat(documents), cancellationToken); // one document a line, one per worker
+            var run = Combine(documents.Select(d => Parse(library, d)).ToList(), shares.Select(share => share.Indices).ToList());
             if (decodeErrors.All(e => e is null))
                 return run;
             // Images Sightline could not decode were left out of the Node run: put them back in their places.
@@ -116,6 +124,33 @@ internal static class FaceReferences
                 // a temporary folder left behind is harmless
             }
         }
+    }
+
+    /// <summary>
+    /// The workers' runs as one: images back in list order (<paramref name="indices"/>: per worker, the places of its
+    /// images), each marked with its worker; the stretch they were timed over together lasts as long as the slowest.
+    /// </summary>
+    internal static Run Combine(IReadOnlyList<Run> runs, IReadOnlyList<IReadOnlyList<int>> indices)
+    {
+        if (runs.Count == 1)
+            return runs[0];
+        var images = new Image[indices.Sum(i => i.Count)];
+        for (var w = 0; w < runs.Count; w++)
+        {
+            if (runs[w].Images.Count != indices[w].Count)
+                throw new InvalidDataException($"worker {w + 1} of {runs.Count} answered {runs[w].Images.Count} images for {indices[w].Count}");
+            for (var j = 0; j < indices[w].Count; j++)
+                images[indices[w][j]] = runs[w].Images[j] with { Worker = w };
+        }
+        return runs[0] with
+        {
+            LoadMs = runs.Max(r => r.LoadMs),
+            Images = images,
+            LeakedTensors = runs.Sum(r => r.LeakedTensors),
+            WallMs = runs.Max(r => r.WallMs),
+            CpuMs = runs.Sum(r => r.CpuMs),
+            Workers = runs.Count,
+        };
     }
 
     /// <summary>Parses the JSON document faces.js prints (either library's).</summary>
@@ -157,7 +192,9 @@ internal static class FaceReferences
             root.GetProperty("warmup").GetInt32(),
             root.GetProperty("repeat").GetInt32(),
             images,
-            root.GetProperty("leakedTensors").GetInt32());
+            root.GetProperty("leakedTensors").GetInt32(),
+            root.TryGetProperty("wallMs", out var wallMs) ? wallMs.GetDouble() : double.NaN,
+            root.TryGetProperty("cpuMs", out var runCpuMs) ? runCpuMs.GetDouble() : double.NaN);
     }
 
     // face-api: box {x, y, width, height} in pixels (floats), expressions {label: probability}, 68 landmarks [x, y].
@@ -224,7 +261,8 @@ internal static class FaceReferences
     /// How to run a face reference. Null settings leave the script's defaults (face-api: SSD, 0.5; human: 20 faces, 0.2,
     /// mesh on). <paramref name="DecodeInNode"/>: hand the files to the script as they are (it decodes PNG itself, JPEG
     /// only with jpeg-js installed) instead of Sightline's decoded pixels. <paramref name="Log"/> gets the script's
-    /// stderr lines (progress, the library's own log).
+    /// stderr lines (progress, the library's own log). <paramref name="Workers"/>: Node processes at once, each on every
+    /// n-th image, released together after their warm-up (one per core for an all-cores comparison).
     /// </summary>
     internal sealed record Options(
         int Warmup = 1,
@@ -240,7 +278,8 @@ internal static class FaceReferences
         string? ReferenceDir = null,
         string? JsonOut = null,
         IReadOnlyList<string>? ExtraArguments = null,
-        Action<string>? Log = null);
+        Action<string>? Log = null,
+        int Workers = 1);
 
     internal sealed record Run(
         Library Library,
@@ -253,7 +292,17 @@ internal static class FaceReferences
         int Warmup,
         int Repeat,
         IReadOnlyList<Image> Images,
-        int LeakedTensors);
+        int LeakedTensors,
+        double WallMs,
+        double CpuMs,
+        int Workers = 1)
+    {
+        /// <summary>
+        /// How long the whole set took: the slowest worker's sum of per-image medians (one worker: the sum of all), the
+        /// workers having started together.
+        /// </summary>
+        public double SetMs(int count) => Images.Take(count).GroupBy(i => i.Worker).Max(g => g.Sum(i => i.Ms));
+    }
 
     /// <summary>
     /// One image: <paramref name="Ms"/> is the median wall time of the library call over the repeats (<paramref name="Times"/>
@@ -270,7 +319,8 @@ internal static class FaceReferences
         double CpuMs,
         IReadOnlyList<Face> Faces,
         string? Error,
-        string? Warning);
+        string? Warning,
+        int Worker = 0);
 
     /// <summary>
     /// One face. <paramref name="Descriptor"/>: face-api 128 floats (same person: Euclidean distance under 0.6), human

@@ -70,51 +70,118 @@ internal static class NodeReference
     /// stdout line goes to <paramref name="output"/> as it comes and the result is empty. Throws when node exits with an
     /// error; cancelling kills the process tree.
     /// </summary>
-    internal static async Task<string> RunAsync(string node, string workingDirectory, IEnumerable<string> arguments, Action<string>? log = null, Action<string>? output = null, CancellationToken cancellationToken = default)
-    {
-        var start = new ProcessStartInfo(node)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var a in arguments)
-            start.ArgumentList.Add(a);
+    internal static async Task<string> RunAsync(string node, string workingDirectory, IEnumerable<string> arguments, Action<string>? log = null, Action<string>? output = null, CancellationToken cancellationToken = default) =>
+        (await RunTogetherAsync(node, workingDirectory, [arguments.ToList()], log, output, cancellationToken))[0];
 
-        var stderr = new StringBuilder();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start '{node}'");
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (stderr) stderr.AppendLine(e.Data);
-            log?.Invoke(e.Data);
-        };
-        if (output is not null)
-        {
-            process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) output(line); };
-            process.BeginOutputReadLine();
-        }
-        process.BeginErrorReadLine();
-        var stdout = "";
+    /// <summary>What a script started with <c>--barrier</c> says on stderr when it is ready to time (tools/common/reference-io.js).</summary>
+    internal const string BarrierReady = "barrier: ready";
+
+    /// <summary>
+    /// Runs one node process per entry of <paramref name="argumentLists"/>, all at once, as <see cref="RunAsync"/> runs one
+    /// (the results in the same order). Each time every process has said <see cref="BarrierReady"/> on stderr, each gets a
+    /// line on stdin, so copies of a script on shares of the images (one per core) time the same stretch together. When one
+    /// fails, the others are killed and the error names it.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> RunTogetherAsync(string node, string workingDirectory, IReadOnlyList<IReadOnlyList<string>> argumentLists,
+        Action<string>? log = null, Action<string>? output = null, CancellationToken cancellationToken = default)
+    {
+        var processes = new List<Process>();
+        var stderrs = argumentLists.Select(_ => new StringBuilder()).ToList();
+        var gate = new object();
+        var ready = 0;
         try
         {
-            if (output is null)
-                stdout = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
+            for (var index = 0; index < argumentLists.Count; index++)
+            {
+                var start = new ProcessStartInfo(node)
+                {
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                    WorkingDirectory = workingDirectory,
+                };
+                foreach (var a in argumentLists[index])
+                    start.ArgumentList.Add(a);
+                var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start '{node}'");
+                processes.Add(process);
+                var stderr = stderrs[index];
+                process.ErrorDataReceived += (_, e) =>
+                {
+                    if (e.Data is null) return;
+                    if (e.Data == BarrierReady)
+                    {
+                        lock (gate)
+                            if (++ready % argumentLists.Count == 0)
+                                foreach (var p in processes)
+                                {
+                                    p.StandardInput.WriteLine("go");
+                                    p.StandardInput.Flush();
+                                }
+                        return;
+                    }
+                    lock (stderr) stderr.AppendLine(e.Data);
+                    log?.Invoke(e.Data);
+                };
+                if (output is not null)
+                {
+                    process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) output(line); };
+                    process.BeginOutputReadLine();
+                }
+            }
+            // Reading stderr starts once every process is in the list, so the barrier always answers all of them.
+            foreach (var process in processes)
+                process.BeginErrorReadLine();
+
+            var running = processes.Select(async (process, index) =>
+            {
+                var stdout = output is null ? await process.StandardOutput.ReadToEndAsync(cancellationToken) : "";
+                await process.WaitForExitAsync(cancellationToken);
+                if (process.ExitCode != 0 || (output is null && stdout.Trim().Length == 0))
+                {
+                    string text;
+                    lock (stderrs[index]) text = stderrs[index].ToString().Trim();
+                    var which = argumentLists.Count > 1 ? $" (process {index + 1} of {argumentLists.Count})" : "";
+                    throw new InvalidOperationException($"{argumentLists[index][0]}{which} failed with exit code {process.ExitCode}:{Environment.NewLine}{(text.Length <= 4000 ? text : "..." + text[^4000..])}");
+                }
+                return stdout;
+            }).ToList();
+            var pending = running.ToList();
+            while (pending.Count > 0)
+            {
+                var done = await Task.WhenAny(pending);
+                pending.Remove(done);
+                await done; // the first failure ends the wait; the others are killed below
+            }
+            return running.Select(t => t.Result).ToList();
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            foreach (var process in processes)
+            {
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
+                process.Dispose();
+            }
         }
-        if (process.ExitCode != 0 || (output is null && stdout.Trim().Length == 0))
+    }
+
+    /// <summary>
+    /// The list file split into <paramref name="shards"/> lists beside it, dealt round-robin so that each share mixes
+    /// large and small images; per shard its file and the indices of its lines in the whole list.
+    /// </summary>
+    internal static IReadOnlyList<(string ListFile, IReadOnlyList<int> Indices)> Shard(string listFile, int shards)
+    {
+        var lines = File.ReadAllLines(listFile).Where(l => l.Trim().Length > 0).ToList();
+        var result = new List<(string, IReadOnlyList<int>)>();
+        for (var shard = 0; shard < shards; shard++)
         {
-            string text;
-            lock (stderr) text = stderr.ToString().Trim();
-            throw new InvalidOperationException($"{start.ArgumentList[0]} failed with exit code {process.ExitCode}:{Environment.NewLine}{(text.Length <= 4000 ? text : "..." + text[^4000..])}");
+            var indices = Enumerable.Range(0, lines.Count).Where(i => i % shards == shard).ToList();
+            var file = Path.ChangeExtension(listFile, $".share{shard + 1}of{shards}.jsonl");
+            File.WriteAllLines(file, indices.Select(i => lines[i]));
+            result.Add((file, indices));
         }
-        return stdout;
+        return result;
     }
 
     /// <summary>

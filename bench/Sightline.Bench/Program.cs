@@ -20,4 +20,12 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
     Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/Sightline.Bench -- <{string.Join("|", benchmarks.Keys)}> [options]");
     return 2;
 }
-return await run(args);
+try
+{
+    return await run(args);
+}
+catch (BenchOptionException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

@@ -147,6 +147,23 @@ function loadImage(tf, item, requireFromScript) {
 
 // ---- running and timing ----
 
+// Several copies of a script, each on its share of the images (one per core), start each measured stretch
+// together: a copy says "barrier: ready" on stderr and waits for one line on stdin from whoever started it,
+// who answers once every copy is ready. Resolves on that line; rejects when stdin closes first.
+let stdinReader = null;
+const stdinWaiting = [];
+function barrier() {
+  if (!stdinReader) {
+    stdinReader = require('readline').createInterface({ input: process.stdin });
+    stdinReader.on('line', () => { const next = stdinWaiting.shift(); if (next) next.resolve(); });
+    stdinReader.on('close', () => { for (const w of stdinWaiting.splice(0)) w.reject(new Error('barrier: stdin closed before the go line')); });
+  }
+  return new Promise((resolve, reject) => {
+    stdinWaiting.push({ resolve, reject });
+    process.stderr.write('barrier: ready\n');
+  });
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -159,12 +176,17 @@ const errorMessage = (e) => String(e && e.message ? e.message : e);
 // ms, times, cpuMs, cpuTimes, faces} (faces, or the name given as <field>: <describe>(the last run's result)),
 // with <largeWarning> as its warning when the backend is wasm and the input holds over 2^24 values, or
 // {id, file, error}. Progress lines go to stderr as "<name>: i/n file". <requireFromScript>: as for loadImage.
-async function analyseImages(tf, items, { analyse, describe, warmup, repeat, backend, largeWarning, name, requireFromScript, field = 'faces' }) {
+// <withBarrier>: wait at the barrier (above) after the warm-up, so that copies of the script on shares of the
+// images measure at the same time; the result's wallMs and cpuMs then cover the images from the barrier on.
+async function analyseImages(tf, items, { analyse, describe, warmup, repeat, backend, largeWarning, name, requireFromScript, field = 'faces', withBarrier = false }) {
   if (warmup > 0) {
     const first = loadImage(tf, items[0], requireFromScript);
     for (let i = 0; i < warmup; i++) await analyse(first.tensor);
     tf.dispose(first.tensor);
   }
+  if (withBarrier) await barrier();
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
 
   const tensorsBefore = tf.memory().numTensors;
   const images = [];
@@ -197,7 +219,8 @@ async function analyseImages(tf, items, { analyse, describe, warmup, repeat, bac
     }
     process.stderr.write(`${name}: ${images.length}/${items.length} ${item.source}\n`);
   }
-  return { images, failed, leakedTensors: tf.memory().numTensors - tensorsBefore };
+  const cpu = process.cpuUsage(cpuStart);
+  return { images, failed, leakedTensors: tf.memory().numTensors - tensorsBefore, wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 // Whether the wasm backend has SIMD and threads (both false on another backend).
@@ -223,5 +246,5 @@ function runMain(name, main) {
 }
 
 module.exports = {
-  packageDir, parseOptions, checkBackendAndImages, decodePng, readList, imageItems, loadImage, median, errorMessage, analyseImages, wasmSupport, writeJson, runMain,
+  packageDir, parseOptions, checkBackendAndImages, decodePng, readList, imageItems, loadImage, median, errorMessage, barrier, analyseImages, wasmSupport, writeJson, runMain,
 };

@@ -4,27 +4,30 @@
 // per image with human's detections and the time human.detect took.
 //
 // usage: node detect.js --model <dir/centernet.json|dir/nanodet.json> --list <images.jsonl> --out <results.jsonl>
-//                       [--min-score 0.05] [--max 100] [--iou 0.4] [--warmup 1] [--passes 1]
+//                       [--min-score 0.05] [--max 100] [--iou 0.4] [--warmup 1] [--passes 1] [--barrier on]
 // --list: one JSON object a line, {"id": <image id>, "file": <path>, "width": <px>, "height": <px>}, where
 //         <path> holds width*height*3 bytes, RGB, row by row (no header).
 // --out:  first line {"type":"info", ...} (versions, backend, model load time), then one line per image
 //         {"type":"image", "id", "width", "height", "ms", "objects": [{score, class, label, box, boxRaw}]}
 //         (box: [x, y, w, h] pixels as human truncates them; boxRaw: the same 0-1) from the first pass,
-//         {"type":"pass", "pass", "images", "totalMs", "ms": [per image]} after each pass, last {"type":"done", ...}.
+//         {"type":"pass", "pass", "images", "totalMs", "ms": [per image], "wallMs", "cpuMs"} after each pass (wallMs: the
+//         whole pass, tensors included; cpuMs: the process's CPU time over it), last {"type":"done", ...}.
 // --passes N: go over the list N times (detections are written once; each pass is timed).
+// --barrier on: before each pass say "barrier: ready" on stderr and wait for a line on stdin, so that copies on
+//         shares of the list (one per core) time their passes together.
 // Timing: wall time of `await human.detect(tensor)` alone; reading the file and making the uint8 input
 // tensor are outside it. Inside it: cast, resize to the model input, inference, box decoding and NMS.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { readList, loadImage, wasmSupport, errorMessage, runMain } = require('../common/reference-io.js');
+const { readList, loadImage, wasmSupport, errorMessage, barrier, runMain } = require('../common/reference-io.js');
 const { loadHuman } = require('./load-human.js');
 
 // human logs with console.log; keep stdout for progress only and send the library's log lines to stderr.
 console.log = (...args) => console.error(...args);
 
 function parseArgs(argv) {
-  const args = { 'min-score': '0.05', max: '100', iou: '0.4', warmup: '1', passes: '1' };
+  const args = { 'min-score': '0.05', max: '100', iou: '0.4', warmup: '1', passes: '1', barrier: 'off' };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
     const value = argv[i + 1];
@@ -33,6 +36,7 @@ function parseArgs(argv) {
   }
   for (const required of ['model', 'list', 'out'])
     if (!args[required]) throw new Error(`--${required} is required`);
+  if (!['on', 'off'].includes(args.barrier)) throw new Error(`--barrier must be on or off, not '${args.barrier}'`);
   return args;
 }
 
@@ -91,6 +95,9 @@ async function main() {
   const tensorsBefore = tf.memory().numTensors;
   let failed = 0;
   for (let pass = 1; pass <= passes; pass++) {
+    if (args.barrier === 'on') await barrier();
+    const passStart = performance.now();
+    const cpuStart = process.cpuUsage();
     const times = [];
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
@@ -116,7 +123,11 @@ async function main() {
       }
       if ((i + 1) % 32 === 0 || i + 1 === list.length) process.stdout.write(`pass ${pass}/${passes}: ${i + 1}/${list.length} images\n`);
     }
-    write({ type: 'pass', pass, images: times.length, totalMs: times.reduce((a, b) => a + b, 0), ms: times });
+    const cpu = process.cpuUsage(cpuStart);
+    write({
+      type: 'pass', pass, images: times.length, totalMs: times.reduce((a, b) => a + b, 0), ms: times,
+      wallMs: performance.now() - passStart, cpuMs: (cpu.user + cpu.system) / 1000,
+    });
   }
   write({ type: 'done', images: list.length, passes, failed, leakedTensors: tf.memory().numTensors - tensorsBefore });
   fs.closeSync(out);

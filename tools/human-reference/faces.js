@@ -18,6 +18,9 @@
 //          --warmup N            unmeasured runs of the first image before any measurement (default 1)
 //          --repeat N            measured runs per image; the reported ms is their median (default 3)
 //                                (cpuMs: the same for the process's CPU time, steadier on a busy machine)
+//          --barrier             after the warm-up, say "barrier: ready" on stderr and wait for a line on stdin
+//                                (copies on shares of the images, one per core, then measure together; the
+//                                document's wallMs and cpuMs cover the images from there on)
 // --list:  one JSON object a line, {"id", "file", "width", "height", "source"?}, where <file> holds
 //          width*height*3 bytes, RGB, row by row (no header), as detect.js takes them; "source" (optional)
 //          is the name reported for the image.
@@ -38,8 +41,8 @@ console.log = (...args) => console.error(...args);
 function parseArgs(argv) {
   const args = parseOptions(argv, {
     'max-faces': '20', 'min-confidence': '0.2', mesh: 'on', iris: 'off', rotation: 'off', 'with-mesh': false,
-    backend: 'wasm', warmup: '1', repeat: '3',
-  }, ['with-mesh']);
+    backend: 'wasm', warmup: '1', repeat: '3', barrier: false,
+  }, ['with-mesh', 'barrier']);
   for (const flag of ['mesh', 'iris', 'rotation'])
     if (!['on', 'off'].includes(args[flag])) throw new Error(`--${flag} must be on or off, not '${args[flag]}'`);
   if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend must be wasm or cpu, not '${args.backend}'`);
@@ -113,7 +116,7 @@ async function main() {
       if (args['with-mesh']) face.mesh = f.mesh;
       return face;
     }),
-    warmup, repeat, backend: args.backend, name: 'faces.js', requireFromScript: require,
+    warmup, repeat, backend: args.backend, name: 'faces.js', requireFromScript: require, withBarrier: args.barrier,
     largeWarning: 'input over 2^24 values: the wasm backend\'s cropAndResize is wrong past that size, face crops come out corrupted (use --backend cpu or downscale)',
   });
 
@@ -125,7 +128,7 @@ async function main() {
     models: modelDir, loaded, loadMs, warmup, repeat,
     config: { face: human.config.face },
     emotionLabels: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
-    images: run.images, failed: run.failed, leakedTensors: run.leakedTensors,
+    images: run.images, failed: run.failed, leakedTensors: run.leakedTensors, wallMs: run.wallMs, cpuMs: run.cpuMs,
   };
   await writeJson(doc); // flushed before runMain exits
 }

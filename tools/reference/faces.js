@@ -14,6 +14,9 @@
 //          --warmup N            unmeasured analyses of the first image before any measurement (default 1)
 //          --repeat N            measured analyses per image; the reported ms is their median (default 3)
 //                                (cpuMs: the same for the process's CPU time, steadier on a busy machine)
+//          --barrier             after the warm-up, say "barrier: ready" on stderr and wait for a line on stdin
+//                                (copies on shares of the images, one per core, then measure together; the
+//                                document's wallMs and cpuMs cover the images from there on)
 // --list:  one JSON object a line, {"id", "file", "width", "height", "source"?}, where <file> holds
 //          width*height*3 bytes, RGB, row by row (no header) as detect.js in tools/human-reference takes them;
 //          "source" (optional) is the name reported for the image.
@@ -32,7 +35,7 @@ const { packageDir, parseOptions, imageItems, analyseImages, wasmSupport, writeJ
 console.log = (...args) => console.error(...args);
 
 function parseArgs(argv) {
-  const args = parseOptions(argv, { detector: 'ssd', 'min-confidence': '0.5', 'input-size': '416', backend: 'wasm', warmup: '1', repeat: '3' });
+  const args = parseOptions(argv, { detector: 'ssd', 'min-confidence': '0.5', 'input-size': '416', backend: 'wasm', warmup: '1', repeat: '3', barrier: false }, ['barrier']);
   if (!['ssd', 'tiny'].includes(args.detector)) throw new Error(`--detector must be ssd or tiny, not '${args.detector}'`);
   if (!['wasm', 'cpu'].includes(args.backend)) throw new Error(`--backend must be wasm or cpu, not '${args.backend}'`);
   if (args.files.length === 0 && !args.list) throw new Error('no images: give image files or --list <images.jsonl>');
@@ -84,7 +87,7 @@ async function main() {
       gender: f.gender,
       genderProbability: f.genderProbability,
     })),
-    warmup, repeat, backend: args.backend, name: 'faces.js', requireFromScript: require,
+    warmup, repeat, backend: args.backend, name: 'faces.js', requireFromScript: require, withBarrier: args.barrier,
     largeWarning: 'input over 2^24 values: the wasm backend\'s cropAndResize is wrong past that size (use --backend cpu or downscale)',
   });
 
@@ -98,7 +101,7 @@ async function main() {
     minConfidence, inputSize: args.detector === 'tiny' ? Number(args['input-size']) : null,
     models: modelDir, loadMs, warmup, repeat,
     expressionLabels: ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'],
-    images: run.images, failed: run.failed, leakedTensors: run.leakedTensors,
+    images: run.images, failed: run.failed, leakedTensors: run.leakedTensors, wallMs: run.wallMs, cpuMs: run.cpuMs,
   };
   await writeJson(doc); // flushed before runMain exits
 }
