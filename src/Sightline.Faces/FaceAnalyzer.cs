@@ -9,6 +9,7 @@ using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
 using Sightline.Vision.Detection;
+using Sightline.Vision.Pipeline;
 using SkiaSharp;
 
 namespace Sightline.Faces;
@@ -45,6 +46,16 @@ public sealed record FaceModels(
         "human" => HumanEmotionClassifier.Id,
         _ => name,
     };
+
+    /// <summary>The descriptor model a user's name selects (face-api or faceres, or their catalog ids); another throws <see cref="TaskOptionsException"/> (descriptor).</summary>
+    public static string DescriberId(string name) => ResolveDescriber(name.Trim()) is var id && id is FaceApiDescriber.Id or FaceResDescriber.Id
+        ? id
+        : throw new TaskOptionsException("descriptor", $"descriptor must be face-api or faceres, got '{name}'");
+
+    /// <summary>The expression model a user's name selects (face-api or human, or their catalog ids); another throws <see cref="TaskOptionsException"/> (emotion).</summary>
+    public static string EmotionId(string name) => ResolveEmotion(name.Trim()) is var id && id is FaceApiExpressionClassifier.Id or HumanEmotionClassifier.Id
+        ? id
+        : throw new TaskOptionsException("emotion", $"emotion must be face-api or human, got '{name}'");
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ using Sightline.Vision.Detection.Evaluation;
 using Sightline.Vision.Segmentation;
 using Sightline.Vision.Segmentation.Evaluation;
 using Sightline.Vision.Segmentation.Rendering;
+using Sightline.Vision.Pipeline;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -26,14 +27,6 @@ public static class SegmentationCommands
     };
 
     private static Option<string> DetectorOption() => new("--detector") { Description = "Detector for person crops and instances: centernet (default) or nanodet", DefaultValueFactory = _ => "centernet" };
-
-    private static SegmentationMethod ParseMethod(string method) => method.ToLowerInvariant() switch
-    {
-        "auto" => SegmentationMethod.Auto,
-        "full" => SegmentationMethod.FullImage,
-        "crops" => SegmentationMethod.PersonCrops,
-        _ => throw new UsageException($"--method must be auto, full or crops (got '{method}')"),
-    };
 
     private static async Task<SemanticSegmenter> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
     {
@@ -71,8 +64,8 @@ public static class SegmentationCommands
         var method = MethodOption();
         var detector = DetectorOption();
         var instances = new Option<bool>("--instances") { Description = "A separate mask for each detected object (person model for people, salient-object model for the rest)" };
-        var minScore = new Option<float>("--min-score") { Description = "Least detection score of a person crop or an instance (0-1)", DefaultValueFactory = _ => 0.3f };
-        var threshold = new Option<float>("--threshold") { Description = "Probability from which a pixel belongs to the object (0-1)", DefaultValueFactory = _ => 0.5f };
+        var minScore = new Option<float>("--min-score") { Description = "Least detection score of a person crop or an instance (0-1)", DefaultValueFactory = _ => SegmentOptions.DefaultMinScore };
+        var threshold = new Option<float>("--threshold") { Description = "Probability from which a pixel belongs to the object (0-1, exclusive)", DefaultValueFactory = _ => SegmentOptions.DefaultThreshold };
         var classes = new Option<string?>("--classes") { Description = "With --instances: only these classes, comma-separated" };
         var save = new Option<string?>("--save")
         {
@@ -85,12 +78,15 @@ public static class SegmentationCommands
             var ctx = context(parse);
             var score = parse.GetValue(minScore);
             var cut = parse.GetValue(threshold);
-            if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
-            if (cut is <= 0 or >= 1) throw new UsageException($"--threshold must be between 0 and 1, exclusive (got {cut})");
+            TaskOptions options = parse.GetValue(instances)
+                ? new InstanceOptions(score, Threshold: cut)
+                : new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)), cut, score);
+            // Checked before any model is loaded: a bad value is a usage error at once.
+            options.Validate();
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
-            return parse.GetValue(instances)
-                ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, new InstanceOptions(score, Threshold: cut), parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
-                : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, new SegmentOptions(ParseMethod(parse.GetValue(method)!), cut, score), parse.GetValue(save), ct).ConfigureAwait(false);
+            return options is InstanceOptions instanceOptions
+                ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, instanceOptions, parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
+                : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, (SegmentOptions)options, parse.GetValue(save), ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -133,14 +129,7 @@ public static class SegmentationCommands
     private static async Task<int> InstancesAsync(CliContext ctx, IReadOnlyList<string> files, string detectorName, InstanceOptions options, string? classes, string? save, CancellationToken ct)
     {
         var (segmenter, detector) = await InstancesAsync(ctx, detectorName, ct).ConfigureAwait(false);
-        try
-        {
-            options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
         var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
         if (save is not null)
             foreach (var r in outcomes.Select(o => o.Result).OfType<InstanceSegmentation>())
@@ -200,7 +189,7 @@ public static class SegmentationCommands
                 SemanticMaskSet set;
                 try { set = SemanticMaskSet.FromFolders(images, maskFolder); }
                 catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException) { throw new InputException(e.Message); }
-                var segmentOptions = new SegmentOptions(ParseMethod(parse.GetValue(method)!));
+                var segmentOptions = new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)));
                 var segmenter = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
                 var result = await ctx.Progress.RunAsync($"segmenting {set.Pairs.Count} images", report => Task.Run(() =>
                     PersonIoUEvaluation.Evaluate(set, image =>
@@ -233,11 +222,12 @@ public static class SegmentationCommands
                     throw new InputException(e.Message);
                 }
                 var score = parse.GetValue(minScore);
-                if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
+                var instanceOptions = new InstanceOptions(score);
+                instanceOptions.Validate();
                 var (segmenter, objects) = await InstancesAsync(ctx, parse.GetValue(detector)!, ct).ConfigureAwait(false);
                 var count = data.Dataset.Images.Count;
                 var result = await ctx.Progress.RunAsync($"segmenting instances in {count} images", report => Task.Run(() =>
-                    MaskApEvaluation.Evaluate(segmenter, objects, data, new InstanceOptions(score), ctx.Limits, new InlineProgress<int>(d => report(d, count)), ct), ct)).ConfigureAwait(false);
+                    MaskApEvaluation.Evaluate(segmenter, objects, data, instanceOptions, ctx.Limits, new InlineProgress<int>(d => report(d, count)), ct), ct)).ConfigureAwait(false);
                 var frequent = result.GroundTruthPerClass.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(parse.GetValue(top)).ToList();
                 apReport = new
                 {

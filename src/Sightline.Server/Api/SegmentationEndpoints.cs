@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
+using Sightline.Vision.Results;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Segmentation;
 using Sightline.Vision.Segmentation.Masks;
@@ -52,10 +53,8 @@ public static class SegmentationEndpoints
         v1.MapPost("/segment", async (HttpRequest request, SegmentationServices services, VisionServices vision, string? model, string? method, bool? instances,
                 float? minScore, float? threshold, string? classes, CancellationToken ct) =>
             {
-                var score = minScore ?? 0.3f;
-                var cut = threshold ?? 0.5f;
-                if (score is < 0 or > 1) throw ApiProblem.BadParameter($"minScore must be between 0 and 1 (got {score})");
-                if (cut is <= 0 or >= 1) throw ApiProblem.BadParameter($"threshold must be between 0 and 1, exclusive (got {cut})");
+                var score = minScore ?? SegmentOptions.DefaultMinScore;
+                var cut = threshold ?? SegmentOptions.DefaultThreshold;
                 return instances == true
                     ? Results.Ok(await InstancesAsync(request, services, vision, model, method, score, cut, classes, ct).ConfigureAwait(false))
                     : Results.Ok(await SemanticAsync(request, services, vision, model, method, score, cut, classes, ct).ConfigureAwait(false));
@@ -69,14 +68,6 @@ public static class SegmentationEndpoints
             .Produces<SemanticSegmentResponse>().Produces<InstanceSegmentResponse>()
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
     }
-
-    private static SegmentationMethod MethodFrom(string? method) => (method ?? "auto").ToLowerInvariant() switch
-    {
-        "auto" => SegmentationMethod.Auto,
-        "full" or "fullimage" or "whole" => SegmentationMethod.FullImage,
-        "crops" or "personcrops" => SegmentationMethod.PersonCrops,
-        _ => throw ApiProblem.BadParameter($"method must be auto, full or crops (got '{method}')"),
-    };
 
     /// <summary>A short name (selfie, meet, salient) or the catalog id it stands for.</summary>
     private static string ModelFrom(string? model)
@@ -96,8 +87,9 @@ public static class SegmentationEndpoints
     private static async Task<SemanticSegmentResponse> SemanticAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
         string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
     {
+        var options = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore);
+        options.Validate();
         var id = ModelFrom(model);
-        var options = new SegmentOptions(MethodFrom(method), threshold, minScore);
         if (classes is not null)
             throw ApiProblem.BadParameter("classes applies to instances=true only");
         var scoreMap = await services.ModelAsync(id).ConfigureAwait(false);
@@ -125,20 +117,13 @@ public static class SegmentationEndpoints
     {
         if (model is not null || method is not null)
             throw ApiProblem.BadParameter("model and method apply to semantic segmentation; instances use selfie for people and salient for other objects");
+        var options = new InstanceOptions(minScore, Threshold: threshold);
+        options.Validate();
         var detector = await services.DetectorAsync().ConfigureAwait(false);
-        IReadOnlySet<string>? wanted;
-        try
-        {
-            wanted = DetectOptions.ParseClasses(classes, detector);
-        }
-        catch (ArgumentException e)
-        {
-            throw ApiProblem.BadParameter(e.Message);
-        }
+        options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
         var person = await services.ModelAsync(SegmentationModels.Selfie).ConfigureAwait(false);
         var salient = await services.ModelAsync(SegmentationModels.Salient).ConfigureAwait(false);
         var segmenter = new InstanceSegmenter(detector, person, salient);
-        var options = new InstanceOptions(minScore, wanted, Threshold: threshold);
         var start = Stopwatch.GetTimestamp();
         using var decoded = await ImageUpload.ReadAsync(request, null, vision.Options.ImageLimits, ct).ConfigureAwait(false);
         var decodeMs = StageTimings.Since(start);
