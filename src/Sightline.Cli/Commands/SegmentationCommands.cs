@@ -7,6 +7,7 @@ using Sightline.Vision.Segmentation;
 using Sightline.Vision.Segmentation.Evaluation;
 using Sightline.Vision.Segmentation.Rendering;
 using Sightline.Vision.Pipeline;
+using Sightline.Vision.Results;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -28,7 +29,7 @@ public static class SegmentationCommands
 
     private static Option<string> DetectorOption() => new("--detector") { Description = "Detector for person crops and instances: centernet (default) or nanodet", DefaultValueFactory = _ => "centernet" };
 
-    private static async Task<SemanticSegmenter> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
+    private static async Task<(SemanticSegmenter Segmenter, ModelRef? Detector)> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
     {
         var cached = await ctx.EnsureModelAsync(SegmentationModels.ResolveId(model), ct).ConfigureAwait(false);
         ScoreMapModel scoreMap;
@@ -44,9 +45,14 @@ public static class SegmentationCommands
         if (method == SegmentationMethod.PersonCrops && !person)
             throw new UsageException($"--method crops needs a person model; {cached.Entry.Id} segments {string.Join(", ", scoreMap.Labels)}");
         IObjectDetector? objects = null;
+        ModelRef? detectorRef = null;
         if (person && method != SegmentationMethod.FullImage)
-            objects = Detectors.Create(await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false), ctx.Engine, 8, ctx.Limits);
-        return new SemanticSegmenter(scoreMap, objects, ctx.Limits);
+        {
+            var cachedDetector = await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false);
+            objects = Detectors.Create(cachedDetector, ctx.Engine, 8, ctx.Limits);
+            detectorRef = new ModelRef(cachedDetector.Entry.Id, cachedDetector.Version);
+        }
+        return (new SemanticSegmenter(scoreMap, objects, ctx.Limits), detectorRef);
     }
 
     private static async Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)> InstancesAsync(CliContext ctx, string detector, CancellationToken ct)
@@ -93,7 +99,7 @@ public static class SegmentationCommands
 
     private static async Task<int> SemanticAsync(CliContext ctx, IReadOnlyList<string> files, string model, string detector, SegmentOptions options, string? save, CancellationToken ct)
     {
-        var segmenter = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
+        var (segmenter, detectorRef) = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
         var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
         if (save is not null)
             foreach (var r in outcomes.Select(o => o.Result).OfType<SemanticSegmentation>())
@@ -106,7 +112,8 @@ public static class SegmentationCommands
             }
         if (ctx.Json)
         {
-            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>(), failed = Failed(outcomes) });
+            // The API's record: the same document as POST /v1/segment.
+            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>().Select(r => SemanticSegmentResult.From(r, detectorRef)), failed = Failed(outcomes) });
         }
         else
         {
@@ -140,7 +147,12 @@ public static class SegmentationCommands
             }
         if (ctx.Json)
         {
-            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>(), failed = Failed(outcomes) });
+            // The API's record: the same document as POST /v1/segment?instances=true.
+            ctx.WriteJson(new
+            {
+                results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>().Select(r => InstanceSegmentResult.From(r, segmenter.Labels, id => ctx.Store.Get(id).Version)),
+                failed = Failed(outcomes),
+            });
         }
         else
         {
@@ -190,7 +202,7 @@ public static class SegmentationCommands
                 try { set = SemanticMaskSet.FromFolders(images, maskFolder); }
                 catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException) { throw new InputException(e.Message); }
                 var segmentOptions = new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)));
-                var segmenter = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
+                var (segmenter, _) = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
                 var result = await ctx.Progress.RunAsync($"segmenting {set.Pairs.Count} images", report => Task.Run(() =>
                     PersonIoUEvaluation.Evaluate(set, image =>
                     {

@@ -12,38 +12,6 @@ using Sightline.Vision.Segmentation.Masks;
 
 namespace Sightline.Server.Api;
 
-/// <summary>A mask as COCO RLE: size [height, width], counts column-major from a run of zeros, and the same counts in pycocotools' compressed string.</summary>
-public sealed record RleMask(IReadOnlyList<int> Size, IReadOnlyList<int> Counts, string Compressed)
-{
-    public static RleMask From(BinaryMask mask)
-    {
-        var rle = MaskRle.Encode(mask);
-        return new RleMask(rle.Size, rle.Counts, rle.Compressed);
-    }
-}
-
-/// <summary>One class's share of the image.</summary>
-public sealed record ClassFraction(int ClassId, string ClassName, int Pixels, double Fraction);
-
-/// <summary>
-/// Semantic segmentation: the image, the mask model (and the detector when person crops were used), the
-/// method used, each class's share of the pixels, the foreground class's mask (person, or salient) and timings.
-/// </summary>
-public sealed record SemanticSegmentResponse(ImageSize Image, ModelRef Model, ModelRef? Detector, string Method, IReadOnlyList<ClassFraction> Classes,
-    string MaskClass, RleMask Mask, StageTimings Timings);
-
-/// <summary>One object with its own mask (RLE and outer polygons, x, y pairs in pixel-corner coordinates).</summary>
-public sealed record SegmentInstance(int ClassId, string ClassName, float Score, float MaskScore, BoundingBox Box, BoundingBox NormalizedBox, int Area, string MaskSource,
-    RleMask Rle, IReadOnlyList<float[]> Polygons);
-
-/// <summary>
-/// Instance segmentation: the image, the detector and both mask models, the objects, each class's share of
-/// the pixels (the panoptic view: background and the detector's classes), how many objects were left
-/// without a mask (over the per-image limit of salient masks), and timings.
-/// </summary>
-public sealed record InstanceSegmentResponse(ImageSize Image, ModelRef Detector, ModelRef PersonModel, ModelRef SalientModel,
-    IReadOnlyList<SegmentInstance> Instances, IReadOnlyList<ClassFraction> Classes, int Unmasked, StageTimings Timings);
-
 /// <summary>POST /v1/segment: semantic masks (selfie, meet, salient) or, with instances=true, one mask per detected object.</summary>
 public static class SegmentationEndpoints
 {
@@ -65,7 +33,7 @@ public static class SegmentationEndpoints
                 + "auto uses crops for person models), minScore (least detection score for crops and instances, default 0.3), threshold (probability from which "
                 + "a pixel is foreground, default 0.5), instances=true (CenterNet objects, person masks by selfie and others by U²-Net-p), classes (instances: "
                 + "comma-separated class names).")
-            .Produces<SemanticSegmentResponse>().Produces<InstanceSegmentResponse>()
+            .Produces<SemanticSegmentResult>().Produces<InstanceSegmentResult>()
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
     }
 
@@ -81,10 +49,7 @@ public static class SegmentationEndpoints
 
     private static ModelRef Ref(VisionServices vision, string id) => new(id, vision.Store.Get(id).Version);
 
-    private static IReadOnlyList<ClassFraction> Fractions(IReadOnlyList<ClassShare> shares) =>
-        shares.Select(s => new ClassFraction(s.ClassId, s.ClassName, s.Pixels, s.Fraction)).ToList();
-
-    private static async Task<SemanticSegmentResponse> SemanticAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
+    private static async Task<SemanticSegmentResult> SemanticAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
         string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
     {
         var options = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore);
@@ -103,16 +68,10 @@ public static class SegmentationEndpoints
         using var decoded = await ImageUpload.ReadAsync(request, null, vision.Options.ImageLimits, ct).ConfigureAwait(false);
         var decodeMs = StageTimings.Since(start);
         var result = await services.RunAsync(() => segmenter.Segment(decoded, options)).ConfigureAwait(false);
-        var used = segmenter.MethodFor(options);
-        return new SemanticSegmentResponse(
-            new ImageSize(result.Width, result.Height), new ModelRef(result.ModelId, result.ModelVersion),
-            used == SegmentationMethod.PersonCrops && detector is not null ? Ref(vision, detector.ModelId) : null,
-            used == SegmentationMethod.PersonCrops ? "crops" : "full",
-            Fractions(result.Classes), result.Labels[^1], RleMask.From(result.Foreground()),
-            result.Timings with { PreprocessMs = result.Timings.PreprocessMs + decodeMs });
+        return SemanticSegmentResult.From(result, detector is null ? null : Ref(vision, detector.ModelId), decodeMs);
     }
 
-    private static async Task<InstanceSegmentResponse> InstancesAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
+    private static async Task<InstanceSegmentResult> InstancesAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
         string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
     {
         if (model is not null || method is not null)
@@ -127,23 +86,8 @@ public static class SegmentationEndpoints
         var start = Stopwatch.GetTimestamp();
         using var decoded = await ImageUpload.ReadAsync(request, null, vision.Options.ImageLimits, ct).ConfigureAwait(false);
         var decodeMs = StageTimings.Since(start);
-        var (result, items) = await services.RunAsync(() =>
-        {
-            var r = segmenter.Segment(decoded, options);
-            // RLE and polygons on the worker, where the masks are.
-            return Tuple.Create(r, r.Instances.Select(i => new SegmentInstance(i.ClassId, i.ClassName, i.Score, i.MaskScore, i.Box, i.NormalizedBox, i.Area,
-                SourceName(i.MaskSource), RleMask.From(i.Mask), i.Polygons)).ToList());
-        }).ConfigureAwait(false);
-        var panoptic = result.ToSemantic(segmenter.Labels);
-        return new InstanceSegmentResponse(new ImageSize(result.Width, result.Height), new ModelRef(result.DetectorId, result.DetectorVersion),
-            Ref(vision, result.PersonModelId), Ref(vision, result.SalientModelId), items, Fractions(panoptic.Classes), result.Unmasked,
-            result.Timings with { PreprocessMs = result.Timings.PreprocessMs + decodeMs });
+        // RLE and polygons on the worker, where the masks are.
+        return await services.RunAsync(() => InstanceSegmentResult.From(segmenter.Segment(decoded, options), segmenter.Labels, id => vision.Store.Get(id).Version, decodeMs))
+            .ConfigureAwait(false);
     }
-
-    private static string SourceName(MaskSource source) => source switch
-    {
-        MaskSource.PersonModel => "person",
-        MaskSource.SalientModel => "salient",
-        _ => "color",
-    };
 }
