@@ -107,7 +107,8 @@ public static class SightlineCli
     internal static (int Code, string Message) Classify(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
-        UsageException or Vision.Pipeline.TaskOptionsException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
+        UsageException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
+        Vision.Pipeline.TaskOptionsException bad => (ExitCodes.Usage, OptionSpelling.InCliTerms(bad)),
         ImageLoadException or InputException or ClassifierTrainingException => (ExitCodes.BadInput, e.Message),
         Faces.Evaluation.EvaluationException or Faces.Descriptors.DescriptorMismatchException => (ExitCodes.BadInput, e.Message),
         Faces.Gallery.GalleryException => (ExitCodes.Gallery, e.Message),

@@ -3,6 +3,7 @@ using Sightline.Faces.Descriptors;
 using Sightline.Faces.Detection;
 using Sightline.Faces.Landmarks;
 using Sightline.Vision.Detection;
+using Sightline.Vision.Pipeline;
 
 namespace Sightline.Faces;
 
@@ -21,12 +22,22 @@ public enum FaceTasks
     /// <summary>Everything but liveness, which is for access-control checks rather than photo collections.</summary>
     Default = Landmarks | Descriptor | Emotion | AgeGender | Quality,
     All = Default | Liveness,
+
+    /// <summary>What comparing and enrolling faces needs: a descriptor, and the quality that tells a face too poor to use.</summary>
+    Recognition = Landmarks | Descriptor | Quality,
 }
 
 /// <summary>Options of one analysis: which faces (<see cref="Detect"/>) and what to compute for them.</summary>
-public sealed record FaceAnalysisOptions(FaceDetectOptions Detect, FaceTasks Tasks = FaceTasks.Default)
+public sealed record FaceAnalysisOptions(FaceDetectOptions Detect, FaceTasks Tasks = FaceTasks.Default) : TaskOptions
 {
-    public static FaceAnalysisOptions Default { get; } = new(FaceDetectOptions.Default);
+    /// <summary>Options with every default; a parameterless constructor for the task registry.</summary>
+    public FaceAnalysisOptions() : this(FaceDetectOptions.Default)
+    {
+    }
+
+    public static FaceAnalysisOptions Default { get; } = new();
+
+    public override void Validate() => Detect.Validate();
 }
 
 /// <summary>
@@ -56,7 +67,11 @@ public readonly record struct FaceTimings(double DecodeMs, double DetectMs, doub
 }
 
 /// <summary>Every face of one image, with the image size, the models used and the time per stage.</summary>
-public sealed record FaceAnalysis(string Source, int Width, int Height, IReadOnlyList<AnalyzedFace> Faces, IReadOnlyDictionary<string, string> Models, FaceTimings Timings);
+public sealed record FaceAnalysis(string Source, int Width, int Height, IReadOnlyList<AnalyzedFace> Faces, IReadOnlyDictionary<string, string> Models, FaceTimings Timings)
+{
+    /// <summary>The face with the largest box: the one compared by verification and enrolled from a photo; null without faces.</summary>
+    public AnalyzedFace? LargestFace() => Faces.Count == 0 ? null : Faces.MaxBy(f => f.Box.Area);
+}
 
 /// <summary>One file of a batch: its analysis, or why there is none.</summary>
 public readonly record struct FaceOutcome(string Source, FaceAnalysis? Analysis, string? Error);

@@ -33,6 +33,14 @@ public sealed record FaceModels(
 
     /// <inheritdoc cref="ResolveDetector"/>
     public static string ResolveEmotion(string name) => FaceFamilies.Emotions.Find(name)?.ModelId ?? name;
+
+    /// <summary>The descriptor model a user's name selects (face-api or faceres, or their catalog ids); another throws <see cref="TaskOptionsException"/> (descriptor).</summary>
+    public static string DescriberId(string name) => FaceFamilies.Describers.Find(name.Trim())?.ModelId
+        ?? throw new TaskOptionsException("descriptor", $"descriptor must be face-api or faceres, got '{name}'");
+
+    /// <summary>The expression model a user's name selects (face-api or human, or their catalog ids); another throws <see cref="TaskOptionsException"/> (emotion).</summary>
+    public static string EmotionId(string name) => FaceFamilies.Emotions.Find(name.Trim())?.ModelId
+        ?? throw new TaskOptionsException("emotion", $"emotion must be face-api or human, got '{name}'");
 }
 
 /// <summary>

@@ -18,7 +18,8 @@ public sealed class SegmentationCommandTests(PretrainedModels models) : IDisposa
         var result = await CliRunner.RunAsync("segment", Sanity("dog.jpg"), "--model", "salient", "--save", saved, "--json");
         Assert.Equal(ExitCodes.Ok, result.ExitCode);
         var r = result.Json.GetProperty("results")[0];
-        Assert.Equal("u2netp", r.GetProperty("modelId").GetString());
+        Assert.Equal("u2netp", r.GetProperty("model").GetProperty("id").GetString());
+        Assert.Equal("salient", r.GetProperty("maskClass").GetString());
         Assert.Contains(r.GetProperty("classes").EnumerateArray(), c => c.GetProperty("className").GetString() == "salient");
 
         using var cutout = ImageDecoder.Decode(Path.Combine(saved, "dog.cutout.png"));

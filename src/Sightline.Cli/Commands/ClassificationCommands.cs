@@ -178,15 +178,14 @@ public static class ClassificationCommands
     {
         var images = new Argument<string[]>("images") { Description = "Image files or folders (searched recursively)", Arity = ArgumentArity.OneOrMore };
         var modelFile = ModelFileOption();
-        var top = new Option<int>("--top", "-k") { Description = "How many classes to show per image", DefaultValueFactory = _ => 3 };
+        var top = new Option<int>("--top", "-k") { Description = $"How many classes to show per image (1-{ClassifyOptions.MaxTop})", DefaultValueFactory = _ => ClassifyOptions.DefaultTop };
         var batch = BatchOption();
         var command = new Command("classify", "Tell which of a classifier's classes each image shows, or that it shows none") { images, modelFile, top, batch };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var k = parse.GetValue(top);
-            if (k < 1)
-                throw new UsageException($"--top must be at least 1 (got {k})");
+            new ClassifyOptions(k).Validate();
             var (files, missing) = ExpandInputs(ctx, parse.GetValue(images)!);
             if (files.Count == 0)
                 throw new InputException(missing.Count > 0 ? $"'{missing[0]}' does not exist" : "no images found in the given paths");

@@ -23,10 +23,10 @@ public static class DetectionCommands
     {
         var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
         var model = ModelOption();
-        var minScore = new Option<float>("--min-score") { Description = "Keep detections scoring at least this (0-1)", DefaultValueFactory = _ => 0.25f };
+        var minScore = MinScoreOption("Keep detections scoring at least this (0-1)");
         var classes = new Option<string?>("--classes") { Description = "Only these classes, comma-separated (e.g. person,car)" };
-        var max = new Option<int>("--max") { Description = "At most this many detections per image", DefaultValueFactory = _ => 100 };
-        var iou = new Option<float>("--iou") { Description = "Overlap (IoU) above which a weaker box of the same class is dropped", DefaultValueFactory = _ => 0.5f };
+        var max = new Option<int>("--max") { Description = $"At most this many detections per image (1-{DetectOptions.MaxDetectionsLimit})", DefaultValueFactory = _ => DetectOptions.DefaultMaxDetections };
+        var iou = new Option<float>("--iou") { Description = "Overlap (IoU) above which a weaker box of the same class is dropped", DefaultValueFactory = _ => DetectOptions.DefaultIou };
         var perClass = new Option<bool>("--per-class")
         {
             Description = $"Keep every class found on a box; by default a box overlapping a stronger box of another class by IoU above {DetectOptions.DefaultSameObjectIou} is the same object and keeps only the stronger class",
@@ -36,10 +36,13 @@ public static class DetectionCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
-            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
-            var options = Options(detector, parse.GetValue(minScore), parse.GetValue(iou), parse.GetValue(max), parse.GetValue(classes));
+            var options = new DetectOptions(parse.GetValue(minScore), parse.GetValue(iou), parse.GetValue(max));
             if (parse.GetValue(perClass))
                 options = options with { SameObjectIou = null };
+            // Checked before any model is loaded: a bad value is a usage error at once.
+            options.Validate();
+            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
+            options = options with { Classes = DetectOptions.ParseClasses(parse.GetValue(classes), detector) };
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             var outcomes = await RunAsync(ctx, detector, files, options, ct).ConfigureAwait(false);
             if (parse.GetValue(save) is { } folder)
@@ -75,17 +78,17 @@ public static class DetectionCommands
         var images = new Argument<string[]>("images") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
         var model = ModelOption();
         var cls = new Option<string?>("--class") { Description = "Look for this class only (e.g. dog)" };
-        var minScore = new Option<float>("--min-score") { Description = "Ignore detections scoring below this (0-1)", DefaultValueFactory = _ => 0.25f };
+        var minScore = MinScoreOption("Ignore detections scoring below this (0-1)");
         var save = SaveOption();
         var command = new Command("localize", "The main object of each image: what it is and where") { images, model, cls, minScore, save };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
+            var options = new DetectOptions(parse.GetValue(minScore));
+            options.Validate();
             var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
             var wanted = parse.GetValue(cls);
-            if (wanted is not null && !detector.Labels.Contains(wanted, StringComparer.OrdinalIgnoreCase))
-                throw new UsageException($"--class '{wanted}' is not a class of {detector.ModelId}; classes: {string.Join(", ", detector.Labels)}");
-            var options = Options(detector, parse.GetValue(minScore), 0.5f, 100, wanted);
+            options = options with { Classes = DetectOptions.ParseClasses(wanted, detector) };
             var outcomes = await RunAsync(ctx, detector, ctx.ImageInputs(parse.GetValue(images) ?? []), options, ct).ConfigureAwait(false);
             var results = outcomes.Where(o => o.Result is not null).Select(o => ObjectLocalization.MainObject(o.Result!, wanted)).ToList();
             if (parse.GetValue(save) is { } folder)
@@ -145,10 +148,9 @@ public static class DetectionCommands
             {
                 throw new InputException(e.Message);
             }
-            if (parse.GetValue(sameObject) is { } bound && bound is <= 0 or > 1)
-                throw new UsageException($"--same-object-iou must be in (0, 1] (got {bound})");
-            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
             var options = DetectOptions.PerClass(DetectionEvaluation.ApMinScore) with { SameObjectIou = parse.GetValue(sameObject) };
+            options.Validate();
+            var detector = await DetectorAsync(ctx, parse.GetValue(model)!, ct).ConfigureAwait(false);
             var result = await ctx.Progress.RunAsync($"detecting in {dataset.Images.Count} images", report =>
                 Task.Run(() => DetectionEvaluation.Evaluate(detector, dataset, options, new InlineProgress<int>(d => report(d, dataset.Images.Count)), ct), ct)).ConfigureAwait(false);
             var frequent = result.GroundTruthPerClass.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(parse.GetValue(top)).ToList();
@@ -181,20 +183,8 @@ public static class DetectionCommands
 
     private static string Pct(double value) => value < 0 ? "-" : $"{100 * value:0.0}";
 
-    private static DetectOptions Options(IObjectDetector detector, float minScore, float iou, int max, string? classes)
-    {
-        if (minScore is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {minScore})");
-        if (iou is <= 0 or > 1) throw new UsageException($"--iou must be in (0, 1] (got {iou})");
-        if (max < 1) throw new UsageException($"--max must be at least 1 (got {max})");
-        try
-        {
-            return new DetectOptions(minScore, iou, max, DetectOptions.ParseClasses(classes, detector));
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
+    private static Option<float> MinScoreOption(string description) =>
+        new("--min-score") { Description = description, DefaultValueFactory = _ => DetectOptions.DefaultMinScore };
 
     private static Task<IReadOnlyList<DetectionOutcome>> RunAsync(CliContext ctx, IObjectDetector detector, IReadOnlyList<string> files, DetectOptions options, CancellationToken ct) =>
         files.Count == 1

@@ -35,26 +35,25 @@ public static partial class FaceCommands
 
     private static Option<string?> GalleryOption(string description) => new("--gallery", "-g") { Description = description };
 
+    private static Option<bool> DescriptorsOption() => new("--descriptors") { Description = "Include each face's descriptor values in --json (the API's descriptors=true)" };
+
     private static Option<string?> SaveOption() => new("--save") { Description = "Folder to write each image with its faces, landmarks and labels drawn" };
 
     /// <summary>The options choosing which faces are analysed, shared by <c>faces</c> and <c>faces identify</c>.</summary>
     private sealed class DetectOptionSet
     {
         public Option<float> MinScore { get; } = new("--min-score") { Description = "Keep faces the detector scores at least this (0-1)", DefaultValueFactory = _ => FaceDetectOptions.Default.MinScore };
-        public Option<float> MinSize { get; } = new("--min-size") { Description = "Smallest face to look for, in pixels across", DefaultValueFactory = _ => FaceDetectOptions.Default.MinFaceSize };
-        public Option<int> Max { get; } = new("--max") { Description = "At most this many faces per image", DefaultValueFactory = _ => FaceDetectOptions.Default.MaxFaces };
+        public Option<float> MinSize { get; } = new("--min-size") { Description = $"Smallest face to look for, in pixels across (0-{FaceDetectOptions.MaxMinFaceSize})", DefaultValueFactory = _ => FaceDetectOptions.Default.MinFaceSize };
+        public Option<int> Max { get; } = new("--max") { Description = $"At most this many faces per image (1-{FaceDetectOptions.MaxFacesLimit})", DefaultValueFactory = _ => FaceDetectOptions.Default.MaxFaces };
 
         public IEnumerable<Option> All => [MinScore, MinSize, Max];
 
+        /// <summary>The values given, checked by the options record (the API's ranges).</summary>
         public FaceDetectOptions Read(ParseResult parse)
         {
-            var minScore = parse.GetValue(MinScore);
-            var minSize = parse.GetValue(MinSize);
-            var max = parse.GetValue(Max);
-            if (minScore is < 0 or > 1 || float.IsNaN(minScore)) throw new UsageException($"--min-score must be between 0 and 1 (got {minScore})");
-            if (!(minSize >= 0) || float.IsInfinity(minSize)) throw new UsageException($"--min-size must be 0 or more pixels (got {minSize})");
-            if (max < 1) throw new UsageException($"--max must be at least 1 (got {max})");
-            return FaceDetectOptions.Default with { MinScore = minScore, MinFaceSize = minSize, MaxFaces = max };
+            var options = FaceDetectOptions.Default with { MinScore = parse.GetValue(MinScore), MinFaceSize = parse.GetValue(MinSize), MaxFaces = parse.GetValue(Max) };
+            options.Validate();
+            return options;
         }
     }
 
@@ -68,9 +67,10 @@ public static partial class FaceCommands
         var liveness = new Option<bool>("--liveness") { Description = "Also score each face for anti-spoofing and liveness (is it a real face, not a photo or screen)" };
         var gallery = GalleryOption("Face gallery to name the faces from (made by 'sightline faces enroll')");
         var threshold = ThresholdOption();
+        var descriptors = DescriptorsOption();
         var command = new Command("faces", "Find every face and read its landmarks, expression, age, gender and quality; name them from a gallery")
         {
-            images, save, descriptor, emotion, liveness, gallery, threshold,
+            images, save, descriptor, emotion, liveness, gallery, threshold, descriptors,
         };
         foreach (var option in detect.All)
             command.Add(option);
@@ -85,31 +85,32 @@ public static partial class FaceCommands
             var ctx = context(parse);
             var withLiveness = parse.GetValue(liveness);
             var options = new FaceAnalysisOptions(detect.Read(parse), withLiveness ? FaceTasks.All : FaceTasks.Default);
+            FaceComparison.CheckThreshold(parse.GetValue(threshold));
+            var emotionModel = FaceModels.EmotionId(parse.GetValue(emotion)!);
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = parse.GetValue(gallery) is { } galleryPath ? FaceGallery.Open(galleryPath, createIfMissing: false) : null;
-            var models = new FaceModels(Describer: DescriberFor(parse.GetValue(descriptor), faceGallery), Emotion: ResolveEmotion(parse.GetValue(emotion)!));
+            var models = new FaceModels(Describer: DescriberFor(parse.GetValue(descriptor), faceGallery), Emotion: emotionModel);
             var analyzer = await AnalyzerAsync(ctx, models, withLiveness, ct).ConfigureAwait(false);
-            var limit = Threshold(parse.GetValue(threshold), analyzer);
+            var limit = FaceComparison.ThresholdFor(analyzer.Describer, parse.GetValue(threshold));
             WarnIfEmpty(ctx, faceGallery);
             var outcomes = await AnalyzeAsync(ctx, analyzer, files, options, ct).ConfigureAwait(false);
-            var names = outcomes.Select(o => IdentifyAll(faceGallery, o.Analysis, limit)).ToList();
+            var results = Results(ctx, analyzer, outcomes, options, parse.GetValue(descriptors), faceGallery, limit);
             if (parse.GetValue(save) is { } folder)
-                SaveAnnotated(folder, outcomes, ctx.Limits, (face, i, j) =>
+                SaveAnnotated(folder, results, ctx.Limits, face =>
                 {
                     // A face too poor to identify gets its reasons instead of attributes that would read as facts.
-                    var attributes = face.Identifiability is { Identifiable: false } poor
-                        ? $"too poor ({poor.Summary})"
+                    var attributes = face.Identifiable == false
+                        ? $"too poor ({face.Unreliable})"
                         : $"{(face.Emotion is { } e ? e.Label : "?")} · {(face.AgeGender is { } ag ? $"{ag.Age:0} {ag.Gender}" : "?")}";
-                    if (faceGallery is null)
+                    if (face.Identity is not { } id)
                         return (attributes, "face");
-                    var id = names[i]![j];
-                    return (id.IsTooPoor ? attributes : $"{id.Label} · {attributes}", id.Match?.Name ?? id.Status);
+                    return (id.TooPoor is not null ? attributes : $"{id.Label()} · {attributes}", id.Name ?? id.Status);
                 });
             if (ctx.Json)
             {
                 ctx.WriteJson(new
                 {
-                    results = outcomes.Select((o, i) => (o, i)).Where(p => p.o.Analysis is not null).Select(p => AnalysisJson(p.o.Analysis!, names[p.i], faceGallery is not null)),
+                    results = results.OfType<FacesResult>(),
                     gallery = faceGallery?.Path,
                     threshold = faceGallery is null ? (float?)null : limit,
                     failed = Failed(outcomes),
@@ -117,9 +118,8 @@ public static partial class FaceCommands
             }
             else
             {
-                for (var i = 0; i < outcomes.Count; i++)
-                    if (outcomes[i].Analysis is { } a)
-                        ctx.OutputConsole.Write(FacesTable(a, names[i], faceGallery is not null, withLiveness));
+                foreach (var r in results.OfType<FacesResult>())
+                    ctx.OutputConsole.Write(FacesTable(r, faceGallery is not null, withLiveness));
                 var m = analyzer.Models;
                 ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"detector {m["detector"]} (min score {options.Detect.MinScore}, min size {options.Detect.MinFaceSize} px), landmarks {m["landmarks"]}, descriptor {m["descriptor"]}")}[/]");
                 ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape($"emotion {m["emotion"]}, age/gender {m["ageGender"]}" + (faceGallery is null ? "" : $"; gallery {faceGallery.Path}, threshold {limit}"))}[/]");
@@ -131,10 +131,18 @@ public static partial class FaceCommands
         return command;
     }
 
-    private static Table FacesTable(FaceAnalysis a, IReadOnlyList<Identification>? names, bool withGallery, bool withLiveness)
+    /// <summary>The result record of each analysed image (null where the image failed): the one the API answers with.</summary>
+    private static IReadOnlyList<FacesResult?> Results(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<FaceOutcome> outcomes, FaceAnalysisOptions options,
+        bool withDescriptors, FaceGallery? gallery, float threshold)
+    {
+        var models = FaceModelRef.For(analyzer, options.Tasks, ctx.Store);
+        return outcomes.Select(o => o.Analysis is { } a ? FacesResult.Of(a, models, withDescriptors, 0, gallery, threshold, analyzer.Describer) : null).ToList();
+    }
+
+    private static Table FacesTable(FacesResult a, bool withGallery, bool withLiveness)
     {
         var count = a.Faces.Count;
-        var title = $"{Path.GetFileName(a.Source)} ({a.Width}x{a.Height}): {(count == 0 ? "no faces" : count == 1 ? "1 face" : $"{count} faces")}, {a.Timings.TotalMs:0} ms";
+        var title = $"{Path.GetFileName(a.Source)} ({a.Image.Width}x{a.Image.Height}): {(count == 0 ? "no faces" : count == 1 ? "1 face" : $"{count} faces")}, {a.Timings.TotalMs:0} ms";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title))
             .AddColumn(new TableColumn("#").RightAligned()).AddColumn("box x, y, w, h (px)").AddColumn(new TableColumn("score").RightAligned())
             .AddColumn("emotion").AddColumn(new TableColumn("age").RightAligned()).AddColumn("gender").AddColumn(new TableColumn("quality").RightAligned());
@@ -156,13 +164,12 @@ public static partial class FaceCommands
                 f.Emotion is { } e ? $"{Markup.Escape(e.Label)} {100 * e.Score:0} %{UnreliableMark(e.Unreliable)}" : "",
                 f.AgeGender is { } ag ? $"{ag.Age:0}{UnreliableMark(ag.Unreliable)}" : "",
                 f.AgeGender is { } g ? $"{Markup.Escape(g.Gender)} {100 * g.GenderScore:0} %{UnreliableMark(g.Unreliable)}" : "",
-                (f.Quality is { } q ? $"{q.Score:0.00}" : "") + (f.Identifiability is { Identifiable: false } poor ? $" [yellow]too poor: {Markup.Escape(poor.Summary!)}[/]" : ""),
+                (f.Quality is { } q ? $"{q.Score:0.00}" : "") + (f.Identifiable == false ? $" [yellow]too poor: {Markup.Escape(f.Unreliable!)}[/]" : ""),
             };
             if (withGallery)
             {
-                var id = names![i];
-                cells.Add(NameCell(id));
-                cells.Add(id.Nearest is { } n ? $"{n.Similarity:0.00}" : "");
+                cells.Add(f.Identity is { } id ? NameCell(id) : "");
+                cells.Add(f.Identity?.Similarity is { } similarity ? $"{similarity:0.00}" : "");
             }
             if (withLiveness)
             {
@@ -177,10 +184,10 @@ public static partial class FaceCommands
     private static string UnreliableMark(string? reason) => reason is null ? "" : " [grey](unreliable)[/]";
 
     /// <summary>The name column: the person in green, unknown (with the nearest) or too poor (with why) in yellow.</summary>
-    private static string NameCell(Identification id) =>
-        id.Match is { } m ? $"[green]{Markup.Escape(m.Name)}[/]"
-        : id.IsTooPoor ? $"[yellow]too poor[/] [grey]({Markup.Escape(string.Join(", ", id.TooPoor!))})[/]"
-        : id.Nearest is { } near ? $"[yellow]unknown[/] [grey](nearest {Markup.Escape(near.Name)})[/]" : "[yellow]unknown[/]";
+    private static string NameCell(FaceIdentity id) =>
+        id.Known ? $"[green]{Markup.Escape(id.Name!)}[/]"
+        : id.TooPoor is { } reasons ? $"[yellow]too poor[/] [grey]({Markup.Escape(string.Join(", ", reasons))})[/]"
+        : id.Nearest is { } near ? $"[yellow]unknown[/] [grey](nearest {Markup.Escape(near)})[/]" : "[yellow]unknown[/]";
 
     public static Command Verify(Func<ParseResult, CliContext> context)
     {
@@ -188,16 +195,18 @@ public static partial class FaceCommands
         var second = new Argument<string>("second") { Description = "Second image (its largest face is compared)" };
         var threshold = ThresholdOption();
         var descriptor = DescriptorOption("face-api");
+        var detect = new DetectOptionSet();
         var command = new Command("verify", "Tell whether the largest faces of two images are of the same person") { first, second, threshold, descriptor };
+        foreach (var option in detect.All)
+            command.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
-            var models = new FaceModels(Describer: ResolveDescriber(parse.GetValue(descriptor) ?? "face-api"));
+            var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Recognition);
             var requested = parse.GetValue(threshold);
-            if (requested is { } t0)
-                CheckThreshold(t0);
+            FaceComparison.CheckThreshold(requested);
+            var models = new FaceModels(Describer: parse.GetValue(descriptor) is { } name ? FaceModels.DescriberId(name) : FaceModels.Default.Describer);
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
-            var options = new FaceAnalysisOptions(FaceDetectOptions.Default, FaceTasks.Landmarks | FaceTasks.Descriptor);
             var a = LargestFaceOf(analyzer, parse.GetValue(first)!, options);
             var b = LargestFaceOf(analyzer, parse.GetValue(second)!, options);
             var comparison = FaceComparison.Of(a.Face.Descriptor!, b.Face.Descriptor!, analyzer.Describer, requested);
@@ -238,56 +247,15 @@ public static partial class FaceCommands
     private static Compared LargestFaceOf(FaceAnalyzer analyzer, string path, FaceAnalysisOptions options)
     {
         var analysis = analyzer.Analyze(path, options);
-        return Largest(analysis) is { } face
+        return analysis.LargestFace() is { Descriptor: not null } face
             ? new Compared(analysis, face)
             : throw new InputException($"no face found in '{path}'");
     }
 
-    internal static AnalyzedFace? Largest(FaceAnalysis analysis) => analysis.Faces.Count == 0 ? null : analysis.Faces.MaxBy(f => f.Box.Area);
-
     // ---- shared helpers ----
 
-    private static string ResolveDescriber(string name)
-    {
-        var id = FaceModels.ResolveDescriber(name);
-        return id is FaceApiDescriber.Id or FaceResDescriber.Id
-            ? id
-            : throw new UsageException($"--descriptor must be face-api or faceres (got '{name}')");
-    }
-
-    private static string ResolveEmotion(string name)
-    {
-        var id = FaceModels.ResolveEmotion(name);
-        return id is FaceApiExpressionClassifier.Id or HumanEmotionClassifier.Id
-            ? id
-            : throw new UsageException($"--emotion must be face-api or human (got '{name}')");
-    }
-
     /// <summary>The descriptor model to use with a gallery: the gallery's own unless another is asked for, which is then an error.</summary>
-    private static string DescriberFor(string? requested, FaceGallery? gallery) => DescriberFor(requested, gallery?.Model, gallery?.Path);
-
-    private static string DescriberFor(string? requested, GalleryModel? bound, string? galleryPath)
-    {
-        if (requested is null)
-            return bound?.ModelId ?? FaceApiDescriber.Id;
-        var id = ResolveDescriber(requested);
-        if (bound is { } model && model.ModelId != id)
-            throw new GalleryException($"face gallery '{galleryPath}' holds descriptors of {model}; --descriptor {requested} makes descriptors of '{id}', which cannot be compared with them (leave out --descriptor to use the gallery's model)");
-        return id;
-    }
-
-    private static void CheckThreshold(float threshold)
-    {
-        if (!float.IsFinite(threshold) || threshold <= 0)
-            throw new UsageException($"--threshold must be a positive number (got {threshold})");
-    }
-
-    private static float Threshold(float? requested, FaceAnalyzer analyzer)
-    {
-        if (requested is { } t)
-            CheckThreshold(t);
-        return requested ?? analyzer.Describer.Threshold;
-    }
+    private static string DescriberFor(string? requested, FaceGallery? gallery) => GalleryCompatibility.DescriberFor(requested, gallery?.Model, gallery?.Path);
 
     /// <summary>Pulls what is missing (with a progress bar) and opens the face models.</summary>
     private static async Task<FaceAnalyzer> AnalyzerAsync(CliContext ctx, FaceModels models, bool liveness, CancellationToken ct)
@@ -303,58 +271,11 @@ public static partial class FaceCommands
             : ctx.Progress.RunAsync($"analysing faces in {files.Count} images", report =>
                 Task.Run(() => analyzer.AnalyzeFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
 
-    /// <summary>Each face of an analysis held against the gallery (one person names at most one face); null without a gallery or an analysis.</summary>
-    private static IReadOnlyList<Identification>? IdentifyAll(FaceGallery? gallery, FaceAnalysis? analysis, float threshold) =>
-        gallery is null || analysis is null
-            ? null
-            : gallery.IdentifyPhoto(analysis.Faces, threshold);
-
     private static void WarnIfEmpty(CliContext ctx, FaceGallery? gallery)
     {
         if (gallery is not null && gallery.Model is null)
             ctx.Warn($"no one is enrolled in face gallery '{gallery.Path}': every face is unknown");
     }
-
-    private static object AnalysisJson(FaceAnalysis a, IReadOnlyList<Identification>? names, bool withGallery) => new
-    {
-        source = a.Source,
-        width = a.Width,
-        height = a.Height,
-        faces = a.Faces.Select((f, i) => new
-        {
-            index = i + 1,
-            box = f.Box,
-            normalizedBox = f.NormalizedBox,
-            score = f.Score,
-            identity = withGallery ? IdentityJson(names![i]) : null,
-            emotion = f.Emotion,
-            ageGender = f.AgeGender,
-            quality = f.Quality,
-            identifiable = f.Identifiability?.Identifiable,
-            tooPoor = f.Identifiability is { Identifiable: false } poor ? poor.Reasons : null,
-            pose = f.Pose,
-            liveness = f.Liveness,
-            landmarks5 = f.Landmarks5,
-            landmarks68 = f.Landmarks68,
-            descriptor = f.Descriptor is { } d ? new { model = d.ModelId, metric = d.Metric, dimension = d.Dimension, values = d.Values } : null,
-        }),
-        models = a.Models,
-        timings = a.Timings,
-    };
-
-    private static object IdentityJson(Identification id) => new
-    {
-        name = id.Match?.Name,
-        status = id.Status,
-        known = id.IsKnown,
-        tooPoor = id.TooPoor,
-        distance = id.Nearest?.Distance,
-        similarity = id.Nearest?.Similarity,
-        threshold = id.Threshold,
-        nearest = id.Nearest,
-        runnerUp = id.RunnerUp,
-        margin = id.Margin,
-    };
 
     private static string Box(Vision.Detection.BoundingBox b) => $"{b.X:0}, {b.Y:0}, {b.Width:0}, {b.Height:0}";
 
@@ -372,22 +293,19 @@ public static partial class FaceCommands
     /// <summary>
     /// Writes each analysed image with every face's box, 68 landmarks and a label into <paramref name="folder"/>,
     /// named like <c>detect --save</c> does (PNG stays PNG, everything else becomes JPEG).
-    /// <paramref name="label"/> gives the label and colour key of face j of outcome i.
+    /// <paramref name="label"/> gives a face's label and colour key.
     /// </summary>
-    private static void SaveAnnotated(string folder, IReadOnlyList<FaceOutcome> outcomes, ImageLimits limits, Func<AnalyzedFace, int, int, (string Label, string ColorKey)> label)
+    private static void SaveAnnotated(string folder, IReadOnlyList<FacesResult?> results, ImageLimits limits, Func<FaceResult, (string Label, string ColorKey)> label)
     {
         Directory.CreateDirectory(folder);
-        for (var i = 0; i < outcomes.Count; i++)
+        foreach (var a in results.OfType<FacesResult>())
         {
-            if (outcomes[i].Analysis is not { } a)
-                continue;
             using var image = ImageDecoder.Decode(a.Source, null, limits);
             var boxes = new List<BoxAnnotation>();
             var points = new List<PointAnnotation>();
-            for (var j = 0; j < a.Faces.Count; j++)
+            foreach (var f in a.Faces)
             {
-                var f = a.Faces[j];
-                var (text, key) = label(f, i, j);
+                var (text, key) = label(f);
                 boxes.Add(new BoxAnnotation(f.Box.X, f.Box.Y, f.Box.Width, f.Box.Height, text, key));
                 points.AddRange((f.Landmarks68 ?? f.Landmarks5).Select(p => new PointAnnotation(p.X, p.Y, key)));
             }

@@ -30,7 +30,7 @@ public static partial class FaceCommands
             var pairsPath = parse.GetValue(pairs);
             if (identitiesPath is null && pairsPath is null)
                 throw new UsageException("give --identities <csv> (file,identity), --pairs <csv> (file_x,file_y,same), or both");
-            var models = new FaceModels(Describer: ResolveDescriber(parse.GetValue(descriptor) ?? "face-api"));
+            var models = new FaceModels(Describer: FaceModels.DescriberId(parse.GetValue(descriptor) ?? "face-api"));
             var labelled = identitiesPath is null ? [] : LabelsCsv.Read(identitiesPath, "identity");
             var pairList = pairsPath is null ? null : FacePairsCsv.Read(pairsPath);
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
@@ -46,7 +46,7 @@ public static partial class FaceCommands
             var noFace = new List<string>();
             foreach (var o in outcomes.Where(o => o.Analysis is not null))
             {
-                if (Largest(o.Analysis!) is { } face)
+                if (o.Analysis!.LargestFace() is { } face)
                     faces[o.Source] = face;
                 else
                     noFace.Add(o.Source);
@@ -157,7 +157,7 @@ public static partial class FaceCommands
         {
             var ctx = context(parse);
             var path = parse.GetValue(labels)!;
-            var models = new FaceModels(Emotion: ResolveEmotion(parse.GetValue(emotion)!));
+            var models = new FaceModels(Emotion: FaceModels.EmotionId(parse.GetValue(emotion)!));
             var labelled = LabelsCsv.Read(path, "emotion");
             var known = Emotions.Labels.ToHashSet(StringComparer.Ordinal);
             var expected = labelled.Select(l => known.Contains(l.Label.ToLowerInvariant())
@@ -172,7 +172,7 @@ public static partial class FaceCommands
             {
                 if (outcomes[i].Analysis is not { } a)
                     continue;
-                var face = Largest(a);
+                var face = a.LargestFace();
                 rows.Add((files[i], expected[i], face?.Emotion?.Label ?? NoFace, face?.Emotion?.Score ?? 0, a.Faces.Count, face?.Emotion));
             }
             var failed = outcomes.Where(o => o.Analysis is null).Select(o => new { path = o.Source, reason = o.Error }).ToList();

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Sightline.Cli.Output;
 using Sightline.Faces;
-using Sightline.Faces.Attributes;
+using Sightline.Faces.Descriptors;
 using Sightline.Faces.Detection;
 using Sightline.Faces.Gallery;
 using Spectre.Console;
@@ -22,11 +22,17 @@ public static partial class FaceCommands
         var photos = new Argument<string[]>("photos") { Description = "Photos or folders of the person (the largest face of each is enrolled)", Arity = ArgumentArity.OneOrMore };
         var gallery = GalleryFileOption();
         var descriptor = DescriptorOption("the gallery's model, face-api for a new gallery");
-        var minQuality = new Option<float>("--min-quality") { Description = "Skip faces of lower quality (0-1: size, sharpness, pose)", DefaultValueFactory = _ => FaceQualityScorer.MinEnrollQuality };
+        var minQuality = new Option<float>("--min-quality") { Description = "Skip faces of lower quality (0-1: size, sharpness, pose)", DefaultValueFactory = _ => EnrolmentOptions.Default.MinQuality };
+        var detect = new DetectOptionSet();
         var command = new Command("enroll", "Add a person's face to the gallery from photos of them (the largest face of each photo)") { name, photos, gallery, descriptor, minQuality };
+        foreach (var option in detect.All)
+            command.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
+            var enrolment = new EnrolmentOptions(parse.GetValue(minQuality));
+            enrolment.Validate();
+            var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Recognition);
             var person = FaceGallery.CleanName(parse.GetValue(name)!);
             var path = GalleryPath(parse, gallery);
             var files = ctx.ImageInputs(parse.GetValue(photos) ?? []);
@@ -37,26 +43,16 @@ public static partial class FaceCommands
                 using var existing = FaceGallery.Open(path, createIfMissing: false);
                 bound = existing.Model;
             }
-            var models = new FaceModels(Describer: DescriberFor(parse.GetValue(descriptor), bound, path));
+            var models = new FaceModels(Describer: GalleryCompatibility.DescriberFor(parse.GetValue(descriptor), bound, path));
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
-            var options = new FaceAnalysisOptions(FaceDetectOptions.Default, FaceTasks.Landmarks | FaceTasks.Descriptor | FaceTasks.Quality);
             var outcomes = await AnalyzeAsync(ctx, analyzer, files, options, ct).ConfigureAwait(false);
-            var chosen = new List<(FaceOutcome Outcome, AnalyzedFace Face)>();
-            var skipped = new List<(string Path, string Reason)>();
-            foreach (var o in outcomes)
-            {
-                var pick = o.Analysis is null ? new EnrolmentPick(null, o.Error ?? "unreadable") : EnrolmentChoice.Pick(o.Analysis, parse.GetValue(minQuality));
-                if (pick.Face is { } face)
-                    chosen.Add((o, face));
-                else
-                    skipped.Add((o.Source, pick.Problem!));
-            }
-            if (chosen.Count == 0)
-                throw new InputException($"none of the {files.Count} photos has a usable face, so nothing was enrolled: "
-                    + string.Join("; ", skipped.Select(s => $"'{s.Path}': {s.Reason}")));
+            var plan = EnrolmentChoice.Plan(outcomes.Select(o => new EnrolmentPhoto(o.Source, o.Analysis, o.Error)), enrolment);
+            if (plan.Chosen.Count == 0)
+                throw new InputException(plan.NothingUsable());
+            var chosen = plan.Chosen;
 
             using var faceGallery = FaceGallery.Open(path);
-            var result = faceGallery.Enroll(person, chosen.Select(c => new EnrolledFace(c.Face.Descriptor!, Path.GetFullPath(c.Outcome.Source), c.Face.Quality?.Score)));
+            var result = faceGallery.Enroll(person, plan.Faces(Path.GetFullPath));
             if (ctx.Json)
             {
                 ctx.WriteJson(new
@@ -64,10 +60,10 @@ public static partial class FaceCommands
                     gallery = faceGallery.Path, model = faceGallery.Model?.ModelId, person = result.Person, createdPerson = result.CreatedPerson,
                     enrolled = chosen.Select((c, i) => new
                     {
-                        source = c.Outcome.Source, faceId = result.FaceIds[i], facesInPhoto = c.Outcome.Analysis!.Faces.Count,
+                        source = c.Photo.Source, faceId = result.FaceIds[i], facesInPhoto = c.Photo.Analysis!.Faces.Count,
                         box = c.Face.Box, quality = c.Face.Quality,
                     }),
-                    skipped = skipped.Select(s => new { path = s.Path, reason = s.Reason }),
+                    skipped = plan.Skipped.Select(s => new { path = s.Source, reason = s.Reason }),
                 });
                 return ExitCodes.Ok;
             }
@@ -75,7 +71,7 @@ public static partial class FaceCommands
             foreach (var (o, face) in chosen)
                 table.AddRow(Markup.Escape(o.Source), $"{o.Analysis!.Faces.Count}", Box(face.Box) + (o.Analysis.Faces.Count > 1 ? " [grey](largest)[/]" : ""),
                     face.Quality is { } q ? $"{q.Score:0.00}" : "");
-            foreach (var (p, reason) in skipped)
+            foreach (var (p, reason) in plan.Skipped)
                 table.AddRow(Markup.Escape(p), "", $"[yellow]skipped: {Markup.Escape(reason)}[/]", "");
             ctx.OutputConsole.Write(table);
             ctx.OutputConsole.MarkupLine($"[green]enrolled {chosen.Count} face{(chosen.Count == 1 ? "" : "s")} of '{Markup.Escape(result.Person.Name)}'[/]"
@@ -100,59 +96,46 @@ public static partial class FaceCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
-            // Quality gives the sharpness that tells a blurred face, too poor to identify.
-            var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Landmarks | FaceTasks.Descriptor | FaceTasks.Quality);
+            // Every face attribute, as 'faces --gallery' shows: identifying a face does not hide its expression.
+            var options = new FaceAnalysisOptions(detect.Read(parse), FaceTasks.Default);
+            FaceComparison.CheckThreshold(parse.GetValue(threshold));
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             using var faceGallery = FaceGallery.Open(GalleryPath(parse, gallery), createIfMissing: false);
             var models = new FaceModels(Describer: DescriberFor(null, faceGallery));
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
-            var limit = Threshold(parse.GetValue(threshold), analyzer);
+            var limit = FaceComparison.ThresholdFor(analyzer.Describer, parse.GetValue(threshold));
             WarnIfEmpty(ctx, faceGallery);
             var outcomes = await AnalyzeAsync(ctx, analyzer, files, options, ct).ConfigureAwait(false);
-            var names = outcomes.Select(o => IdentifyAll(faceGallery, o.Analysis, limit)).ToList();
+            var results = Results(ctx, analyzer, outcomes, options, false, faceGallery, limit);
             if (parse.GetValue(save) is { } folder)
-                SaveAnnotated(folder, outcomes, ctx.Limits, (_, i, j) => names[i]![j].Match is { } m
-                    ? ($"{m.Name} · {100 * names[i]![j].Confidence(analyzer.Describer.Calibration):0} %", m.Name)
-                    : (names[i]![j].Label, names[i]![j].Status));
+                SaveAnnotated(folder, results, ctx.Limits, face => face.Identity is { Known: true } id
+                    ? ($"{id.Name} · {100 * id.Confidence:0} %", id.Name!)
+                    : (face.Identity?.Label() ?? Identification.UnknownStatus, face.Identity?.Status ?? Identification.UnknownStatus));
             if (ctx.Json)
             {
-                ctx.WriteJson(new
-                {
-                    gallery = faceGallery.Path, model = analyzer.Describer.ModelId, threshold = limit,
-                    results = outcomes.Select((o, i) => (o, i)).Where(p => p.o.Analysis is not null).Select(p => new
-                    {
-                        source = p.o.Source, width = p.o.Analysis!.Width, height = p.o.Analysis.Height,
-                        faces = p.o.Analysis.Faces.Select((f, j) => new
-                        {
-                            index = j + 1, box = f.Box, normalizedBox = f.NormalizedBox, score = f.Score,
-                            name = names[p.i]![j].Match?.Name, status = names[p.i]![j].Status, known = names[p.i]![j].IsKnown, tooPoor = names[p.i]![j].TooPoor, confidence = names[p.i]![j].Confidence(analyzer.Describer.Calibration),
-                            distance = names[p.i]![j].Nearest?.Distance, similarity = names[p.i]![j].Nearest?.Similarity,
-                            nearest = names[p.i]![j].Nearest, runnerUp = names[p.i]![j].RunnerUp, margin = names[p.i]![j].Margin,
-                        }),
-                    }),
-                    failed = Failed(outcomes),
-                });
+                // The same document as 'faces --gallery' and the API's /v1/faces/identify.
+                ctx.WriteJson(new { gallery = faceGallery.Path, model = analyzer.Describer.ModelId, threshold = limit, results = results.OfType<FacesResult>(), failed = Failed(outcomes) });
             }
             else
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("image").AddColumn(new TableColumn("#").RightAligned()).AddColumn("box x, y, w, h (px)")
                     .AddColumn("name").AddColumn(new TableColumn("confidence").RightAligned()).AddColumn(new TableColumn("distance").RightAligned())
-                    .AddColumn(new TableColumn("similarity").RightAligned()).AddColumn("runner-up");
-                for (var i = 0; i < outcomes.Count; i++)
+                    .AddColumn(new TableColumn("similarity").RightAligned()).AddColumn("runner-up").AddColumn("emotion");
+                foreach (var a in results.OfType<FacesResult>())
                 {
-                    if (outcomes[i].Analysis is not { } a)
-                        continue;
                     var image = Markup.Escape(Path.GetFileName(a.Source));
                     if (a.Faces.Count == 0)
-                        table.AddRow(image, "", "[grey]no faces[/]", "", "", "", "", "");
+                        table.AddRow(image, "", "[grey]no faces[/]", "", "", "", "", "", "");
                     for (var j = 0; j < a.Faces.Count; j++)
                     {
-                        var id = names[i]![j];
-                        table.AddRow(j == 0 ? image : "", $"{j + 1}", Box(a.Faces[j].Box),
-                            NameCell(id),
-                            id.Confidence(analyzer.Describer.Calibration) is { } c ? $"{100 * c:0} %" : "",
-                            id.Nearest is { } n ? $"{n.Distance:0.000}" : "", id.Nearest is { } s ? $"{s.Similarity:0.00}" : "",
-                            id.RunnerUp is { } r ? $"{Markup.Escape(r.Name)} {r.Distance:0.000}" : "");
+                        var face = a.Faces[j];
+                        var id = face.Identity;
+                        table.AddRow(j == 0 ? image : "", $"{j + 1}", Box(face.Box),
+                            id is null ? "" : NameCell(id),
+                            id?.Confidence is { } c ? $"{100 * c:0} %" : "",
+                            id?.Distance is { } d ? $"{d:0.000}" : "", id?.Similarity is { } sim ? $"{sim:0.00}" : "",
+                            id?.RunnerUp is { } r ? $"{Markup.Escape(r.Name)} {r.Distance:0.000}" : "",
+                            face.Emotion is { } e ? $"{Markup.Escape(e.Label)} {100 * e.Score:0} %{UnreliableMark(e.Unreliable)}" : "");
                     }
                 }
                 ctx.OutputConsole.Write(table);

@@ -6,6 +6,8 @@ using Sightline.Vision.Detection.Evaluation;
 using Sightline.Vision.Segmentation;
 using Sightline.Vision.Segmentation.Evaluation;
 using Sightline.Vision.Segmentation.Rendering;
+using Sightline.Vision.Pipeline;
+using Sightline.Vision.Results;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -27,15 +29,7 @@ public static class SegmentationCommands
 
     private static Option<string> DetectorOption() => new("--detector") { Description = "Detector for person crops and instances: centernet (default) or nanodet", DefaultValueFactory = _ => "centernet" };
 
-    private static SegmentationMethod ParseMethod(string method) => method.ToLowerInvariant() switch
-    {
-        "auto" => SegmentationMethod.Auto,
-        "full" => SegmentationMethod.FullImage,
-        "crops" => SegmentationMethod.PersonCrops,
-        _ => throw new UsageException($"--method must be auto, full or crops (got '{method}')"),
-    };
-
-    private static async Task<SemanticSegmenter> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
+    private static async Task<(SemanticSegmenter Segmenter, ModelRef? Detector)> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
     {
         var cached = await ctx.EnsureModelAsync(SegmentationModels.ResolveId(model), ct).ConfigureAwait(false);
         ScoreMapModel scoreMap;
@@ -51,9 +45,14 @@ public static class SegmentationCommands
         if (method == SegmentationMethod.PersonCrops && !person)
             throw new UsageException($"--method crops needs a person model; {cached.Entry.Id} segments {string.Join(", ", scoreMap.Labels)}");
         IObjectDetector? objects = null;
+        ModelRef? detectorRef = null;
         if (person && method != SegmentationMethod.FullImage)
-            objects = Detectors.Create(await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false), ctx.Engine, 8, ctx.Limits);
-        return new SemanticSegmenter(scoreMap, objects, ctx.Limits);
+        {
+            var cachedDetector = await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false);
+            objects = Detectors.Create(cachedDetector, ctx.Engine, 8, ctx.Limits);
+            detectorRef = new ModelRef(cachedDetector.Entry.Id, cachedDetector.Version);
+        }
+        return (new SemanticSegmenter(scoreMap, objects, ctx.Limits), detectorRef);
     }
 
     private static async Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)> InstancesAsync(CliContext ctx, string detector, CancellationToken ct)
@@ -71,8 +70,8 @@ public static class SegmentationCommands
         var method = MethodOption();
         var detector = DetectorOption();
         var instances = new Option<bool>("--instances") { Description = "A separate mask for each detected object (person model for people, salient-object model for the rest)" };
-        var minScore = new Option<float>("--min-score") { Description = "Least detection score of a person crop or an instance (0-1)", DefaultValueFactory = _ => 0.3f };
-        var threshold = new Option<float>("--threshold") { Description = "Probability from which a pixel belongs to the object (0-1)", DefaultValueFactory = _ => 0.5f };
+        var minScore = new Option<float>("--min-score") { Description = "Least detection score of a person crop or an instance (0-1)", DefaultValueFactory = _ => SegmentOptions.DefaultMinScore };
+        var threshold = new Option<float>("--threshold") { Description = "Probability from which a pixel belongs to the object (0-1, exclusive)", DefaultValueFactory = _ => SegmentOptions.DefaultThreshold };
         var classes = new Option<string?>("--classes") { Description = "With --instances: only these classes, comma-separated" };
         var save = new Option<string?>("--save")
         {
@@ -85,19 +84,22 @@ public static class SegmentationCommands
             var ctx = context(parse);
             var score = parse.GetValue(minScore);
             var cut = parse.GetValue(threshold);
-            if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
-            if (cut is <= 0 or >= 1) throw new UsageException($"--threshold must be between 0 and 1, exclusive (got {cut})");
+            TaskOptions options = parse.GetValue(instances)
+                ? new InstanceOptions(score, Threshold: cut)
+                : new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)), cut, score);
+            // Checked before any model is loaded: a bad value is a usage error at once.
+            options.Validate();
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
-            return parse.GetValue(instances)
-                ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, new InstanceOptions(score, Threshold: cut), parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
-                : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, new SegmentOptions(ParseMethod(parse.GetValue(method)!), cut, score), parse.GetValue(save), ct).ConfigureAwait(false);
+            return options is InstanceOptions instanceOptions
+                ? await InstancesAsync(ctx, files, parse.GetValue(detector)!, instanceOptions, parse.GetValue(classes), parse.GetValue(save), ct).ConfigureAwait(false)
+                : await SemanticAsync(ctx, files, parse.GetValue(model)!, parse.GetValue(detector)!, (SegmentOptions)options, parse.GetValue(save), ct).ConfigureAwait(false);
         });
         return command;
     }
 
     private static async Task<int> SemanticAsync(CliContext ctx, IReadOnlyList<string> files, string model, string detector, SegmentOptions options, string? save, CancellationToken ct)
     {
-        var segmenter = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
+        var (segmenter, detectorRef) = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
         var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
         if (save is not null)
             foreach (var r in outcomes.Select(o => o.Result).OfType<SemanticSegmentation>())
@@ -110,7 +112,8 @@ public static class SegmentationCommands
             }
         if (ctx.Json)
         {
-            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>(), failed = Failed(outcomes) });
+            // The API's record: the same document as POST /v1/segment.
+            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>().Select(r => SemanticSegmentResult.From(r, detectorRef)), failed = Failed(outcomes) });
         }
         else
         {
@@ -133,14 +136,7 @@ public static class SegmentationCommands
     private static async Task<int> InstancesAsync(CliContext ctx, IReadOnlyList<string> files, string detectorName, InstanceOptions options, string? classes, string? save, CancellationToken ct)
     {
         var (segmenter, detector) = await InstancesAsync(ctx, detectorName, ct).ConfigureAwait(false);
-        try
-        {
-            options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
         var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
         if (save is not null)
             foreach (var r in outcomes.Select(o => o.Result).OfType<InstanceSegmentation>())
@@ -151,7 +147,12 @@ public static class SegmentationCommands
             }
         if (ctx.Json)
         {
-            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>(), failed = Failed(outcomes) });
+            // The API's record: the same document as POST /v1/segment?instances=true.
+            ctx.WriteJson(new
+            {
+                results = outcomes.Select(o => o.Result).OfType<InstanceSegmentation>().Select(r => InstanceSegmentResult.From(r, segmenter.Labels, id => ctx.Store.Get(id).Version)),
+                failed = Failed(outcomes),
+            });
         }
         else
         {
@@ -200,8 +201,8 @@ public static class SegmentationCommands
                 SemanticMaskSet set;
                 try { set = SemanticMaskSet.FromFolders(images, maskFolder); }
                 catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException) { throw new InputException(e.Message); }
-                var segmentOptions = new SegmentOptions(ParseMethod(parse.GetValue(method)!));
-                var segmenter = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
+                var segmentOptions = new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)));
+                var (segmenter, _) = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
                 var result = await ctx.Progress.RunAsync($"segmenting {set.Pairs.Count} images", report => Task.Run(() =>
                     PersonIoUEvaluation.Evaluate(set, image =>
                     {
@@ -233,11 +234,12 @@ public static class SegmentationCommands
                     throw new InputException(e.Message);
                 }
                 var score = parse.GetValue(minScore);
-                if (score is < 0 or > 1) throw new UsageException($"--min-score must be between 0 and 1 (got {score})");
+                var instanceOptions = new InstanceOptions(score);
+                instanceOptions.Validate();
                 var (segmenter, objects) = await InstancesAsync(ctx, parse.GetValue(detector)!, ct).ConfigureAwait(false);
                 var count = data.Dataset.Images.Count;
                 var result = await ctx.Progress.RunAsync($"segmenting instances in {count} images", report => Task.Run(() =>
-                    MaskApEvaluation.Evaluate(segmenter, objects, data, new InstanceOptions(score), ctx.Limits, new InlineProgress<int>(d => report(d, count)), ct), ct)).ConfigureAwait(false);
+                    MaskApEvaluation.Evaluate(segmenter, objects, data, instanceOptions, ctx.Limits, new InlineProgress<int>(d => report(d, count)), ct), ct)).ConfigureAwait(false);
                 var frequent = result.GroundTruthPerClass.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(parse.GetValue(top)).ToList();
                 apReport = new
                 {

@@ -73,14 +73,13 @@ public static class SimilarityCommands
     {
         var query = new Argument<string>("image") { Description = "Query image" };
         var indexPath = new Option<string>("--index", "-i") { Description = "Index built by 'sightline index'", Required = true };
-        var top = new Option<int>("--top", "-k") { Description = "How many matches", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top", "-k") { Description = $"How many matches (1-{SimilarOptions.MaxTop})", DefaultValueFactory = _ => SimilarOptions.DefaultTop };
         var command = new Command("similar", "Find the images in an index most similar to a query image") { query, indexPath, top };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var k = parse.GetValue(top);
-            if (k < 1)
-                throw new UsageException($"--top must be at least 1 (got {k})");
+            new SimilarOptions(k).Validate();
             using var index = SimilarityIndex.Open(parse.GetValue(indexPath)!);
             var embedder = await EmbedderAsync(ctx, index.ModelId, 1, ct).ConfigureAwait(false);
             var embedding = embedder.Embed(parse.GetValue(query)!);

@@ -94,4 +94,7 @@ public enum GalleryErrorKind
 
     /// <summary>The request itself is unusable: an empty or overlong name, a malformed descriptor.</summary>
     Invalid,
+
+    /// <summary>Faces would be described by another model than the one the gallery is bound to.</summary>
+    ModelMismatch,
 }

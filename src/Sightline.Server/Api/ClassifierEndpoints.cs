@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
+using Sightline.Vision.Results;
+using Sightline.Vision.Classification;
 
 namespace Sightline.Server.Api;
 
@@ -54,9 +56,8 @@ public static class ClassifierEndpoints
 
         v1.MapPost("/classify", async (HttpRequest request, ClassifierServices services, VisionServices vision, string? classifier, int? top, CancellationToken ct) =>
             {
-                var k = top ?? 5;
-                if (k is < 1 or > 1000)
-                    throw ApiProblem.BadParameter($"top must be between 1 and 1000 (got {k})");
+                var k = top ?? ClassifyOptions.DefaultTop;
+                new ClassifyOptions(k).Validate();
                 var name = classifier ?? services.DefaultName;
                 var (model, worker) = await services.ClassifierAsync(name).ConfigureAwait(false);
                 var start = Stopwatch.GetTimestamp();
@@ -73,7 +74,7 @@ public static class ClassifierEndpoints
                 }
             })
             .WithName("Classify").WithSummary("Which of a custom classifier's classes the image shows, or 'unknown' when it shows none of them")
-            .WithDescription("Query: classifier (a name from /v1/classifiers; default the first), top (how many classes to list, 1-1000, default 5).")
+            .WithDescription($"Query: classifier (a name from /v1/classifiers; default the first), top (how many classes to list, 1-{ClassifyOptions.MaxTop}, default {ClassifyOptions.DefaultTop}).")
             .Produces<ClassifyResponse>()
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
     }

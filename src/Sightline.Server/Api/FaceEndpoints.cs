@@ -11,6 +11,7 @@ using Sightline.Imaging;
 using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
+using Sightline.Vision.Results;
 
 namespace Sightline.Server.Api;
 
@@ -25,9 +26,6 @@ public static class FaceEndpoints
 
     private static readonly DecodeSize FaceDecodeSize = DecodeSize.Within(FaceAnalyzer.MaxDecodeSide, FaceAnalyzer.MaxDecodeSide);
 
-    // Verification and enrolment need a descriptor per face, not expression or age.
-    private const FaceTasks RecognitionTasks = FaceTasks.Landmarks | FaceTasks.Descriptor | FaceTasks.Quality;
-
     public static void Map(IEndpointRouteBuilder app)
     {
         var faces = app.MapGroup("/v1").WithTags("faces");
@@ -36,11 +34,10 @@ public static class FaceEndpoints
                 string? descriptor, string? emotion, bool? liveness, bool? descriptors, bool? identify, float? threshold, CancellationToken ct) =>
             {
                 var detect = DetectOptionsFrom(minScore, minSize, max);
-                var describer = DescriberFrom(descriptor);
-                var emotionModel = EmotionFrom(emotion);
-                CheckThreshold(threshold);
+                var emotionModel = string.IsNullOrWhiteSpace(emotion) ? FaceModels.Default.Emotion : FaceModels.EmotionId(emotion);
+                FaceComparison.CheckThreshold(threshold);
                 var gallery = identify == true ? services.Gallery() : null;
-                var models = new FaceModels(Describer: ForGallery(gallery, describer), Emotion: emotionModel);
+                var models = new FaceModels(Describer: ForGallery(gallery, descriptor), Emotion: emotionModel);
                 var worker = await services.AnalyzerAsync(models).ConfigureAwait(false);
                 var tasks = FaceTasks.Default | (liveness == true ? FaceTasks.Liveness : FaceTasks.None);
                 return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, tasks), gallery, threshold, descriptors == true, ct).ConfigureAwait(false);
@@ -55,11 +52,11 @@ public static class FaceEndpoints
                 string? descriptor, float? threshold, CancellationToken ct) =>
             {
                 var detect = DetectOptionsFrom(minScore, minSize, max);
-                var describer = DescriberFrom(descriptor);
-                CheckThreshold(threshold);
+                FaceComparison.CheckThreshold(threshold);
                 var gallery = services.Gallery();
-                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(gallery, describer))).ConfigureAwait(false);
-                return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, RecognitionTasks), gallery, threshold, false, ct).ConfigureAwait(false);
+                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(gallery, descriptor))).ConfigureAwait(false);
+                // Every face attribute, as /v1/faces?identify=true answers: identifying a face does not hide its expression.
+                return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, FaceTasks.Default), gallery, threshold, false, ct).ConfigureAwait(false);
             })
             .WithName("IdentifyFaces").WithSummary("Every face with the nearest person of the server's gallery, or unknown")
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
@@ -68,8 +65,9 @@ public static class FaceEndpoints
                 float? minScore, float? minSize, CancellationToken ct) =>
             {
                 var detect = DetectOptionsFrom(minScore, minSize, null);
-                CheckThreshold(threshold);
-                var worker = await services.AnalyzerAsync(new FaceModels(Describer: DescriberFrom(descriptor) ?? FaceModels.Default.Describer)).ConfigureAwait(false);
+                FaceComparison.CheckThreshold(threshold);
+                var describer = string.IsNullOrWhiteSpace(descriptor) ? FaceModels.Default.Describer : FaceModels.DescriberId(descriptor);
+                var worker = await services.AnalyzerAsync(new FaceModels(Describer: describer)).ConfigureAwait(false);
                 var files = await ImageUpload.ReadFilesAsync(request, options.ImageLimits, options.MaxUploadBytes, 2, ct).ConfigureAwait(false);
                 var a = files.FirstOrDefault(f => f.Field == "a");
                 var b = files.FirstOrDefault(f => f.Field == "b");
@@ -77,7 +75,7 @@ public static class FaceEndpoints
                     (a, b) = (files[0], files[1]);
                 if (a is null || b is null)
                     throw ApiProblem.BadParameter("send two images as multipart/form-data, in fields 'a' and 'b'");
-                var analysisOptions = new FaceAnalysisOptions(detect, RecognitionTasks);
+                var analysisOptions = new FaceAnalysisOptions(detect, FaceTasks.Recognition);
                 var (first, faceA) = await LargestFaceAsync(worker, a, "a", options.ImageLimits, analysisOptions).ConfigureAwait(false);
                 var (second, faceB) = await LargestFaceAsync(worker, b, "b", options.ImageLimits, analysisOptions).ConfigureAwait(false);
                 var comparison = FaceComparison.Of(faceA.Descriptor!, faceB.Descriptor!, worker.Analyzer.Describer, threshold);
@@ -108,34 +106,30 @@ public static class FaceEndpoints
             .WithName("GetPerson").WithSummary("One enrolled person and their stored faces");
 
         gallery.MapPost("/people/{name}/faces", async (HttpRequest request, FaceServices services, ServerOptions options, string name,
-                string? descriptor, float? minScore, float? minSize, CancellationToken ct) =>
+                string? descriptor, float? minScore, float? minSize, float? minQuality, CancellationToken ct) =>
             {
                 var start = Stopwatch.GetTimestamp();
                 var clean = CleanName(name);
                 var detect = DetectOptionsFrom(minScore, minSize, null);
+                var enrolment = new EnrolmentOptions(minQuality ?? EnrolmentOptions.Default.MinQuality);
+                enrolment.Validate();
                 var g = services.Gallery();
-                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(g, DescriberFrom(descriptor)))).ConfigureAwait(false);
+                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(g, descriptor))).ConfigureAwait(false);
                 var files = await ImageUpload.ReadFilesAsync(request, options.ImageLimits, options.MaxUploadBytes, MaxEnrollImages, ct).ConfigureAwait(false);
-                var analysisOptions = new FaceAnalysisOptions(detect, RecognitionTasks);
-                var chosen = new List<(UploadedImage File, AnalyzedFace Face)>();
-                var skipped = new List<SkippedImage>();
+                var analysisOptions = new FaceAnalysisOptions(detect, FaceTasks.Recognition);
+                var photos = new List<EnrolmentPhoto>();
                 // Every image is decoded and analysed before anything is written: a bad one fails the request, the gallery untouched.
                 foreach (var file in files)
                 {
                     using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, options.ImageLimits);
-                    var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
-                    var pick = EnrolmentChoice.Pick(analysis, FaceQualityScorer.MinEnrollQuality);
-                    if (pick.Face is { } face)
-                        chosen.Add((file, face));
-                    else
-                        skipped.Add(new SkippedImage(file.Name, pick.Problem!));
+                    photos.Add(new EnrolmentPhoto(file.Name, await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false)));
                 }
-                if (chosen.Count == 0)
-                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face",
-                        files.Count == 1 ? $"'{files[0].Name}': {skipped[0].Reason}; nothing was enrolled"
-                            : $"none of the {files.Count} images has a usable face ({string.Join("; ", skipped.Select(s => $"'{s.Source}': {s.Reason}"))}); nothing was enrolled");
-                var result = g.Enroll(clean, chosen.Select(c => new EnrolledFace(c.Face.Descriptor!, c.File.Name, c.Face.Quality?.Score)));
-                var enrolled = chosen.Select((c, i) => new EnrolledFaceInfo(result.FaceIds[i], c.File.Name, c.Face.Box, c.Face.Quality?.Score)).ToList();
+                var plan = EnrolmentChoice.Plan(photos, enrolment);
+                if (plan.Chosen.Count == 0)
+                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face", plan.NothingUsable());
+                var result = g.Enroll(clean, plan.Faces());
+                var enrolled = plan.Chosen.Select((c, i) => new EnrolledFaceInfo(result.FaceIds[i], c.Photo.Source, c.Face.Box, c.Face.Quality?.Score)).ToList();
+                var skipped = plan.Skipped.Select(s => new SkippedImage(s.Source, s.Reason)).ToList();
                 var response = new EnrollResponse(PersonInfo.From(result.Person), result.CreatedPerson, enrolled, skipped, DescriberRef(worker), StageTimings.Since(start));
                 return result.CreatedPerson
                     ? Results.Created($"/v1/gallery/people/{Uri.EscapeDataString(result.Person.Name)}", response)
@@ -180,28 +174,16 @@ public static class FaceEndpoints
             .Produces(StatusCodes.Status204NoContent);
     }
 
-    private static async Task<FacesResponse> AnalyzeAsync(HttpRequest request, ServerOptions options, FaceWorker worker, FaceAnalysisOptions analysisOptions,
+    private static async Task<FacesResult> AnalyzeAsync(HttpRequest request, ServerOptions options, FaceWorker worker, FaceAnalysisOptions analysisOptions,
         FaceGallery? gallery, float? threshold, bool withDescriptors, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         using var decoded = await ImageUpload.ReadAsync(request, FaceDecodeSize, options.ImageLimits, ct).ConfigureAwait(false);
         var decodeMs = StageTimings.Since(start);
         var analysis = await worker.AnalyzeAsync(decoded, analysisOptions).ConfigureAwait(false);
-
-        var t = Stopwatch.GetTimestamp();
-        IReadOnlyList<FaceIdentity?>? identities = null;
-        GallerySummary? summary = null;
-        if (gallery is not null)
-        {
-            var limit = threshold ?? worker.Analyzer.Describer.Threshold;
-            var answers = gallery.IdentifyPhoto(analysis.Faces, limit);
-            identities = analysis.Faces.Select((f, i) => f.Descriptor is not null ? FaceIdentity.From(answers[i], worker.Analyzer.Describer.Calibration) : null).ToList();
-            summary = new GallerySummary(gallery.Model?.ModelId, gallery.People().Count);
-        }
-        var identifyMs = gallery is null ? 0 : StageTimings.Since(t);
-        var faces = analysis.Faces.Select((f, i) => FaceResult.From(f, withDescriptors, identities?[i])).ToList();
-        return new FacesResponse(new ImageSize(analysis.Width, analysis.Height), worker.ModelsFor(analysisOptions.Tasks), faces.Count, faces, summary,
-            FaceStageTimings.From(analysis.Timings, decodeMs, identifyMs));
+        var describer = worker.Analyzer.Describer;
+        return FacesResult.Of(analysis, worker.ModelsFor(analysisOptions.Tasks), withDescriptors, decodeMs,
+            gallery, FaceComparison.ThresholdFor(describer, threshold), describer);
     }
 
     private static async Task<(VerifiedImage Image, AnalyzedFace Face)> LargestFaceAsync(FaceWorker worker, UploadedImage file, string field, ImageLimits limits, FaceAnalysisOptions analysisOptions)
@@ -210,63 +192,26 @@ public static class FaceEndpoints
         using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, limits);
         var decodeMs = StageTimings.Since(start);
         var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
-        var face = Largest(analysis) is { Descriptor: not null } largest ? largest
+        var face = analysis.LargestFace() is { Descriptor: not null } largest ? largest
             : throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face", $"image '{field}' ({file.Name}) has no face to compare");
         return (new VerifiedImage(file.Name, new ImageSize(analysis.Width, analysis.Height), analysis.Faces.Count, FaceResult.From(face),
             FaceStageTimings.From(analysis.Timings, decodeMs, 0)), face);
     }
 
-    private static AnalyzedFace? Largest(FaceAnalysis analysis) =>
-        analysis.Faces.OrderByDescending(f => f.Box.Width * f.Box.Height).FirstOrDefault();
-
     private static ModelRef DescriberRef(FaceWorker worker) =>
         worker.Models.FirstOrDefault(m => m.Role == "descriptor") is { } d ? new ModelRef(d.Id, d.Version) : new ModelRef(worker.Analyzer.Describer.ModelId, "");
 
+    /// <summary>The request's values on the library's defaults, checked (before any model is loaded) to the ranges the CLI accepts too.</summary>
     private static FaceDetectOptions DetectOptionsFrom(float? minScore, float? minSize, int? max)
     {
         var defaults = FaceDetectOptions.Default;
-        var score = minScore ?? defaults.MinScore;
-        var size = minSize ?? defaults.MinFaceSize;
-        var most = max ?? defaults.MaxFaces;
-        if (score is < 0 or > 1 || float.IsNaN(score)) throw ApiProblem.BadParameter($"minScore must be between 0 and 1 (got {score})");
-        if (size is < 0 or > 10_000 || float.IsNaN(size)) throw ApiProblem.BadParameter($"minSize must be between 0 and 10000 pixels (got {size})");
-        if (most is < 1 or > 1000) throw ApiProblem.BadParameter($"max must be between 1 and 1000 (got {most})");
-        return defaults with { MinScore = score, MinFaceSize = size, MaxFaces = most };
+        var options = defaults with { MinScore = minScore ?? defaults.MinScore, MinFaceSize = minSize ?? defaults.MinFaceSize, MaxFaces = max ?? defaults.MaxFaces };
+        options.Validate();
+        return options;
     }
 
-    private static string? DescriberFrom(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-            return null;
-        var id = FaceModels.ResolveDescriber(name.Trim());
-        return id is FaceApiDescriber.Id or FaceResDescriber.Id ? id
-            : throw ApiProblem.BadParameter($"descriptor must be face-api or faceres (got '{name}')");
-    }
-
-    private static string EmotionFrom(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-            return FaceModels.Default.Emotion;
-        var id = FaceModels.ResolveEmotion(name.Trim());
-        return id is FaceApiExpressionClassifier.Id or HumanEmotionClassifier.Id ? id
-            : throw ApiProblem.BadParameter($"emotion must be face-api or human (got '{name}')");
-    }
-
-    private static void CheckThreshold(float? threshold)
-    {
-        if (threshold is { } t && (!float.IsFinite(t) || t <= 0 || t > 4))
-            throw ApiProblem.BadParameter($"threshold must be a distance in (0, 4] (got {t})");
-    }
-
-    /// <summary>The descriptor model to use with the gallery: the one asked for, else the gallery's, else the default; a different one than the gallery's is refused.</summary>
-    private static string ForGallery(FaceGallery? gallery, string? describer)
-    {
-        var bound = gallery?.Model?.ModelId;
-        if (describer is not null && bound is not null && describer != bound)
-            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "gallery_model_mismatch",
-                $"the gallery holds descriptors of '{bound}'; faces described by '{describer}' cannot be compared with them (leave out descriptor, or use a gallery of that model)");
-        return describer ?? bound ?? FaceModels.Default.Describer;
-    }
+    /// <summary>The descriptor model to use with the gallery (see <see cref="GalleryCompatibility"/>).</summary>
+    private static string ForGallery(FaceGallery? gallery, string? descriptor) => GalleryCompatibility.DescriberFor(descriptor, gallery?.Model, null);
 
     private static string CleanName(string name)
     {

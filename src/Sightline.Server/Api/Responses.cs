@@ -1,12 +1,8 @@
 using Sightline.Inference.Timing;
+using Sightline.Vision.Results;
 using Sightline.Vision.Similarity;
 
 namespace Sightline.Server.Api;
-
-/// <summary>The parts every task response shares: the image as decoded, the model, the stage timings.</summary>
-public sealed record ImageSize(int Width, int Height);
-
-public sealed record ModelRef(string Id, string Version);
 
 public sealed record EmbeddingResponse(ImageSize Image, ModelRef Model, int Dimension, float[] Vector, StageTimings Timings);
 

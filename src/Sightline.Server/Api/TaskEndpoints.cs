@@ -6,8 +6,10 @@ using Sightline.Imaging;
 using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
+using Sightline.Vision.Results;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Embeddings;
+using Sightline.Vision.Similarity;
 
 namespace Sightline.Server.Api;
 
@@ -45,11 +47,9 @@ public static class TaskEndpoints
 
         v1.MapPost("/detect", async (HttpRequest request, VisionServices services, string? model, float? minScore, float? iou, int? max, string? classes, bool? perClass, CancellationToken ct) =>
             {
+                var options = DetectOptionsFrom(minScore, iou, max, perClass);
                 var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
-                var options = DetectOptionsFrom(worker.Detector, minScore, iou, max, classes);
-                // perClass=true keeps every class found on a box; by default one object keeps its strongest class.
-                if (perClass == true)
-                    options = options with { SameObjectIou = null };
+                options = options with { Classes = DetectOptions.ParseClasses(classes, worker.Detector) };
                 return await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
             })
             .WithName("Detect").WithSummary("Every object of the model's classes: class, score 0-1, box in pixels and normalised")
@@ -57,8 +57,9 @@ public static class TaskEndpoints
 
         v1.MapPost("/localize", async (HttpRequest request, VisionServices services, string? model, string? @class, float? minScore, CancellationToken ct) =>
             {
+                var options = DetectOptionsFrom(minScore, null, null, null);
                 var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
-                var options = DetectOptionsFrom(worker.Detector, minScore, null, null, @class);
+                options = options with { Classes = DetectOptions.ParseClasses(@class, worker.Detector) };
                 var detection = await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
                 return ObjectLocalization.MainObject(detection, @class);
             })
@@ -75,9 +76,8 @@ public static class TaskEndpoints
 
         v1.MapPost("/similar", async (HttpRequest request, VisionServices services, string? index, int? top, CancellationToken ct) =>
             {
-                var k = top ?? 10;
-                if (k is < 1 or > 1000)
-                    throw ApiProblem.BadParameter($"top must be between 1 and 1000 (got {k})");
+                var k = top ?? SimilarOptions.DefaultTop;
+                new SimilarOptions(k).Validate();
                 var name = index ?? services.Options.Indexes.Keys.Order(StringComparer.Ordinal).FirstOrDefault()
                     ?? throw new ApiProblemException(404, "unknown_index", "the server has no similarity index; start it with --index name=path");
                 var store = services.Index(name);
@@ -91,22 +91,20 @@ public static class TaskEndpoints
             .DisableAntiforgery();
     }
 
-    private static DetectOptions DetectOptionsFrom(IObjectDetector detector, float? minScore, float? iou, int? max, string? classes)
+    /// <summary>The request's values on the library's defaults, checked (before any model is loaded) to the ranges the CLI accepts too.</summary>
+    private static DetectOptions DetectOptionsFrom(float? minScore, float? iou, int? max, bool? perClass)
     {
-        var score = minScore ?? 0.25f;
-        var overlap = iou ?? 0.5f;
-        var most = max ?? 100;
-        if (score is < 0 or > 1) throw ApiProblem.BadParameter($"minScore must be between 0 and 1 (got {score})");
-        if (overlap is <= 0 or > 1) throw ApiProblem.BadParameter($"iou must be in (0, 1] (got {overlap})");
-        if (most is < 1 or > 1000) throw ApiProblem.BadParameter($"max must be between 1 and 1000 (got {most})");
-        try
+        var defaults = DetectOptions.Default;
+        var options = defaults with
         {
-            return new DetectOptions(score, overlap, most, DetectOptions.ParseClasses(classes, detector));
-        }
-        catch (ArgumentException e)
-        {
-            throw ApiProblem.BadParameter(e.Message);
-        }
+            MinScore = minScore ?? defaults.MinScore,
+            IouThreshold = iou ?? defaults.IouThreshold,
+            MaxDetections = max ?? defaults.MaxDetections,
+            // perClass=true keeps every class found on a box; by default one object keeps its strongest class.
+            SameObjectIou = perClass == true ? null : defaults.SameObjectIou,
+        };
+        options.Validate();
+        return options;
     }
 
     private static async Task<DetectionResult> DetectAsync(HttpRequest request, VisionServices services, DetectionWorker worker, DetectOptions options, CancellationToken ct)

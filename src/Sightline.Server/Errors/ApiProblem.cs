@@ -21,7 +21,8 @@ public static class ApiProblem
     public static (int Status, string Code, string Detail) Classify(Exception e) => e switch
     {
         ApiProblemException p => (p.Status, p.Code, p.Message),
-        Sightline.Vision.Pipeline.TaskOptionsException option => (StatusCodes.Status400BadRequest, "bad_option", option.Message),
+        // An option out of the range its options record accepts: the same values the CLI refuses with exit code 2.
+        Sightline.Vision.Pipeline.TaskOptionsException bad => (StatusCodes.Status422UnprocessableEntity, "bad_parameter", bad.Message),
         ImageLoadException image => image.Kind switch
         {
             ImageErrorKind.FileTooLarge => (StatusCodes.Status413PayloadTooLarge, "image_too_large", image.Message),
@@ -42,6 +43,7 @@ public static class ApiProblem
         InferenceException inference => (StatusCodes.Status503ServiceUnavailable, "model_unavailable", inference.Message),
         IndexException index => (StatusCodes.Status503ServiceUnavailable, "index_unavailable", index.Message),
         Sightline.Faces.Descriptors.DescriptorMismatchException mismatch => (StatusCodes.Status422UnprocessableEntity, "gallery_model_mismatch", mismatch.Message),
+        Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.ModelMismatch } gallery => (StatusCodes.Status422UnprocessableEntity, "gallery_model_mismatch", gallery.Message),
         Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.Conflict } gallery => (StatusCodes.Status409Conflict, "gallery_conflict", gallery.Message),
         Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.Invalid } gallery => (StatusCodes.Status422UnprocessableEntity, "bad_parameter", gallery.Message),
         Sightline.Faces.Gallery.GalleryException gallery => (StatusCodes.Status503ServiceUnavailable, "gallery_unavailable", gallery.Message),

@@ -60,7 +60,7 @@ public sealed class FaceServices : IAsyncDisposable
         {
             throw new ApiProblemException(422, "not_a_face_model", e.Message);
         }
-        var refs = analyzer.Models.Select(m => new FaceModelRef(m.Key, m.Value, _vision.Store.Get(m.Value).Version)).ToList();
+        var refs = FaceModelRef.For(analyzer, FaceTasks.Default, _vision.Store);
         _log.LogInformation("loaded face models {Models}", string.Join(", ", refs.Select(r => $"{r.Id} {r.Version}")));
         return new FaceWorker(analyzer, refs, _vision.Store, new DynamicBatcher<(DecodedImage, FaceAnalysisOptions), FaceAnalysis>(
             items => items.Select(item => analyzer.Analyze(item.Item1, item.Item2)).ToList(), _options.QueueCapacity, 1, TimeSpan.Zero));
@@ -79,9 +79,6 @@ public sealed class FaceServices : IAsyncDisposable
     }
 }
 
-/// <summary>A model of the face pipeline: its role (detector, landmarks, descriptor, emotion, ageGender, liveness), id and version.</summary>
-public sealed record FaceModelRef(string Role, string Id, string Version);
-
 /// <summary>A face analyzer, the models it runs, and the bounded queue in front of it.</summary>
 public sealed record FaceWorker(FaceAnalyzer Analyzer, IReadOnlyList<FaceModelRef> Models, Sightline.Models.Cache.ModelStore Store,
     DynamicBatcher<(DecodedImage, FaceAnalysisOptions), FaceAnalysis> Queue)
@@ -91,8 +88,5 @@ public sealed record FaceWorker(FaceAnalyzer Analyzer, IReadOnlyList<FaceModelRe
         Queue.EnqueueAsync((image, options), CancellationToken.None);
 
     /// <summary>The models of an analysis with these tasks (liveness adds its two).</summary>
-    public IReadOnlyList<FaceModelRef> ModelsFor(FaceTasks tasks) => (tasks & FaceTasks.Liveness) == 0
-        ? Models
-        : [.. Models, new FaceModelRef("antiSpoof", LivenessChecker.AntiSpoofId, Store.Get(LivenessChecker.AntiSpoofId).Version),
-            new FaceModelRef("liveness", LivenessChecker.LivenessId, Store.Get(LivenessChecker.LivenessId).Version)];
+    public IReadOnlyList<FaceModelRef> ModelsFor(FaceTasks tasks) => FaceModelRef.For(Analyzer, tasks, Store);
 }

@@ -44,13 +44,8 @@ public static class SightlineServer
             form.MultipartBodyLengthLimit = options.MaxUploadBytes;
             form.ValueCountLimit = 64;
         });
-        builder.Services.Configure<JsonOptions>(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-            // Responses are application/json, never inlined into HTML: keep '+' and non-ASCII readable.
-            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        });
+        // The CLI's --json uses the same conventions: one JSON schema for every result.
+        builder.Services.Configure<JsonOptions>(json => Sightline.Vision.Results.ResultJson.Configure(json.SerializerOptions));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<VisionServices>();
         builder.Services.AddSingleton<FaceServices>();

@@ -71,7 +71,7 @@ const TASKS = [
       <table><tr><th>who</th><th>emotion</th><th>age</th><th>gender</th><th>quality</th><th>score</th></tr>${r.faces.map(f =>
         `<tr><td>${esc(who(f))}${f.identity?.known ? ` <span class="muted">(${f.identity.similarity.toFixed(2)})</span>` : ''}</td>
          <td>${f.emotion ? `${esc(f.emotion.label)} <span class="muted">${f.emotion.score.toFixed(2)}${unreliable(f)}</span>` : ''}</td>
-         <td class="num">${f.age != null ? `${Math.round(f.age)}<span class="muted">${unreliable(f)}</span>` : ''}</td><td>${esc(f.gender || '')}${f.gender ? `<span class="muted">${unreliable(f)}</span>` : ''}</td>
+         <td class="num">${f.ageGender ? `${Math.round(f.ageGender.age)}<span class="muted">${unreliable(f)}</span>` : ''}</td><td>${esc(f.ageGender?.gender || '')}${f.ageGender ? `<span class="muted">${unreliable(f)}</span>` : ''}</td>
          <td class="num">${f.quality ? f.quality.score.toFixed(2) : ''}${f.tooPoor ? ` <span class="muted">(too poor: ${esc(f.tooPoor.join(', '))})</span>` : ''}</td><td class="num">${f.score.toFixed(2)}</td></tr>`).join('')}</table>
       <p class="muted">${r.models.map(m => esc(m.id)).join(' · ')}<br>${faceTiming(r.timings)}</p>`,
   },
@@ -177,7 +177,7 @@ function who(face) {
 function unreliable(face) { return face.unreliable ? ' (unreliable)' : ''; }
 function faceLabel(face) {
   if (face.tooPoor) return who(face);
-  return [who(face), face.emotion?.label, face.age != null ? String(Math.round(face.age)) : null].filter(Boolean).join(' · ');
+  return [who(face), face.emotion?.label, face.ageGender ? String(Math.round(face.ageGender.age)) : null].filter(Boolean).join(' · ');
 }
 
 function timing(t) { return t ? `pre ${t.preprocessMs.toFixed(1)} ms · inference ${t.inferenceMs.toFixed(1)} ms · post ${t.postprocessMs.toFixed(1)} ms` : ''; }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Sightline.Inference.Timing;
 using Sightline.Vision.Detection;
+using Sightline.Vision.Pipeline;
 using Sightline.Vision.Segmentation.Masks;
 
 namespace Sightline.Vision.Segmentation;
@@ -26,12 +27,40 @@ public enum SegmentationMethod
 /// </summary>
 public sealed record SegmentOptions(
     SegmentationMethod Method = SegmentationMethod.Auto,
-    float Threshold = 0.5f,
-    float MinPersonScore = 0.3f,
+    float Threshold = SegmentOptions.DefaultThreshold,
+    float MinPersonScore = SegmentOptions.DefaultMinScore,
     float CropPadding = 0.1f,
-    CropFit Fit = CropFit.Stretch)
+    CropFit Fit = CropFit.Stretch) : TaskOptions
 {
+    /// <summary>The probability from which a pixel is foreground: the models' own sigmoid midpoint.</summary>
+    public const float DefaultThreshold = 0.5f;
+
+    /// <summary>The least detection score of a person crop, and of an instance (<see cref="InstanceOptions"/>): the detector's own default.</summary>
+    public const float DefaultMinScore = DetectOptions.DefaultMinScore;
+
+    /// <summary>Options with every default; a parameterless constructor for the task registry.</summary>
+    public SegmentOptions() : this(SegmentationMethod.Auto)
+    {
+    }
+
     public static SegmentOptions Default { get; } = new();
+
+    /// <summary>auto, full (or whole) or crops, any case; null is auto; another throws <see cref="TaskOptionsException"/> (method).</summary>
+    public static SegmentationMethod ParseMethod(string? method) => (method ?? "auto").Trim().ToLowerInvariant() switch
+    {
+        "auto" => SegmentationMethod.Auto,
+        "full" or "fullimage" or "whole" => SegmentationMethod.FullImage,
+        "crops" or "personcrops" => SegmentationMethod.PersonCrops,
+        _ => throw new TaskOptionsException("method", $"method must be auto, full or crops, got '{method}'"),
+    };
+
+    /// <summary>Names are the API's query parameters (the CLI's options are the same words: minScore is --min-score).</summary>
+    public override void Validate()
+    {
+        StrictlyBetween("threshold", Threshold, 0, 1);
+        InRange("minScore", MinPersonScore, 0, 1);
+        InRange("padding", CropPadding, 0, 1);
+    }
 }
 
 /// <summary>One class's share of an image: its pixels and their fraction of all pixels.</summary>
@@ -113,17 +142,33 @@ public sealed record SegmentedInstance(
 /// 0: no limit). People, and detections that share a crop, are not counted.
 /// </summary>
 public sealed record InstanceOptions(
-    float MinScore = 0.3f,
+    float MinScore = SegmentOptions.DefaultMinScore,
     IReadOnlySet<string>? Classes = null,
-    float IouThreshold = 0.5f,
-    int MaxInstances = 100,
+    float IouThreshold = DetectOptions.DefaultIou,
+    int MaxInstances = DetectOptions.DefaultMaxDetections,
     float Padding = 0.1f,
-    float Threshold = 0.5f,
+    float Threshold = SegmentOptions.DefaultThreshold,
     bool ResolveOverlaps = true,
     CropFit Fit = CropFit.Stretch,
-    int MaxSalientMasks = 20)
+    int MaxSalientMasks = 20) : TaskOptions
 {
+    /// <summary>Options with every default; a parameterless constructor for the task registry.</summary>
+    public InstanceOptions() : this(SegmentOptions.DefaultMinScore)
+    {
+    }
+
     public static InstanceOptions Default { get; } = new();
+
+    /// <summary>Names are the API's query parameters (the CLI's options are the same words: minScore is --min-score).</summary>
+    public override void Validate()
+    {
+        InRange("minScore", MinScore, 0, 1);
+        StrictlyBetween("threshold", Threshold, 0, 1);
+        AboveAndAtMost("iou", IouThreshold, 0, 1);
+        InRange("max", MaxInstances, 1, DetectOptions.MaxDetectionsLimit);
+        InRange("padding", Padding, 0, 1);
+        InRange("maxSalientMasks", MaxSalientMasks, 0, DetectOptions.MaxDetectionsLimit);
+    }
 }
 
 /// <summary>
