@@ -21,7 +21,8 @@ public static class ApiProblem
     public static (int Status, string Code, string Detail) Classify(Exception e) => e switch
     {
         ApiProblemException p => (p.Status, p.Code, p.Message),
-        Sightline.Vision.Pipeline.TaskOptionsException option => (StatusCodes.Status400BadRequest, "bad_option", option.Message),
+        // An option out of the range its options record accepts: the same values the CLI refuses with exit code 2.
+        Sightline.Vision.Pipeline.TaskOptionsException bad => (StatusCodes.Status422UnprocessableEntity, "bad_parameter", bad.Message),
         ImageLoadException image => image.Kind switch
         {
             ImageErrorKind.FileTooLarge => (StatusCodes.Status413PayloadTooLarge, "image_too_large", image.Message),

@@ -48,9 +48,9 @@ public sealed class ModerationApiTests(ModerationServerFixture fixture) : IClass
     [InlineData("threshold=1.5")]
     [InlineData("threshold=-0.2")]
     [InlineData("sensitive=nudity")]
-    public async Task Bad_options_are_400_bad_option(string query)
+    public async Task Bad_options_are_the_servers_option_error(string query)
     {
-        await AssertProblem(await Client.PostAsync($"/v1/moderate?{query}", Photo("dog.jpg")), HttpStatusCode.BadRequest, "bad_option");
+        await AssertProblem(await Client.PostAsync($"/v1/moderate?{query}", Photo("dog.jpg")), HttpStatusCode.UnprocessableEntity, "bad_parameter");
     }
 
     [Fact]
