@@ -17,7 +17,7 @@ public static class ModerationEndpoints
 
         v1.MapPost("/moderate", async (HttpRequest request, VisionServices services, double? threshold, string? sensitive, string? model, CancellationToken ct) =>
             {
-                // Options are checked (400) before the model is pulled or the upload read.
+                // Options are checked before the model is pulled or the upload read.
                 var options = ModerateOptions.From(threshold, sensitive, model);
                 var context = TaskContext.Create(services.Store, services.Engine, services.Options.ImageLimits);
                 var task = (IImageTask<ModerationResult>)await BuiltInTasks.Registry.CreateAsync(ModerateTask.TaskName, context, options, ct).ConfigureAwait(false);

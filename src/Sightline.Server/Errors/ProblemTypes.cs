@@ -22,7 +22,6 @@ public static class ProblemTypes
         ("malformed_request", 400, "The request could not be read: a cut-off multipart body or malformed form data. Send the request again, complete."),
         ("empty_image", 400, "The uploaded image has no bytes."),
         ("truncated_image", 400, "The image ends early: the upload or the file was cut short."),
-        ("bad_option", 400, "A task option is out of range or unknown (a threshold outside 0-1, a class the model lacks); the detail names the option and what it accepts."),
         ("corrupt_image", 400, "The image cannot be decoded: its data is invalid, or its header declares an impossible size."),
         ("unauthorized", 401, "An API key is required: send it in the X-Api-Key header or as a Bearer token."),
         ("not_found", 404, "No endpoint at this path; the OpenAPI document lists them."),

@@ -137,6 +137,24 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Moderate_an_ordinary_photo_and_see_it_called_safe_with_its_class_scores()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await page.Locator("input[value=moderate]").WaitForAsync();
+            await RunTasksAsync(page, Path.Combine(TestPaths.Data("sanity"), "dog.jpg"), null, "moderate");
+            var json = (await ResultJsonAsync(page, 120_000)).GetProperty("moderate");
+            Assert.Equal("safe", json.GetProperty("verdict").GetString());
+            var results = await page.Locator("#results").InnerTextAsync();
+            Assert.Contains("Moderation: safe", results);
+            Assert.Contains("neutral", results);
+            Assert.Empty(external);
+        }
+    }
+
+    [Fact]
     public async Task Upload_the_bus_photo_run_detection_and_see_the_boxes_drawn()
     {
         var (playwright, browser, page, external) = await OpenAsync();
