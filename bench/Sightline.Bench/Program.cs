@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["faces"] = FaceBenchmark.RunAsync,
     ["faces-verification"] = FaceVerificationBenchmark.RunAsync,
     ["segment"] = SegmentationBenchmark.RunAsync,
+    ["analyze"] = AnalyzeBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

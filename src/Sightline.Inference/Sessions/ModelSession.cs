@@ -51,7 +51,17 @@ public sealed class ModelSession
 
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(int)expected], shape);
         using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [spec.Name], [value], _outputNames);
+        var clock = Timing.InferenceClock.Begin();
+        IDisposableReadOnlyCollection<OrtValue> ran;
+        try
+        {
+            ran = _session.Run(runOptions, [spec.Name], [value], _outputNames);
+        }
+        finally
+        {
+            Timing.InferenceClock.End(clock);
+        }
+        using var results = ran;
         var outputs = new OutputTensor[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
