@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["faces-verification"] = FaceVerificationBenchmark.RunAsync,
     ["segment"] = SegmentationBenchmark.RunAsync,
     ["moderate"] = ModerationBenchmark.RunAsync,
+    ["analyze"] = AnalyzeBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -26,6 +26,7 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
     private readonly int _capacity;
     private long _batches;
     private long _items;
+    private bool _disposed;
 
     private readonly record struct Item(TIn Input, TaskCompletionSource<TOut> Result, CancellationToken Cancellation);
 
@@ -64,7 +65,10 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var result = new TaskCompletionSource<TOut>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(new Item(input, result, cancellationToken)))
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
             throw new QueueFullException(_capacity);
+        }
         return result.Task;
     }
 
@@ -128,8 +132,10 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
         }
     }
 
+    /// <summary>Refuses new items and waits for the queued ones to run.</summary>
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, true);
         _queue.Writer.TryComplete();
         await _worker.ConfigureAwait(false);
     }

@@ -63,13 +63,19 @@ public sealed class InferenceEngine : IDisposable
         }
     }
 
-    private SessionOptions NewSessionOptions() => new()
+    private SessionOptions NewSessionOptions()
     {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        IntraOpNumThreads = Options.EffectiveThreads,
-        InterOpNumThreads = 1,
-    };
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = Options.EffectiveThreads,
+            InterOpNumThreads = 1,
+        };
+        if (!Options.SpinWait)
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
 
     // The CPU package carries no CUDA provider; a machine with the GPU package and a driver gets CUDA.
     private bool TryAddCuda(SessionOptions options)

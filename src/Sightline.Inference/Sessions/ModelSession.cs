@@ -71,7 +71,17 @@ public sealed class ModelSession
             foreach (var input in inputs)
                 values.Add(Value(input, batch, model));
             using var runOptions = new RunOptions();
-            using var results = _session.Run(runOptions, inputs.Select(i => i.Name).ToArray(), values, names.ToArray());
+            var clock = Timing.InferenceClock.Begin();
+            IDisposableReadOnlyCollection<OrtValue> ran;
+            try
+            {
+                ran = _session.Run(runOptions, inputs.Select(i => i.Name).ToArray(), values, names.ToArray());
+            }
+            finally
+            {
+                Timing.InferenceClock.End(clock);
+            }
+            using var results = ran;
             var tensors = new OutputTensor[results.Count];
             for (var i = 0; i < results.Count; i++)
             {

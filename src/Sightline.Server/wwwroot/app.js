@@ -116,6 +116,7 @@ async function setup() {
   let paths = {};
   try { paths = (await fetch('/openapi/v1.json').then(r => r.json())).paths || {}; } catch { /* page still works for known tasks */ }
   const available = TASKS.filter(t => !Object.keys(paths).length || paths[t.path]);
+  canAnalyze = !Object.keys(paths).length || !!paths['/v1/analyze'];
   $('tasks').innerHTML = '<legend>Tasks</legend>' + available.map((t, i) =>
     `<label><input type="checkbox" name="task" value="${t.id}" ${i === 0 ? 'checked' : ''}> ${esc(t.label)}</label>`).join('');
   const parts = [];
@@ -280,11 +281,47 @@ function colorFor(name) {
   return `hsl(${h % 360} 75% 42%)`;
 }
 
+// Several tasks go to /v1/analyze as one request: one upload, one decode, every task's result in one document.
+// Each entry maps the page's options onto the task's (null: the task needs its own endpoint, e.g. gallery identification).
+let canAnalyze = false;
+const ANALYZE = {
+  detect: { task: 'detect', options: f => ({ model: f.model?.value, minScore: f.minScore?.value }), render: r => TASKS[0].render(r) },
+  faces: {
+    task: 'faces', options: f => f.identify?.checked ? null : { minScore: f.faceMinScore?.value, minFaceSize: f.faceMinSize?.value, describer: f.descriptor?.value, emotion: f.emotion?.value },
+    render: r => `<h3>${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</h3><table><tr><th>emotion</th><th>age</th><th>gender</th><th>score</th></tr>${r.faces.map(f =>
+      `<tr><td>${f.emotion ? esc(f.emotion.label) : ''}</td><td class="num">${f.ageGender ? Math.round(f.ageGender.age) : ''}</td><td>${esc(f.ageGender?.gender || '')}</td><td class="num">${f.score.toFixed(2)}</td></tr>`).join('')}</table>`,
+  },
+  segment: { task: 'segment', options: f => f.segInstances?.checked ? null : { model: f.segModel?.value },
+    render: r => `<h3>${esc(r.maskClass)}: ${(100 * (r.classes.find(c => c.className === r.maskClass)?.fraction || 0)).toFixed(1)}% of the pixels</h3><p class="muted">${esc(r.modelId)}, ${esc(r.method)}</p>` },
+  embeddings: { task: 'embed', options: () => ({}), render: r => `<h3>Embedding</h3><p>${r.dimension}-d vector from ${esc(r.modelId)}</p>` },
+  classify: { task: 'classify', options: f => ({ classifier: f.classifier?.value, top: f.clsTop?.value }),
+    render: r => `<h3>“${esc(r.classifier)}”: ${r.unknown ? 'unknown' : esc(r.label)}</h3><table><tr><th>class</th><th>probability</th></tr>${r.top.map(p =>
+      `<tr><td>${esc(p.label)}</td><td class="num">${(100 * p.probability).toFixed(1)}%</td></tr>`).join('')}</table>` },
+};
+
+async function runAnalyze(chosen, form) {
+  const params = new URLSearchParams({ tasks: chosen.map(t => ANALYZE[t.id].task).join(',') });
+  for (const t of chosen) for (const [k, v] of Object.entries(ANALYZE[t.id].options(form))) if (v) params.append(`${ANALYZE[t.id].task}.${k}`, v);
+  const body = new FormData(); body.append('image', image.blob, image.blob.name || 'image');
+  try {
+    const doc = await api(`/v1/analyze?${params}`, { method: 'POST', body });
+    draw(Object.values(doc.results));
+    $('results').innerHTML = chosen.map(t => ANALYZE[t.id].render(doc.results[ANALYZE[t.id].task])).join('')
+      + `<p class="muted">one decode ${doc.timings.decodeMs.toFixed(1)} ms · ${Object.entries(doc.timings.taskMs).map(([k, v]) => `${esc(k)} ${v.toFixed(1)} ms`).join(' · ')}</p>`;
+    $('json').textContent = JSON.stringify(doc, null, 2);
+    status('Done.');
+  } catch (e) {
+    $('results').innerHTML = `<p class="error">${esc(e.message)}</p>`; status(e.message, true);
+  }
+  $('run').disabled = false;
+}
+
 async function run() {
   const chosen = [...document.querySelectorAll('input[name=task]:checked')].map(i => TASKS.find(t => t.id === i.value));
   if (!image || !chosen.length) return;
   $('run').disabled = true; status('Running…');
   const form = $('optform') || {};
+  if (canAnalyze && chosen.length > 1 && chosen.every(t => ANALYZE[t.id]?.options(form.elements || {}))) return runAnalyze(chosen, form.elements || {});
   const results = [], json = {}, html = [];
   for (const task of chosen) {
     const params = new URLSearchParams(Object.entries(task.query ? task.query(form.elements || {}) : {}).filter(([, v]) => v));

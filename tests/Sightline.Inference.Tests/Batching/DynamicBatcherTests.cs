@@ -115,4 +115,15 @@ public sealed class DynamicBatcherTests
             release.Set();
         }
     }
+
+    [Fact]
+    public async Task Disposing_runs_what_is_queued_and_then_refuses_new_items()
+    {
+        var batcher = new DynamicBatcher<int, int>(items => items.Select(i => i + 1).ToList(), capacity: 8, maxBatch: 2, window: TimeSpan.FromMilliseconds(50));
+        var queued = Enumerable.Range(0, 5).Select(i => batcher.EnqueueAsync(i)).ToList();
+        await batcher.DisposeAsync();
+        var results = await Task.WhenAll(queued);
+        Assert.Equal([1, 2, 3, 4, 5], results);
+        Assert.Throws<ObjectDisposedException>(() => { _ = batcher.EnqueueAsync(9); });
+    }
 }

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sightline.Analysis;
+using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+using Sightline.Inference.Timing;
+using Sightline.Models.Cache;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Embeddings;
+using Sightline.Vision.Pipeline;
+
+namespace Sightline.Bench;
+
+/// <summary>
+/// <c>analyze --tasks detect,faces,embed</c> through the pipeline (one decode per photo, images in flight batched
+/// per model) against the three separate paths one after the other, each decoding on its own as the detect,
+/// faces and embed commands do (DetectFiles, AnalyzeFiles, EmbedFiles); same process, same engine, same run.
+/// Both are weighed against the time spent inside model runs (<see cref="InferenceClock"/>).
+/// </summary>
+public static class AnalyzeBenchmark
+{
+    private const string Tasks = "detect,faces,embed";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var folder = BenchHarness.Option(args, "--images") ?? Path.Combine(BenchHarness.SharedData(), "coco128-train", "images");
+        var limit = int.Parse(BenchHarness.Option(args, "--limit") ?? "32", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(BenchHarness.Option(args, "--rounds") ?? "1", CultureInfo.InvariantCulture);
+        var inFlight = int.Parse(BenchHarness.Option(args, "--in-flight") ?? PipelineOptions.Default.MaxInFlight.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var threads = BenchHarness.Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
+        // As 'analyze' runs: threads that sleep rather than spin (--spin on: as the single-task commands run).
+        var spin = BenchHarness.Option(args, "--spin") is "on";
+        var files = ImageFiles.Scan([folder]).Images.Take(limit).ToList();
+        if (files.Count == 0)
+        {
+            Console.Error.WriteLine($"no images in '{folder}'");
+            return 3;
+        }
+
+        var store = new ModelStore();
+        using var engine = new InferenceEngine(new EngineOptions(threads, SpinWait: spin));
+        await using var context = TaskContext.Create(store, engine);
+        var tasks = await TaskSelection.CreateAsync(TaskSelection.Choose(BuiltInTasks.Registry, Tasks), context);
+        var pipeline = new AnalysisPipeline(tasks, options: new PipelineOptions(inFlight));
+        var detector = Detectors.Create(await store.EnsureAsync(Detectors.DefaultModel), engine);
+        var faces = await FaceAnalyzer.CreateAsync(store, engine);
+        var embedder = Embedders.Create(await store.EnsureAsync(Embedders.DefaultModel), engine);
+        Console.WriteLine($"analyze benchmark: {files.Count} photos from {folder}; tasks {Tasks}; {engine.Options.EffectiveThreads} inference threads (spinning {(spin ? "on" : "off")}), "
+            + $"{inFlight} images in flight; {BenchHarness.Machine()}");
+        Console.WriteLine($"command: {BenchHarness.CommandLine(args)}");
+
+        // Warm-up: sessions, allocators, the thread pool and the batchers.
+        var warm = files.Take(2).ToList();
+        await pipeline.RunAllAsync(warm.Select(ImageSource.File));
+        Separate(detector, faces, embedder, warm);
+
+        Measured? separate = null, together = null;
+        for (var r = 0; r < rounds; r++)
+        {
+            var s = Measure(() => Separate(detector, faces, embedder, files));
+            var p = Measure(() => Pipeline(pipeline, files));
+            separate = separate is null || s.WallMs < separate.WallMs ? s : separate;
+            together = together is null || p.WallMs < together.WallMs ? p : together;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| path | wall (s) | photos/s | inside model runs, summed (s) | with a model running (s) | wall / model running | objects | faces |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Row("three commands one after the other (detect, faces, embed)", separate!, files.Count);
+        Row($"analyze --tasks {Tasks} (pipeline)", together!, files.Count);
+        Console.WriteLine();
+        Console.WriteLine($"speed-up of the pipeline: {separate!.WallMs / together!.WallMs:0.00}x (goal >= 1.3x)");
+        Console.WriteLine($"pipeline wall time over model time: {together.WallMs / together.BusyMs:0.00}x with a model running, "
+            + $"{together.WallMs / together.SumMs:0.00}x over the summed runs; {together.WallMs / separate.SumMs:0.00}x over the three commands' summed runs (goal <= 1.25x)");
+        Console.WriteLine($"pipeline per photo: {together.Stages}");
+        Console.WriteLine($"detector runs {StatisticsOf(tasks, "detect")}, embedder runs {StatisticsOf(tasks, "embed")}");
+        return 0;
+    }
+
+    private sealed record Measured(double WallMs, double SumMs, double BusyMs, long Runs, int Objects, int Faces, string Stages);
+
+    private static Measured Measure(Func<(int Objects, int Faces, string Stages)> run)
+    {
+        GC.Collect();
+        InferenceClock.Start();
+        var start = Stopwatch.GetTimestamp();
+        var (objects, found, stages) = run();
+        var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        InferenceClock.Stop();
+        return new Measured(wall, InferenceClock.Sum.TotalMilliseconds, InferenceClock.Busy.TotalMilliseconds, InferenceClock.Runs, objects, found, stages);
+    }
+
+    private static (int, int, string) Separate(IObjectDetector detector, FaceAnalyzer faces, IImageEmbedder embedder, IReadOnlyList<string> files)
+    {
+        var detections = detector.DetectFiles(files);
+        var analyses = faces.AnalyzeFiles(files);
+        var embeddings = embedder.EmbedFiles(files);
+        if (detections.Any(d => d.Result is null) || analyses.Any(a => a.Analysis is null) || embeddings.Any(e => !e.Succeeded))
+            throw new InvalidOperationException("benchmark photos must all be readable");
+        return (detections.Sum(d => d.Result!.Detections.Count), analyses.Sum(a => a.Analysis!.Faces.Count), "");
+    }
+
+    private static (int, int, string) Pipeline(AnalysisPipeline pipeline, IReadOnlyList<string> files)
+    {
+        var outcomes = pipeline.RunAllAsync(files.Select(ImageSource.File)).GetAwaiter().GetResult();
+        if (outcomes.Any(o => !o.Succeeded))
+            throw new InvalidOperationException("benchmark photos must all be readable");
+        var analyses = outcomes.Select(o => o.Result!).ToList();
+        var stages = $"decode {analyses.Average(a => a.Timings.DecodeMs):0} ms, "
+            + string.Join(", ", pipeline.Tasks.Select(t => $"{t.Name} {analyses.Average(a => a.Timings.TaskMs[t.Name]):0} ms"))
+            + " (tasks of a photo overlap)";
+        return (analyses.Sum(a => a.Get<DetectionResult>("detect").Detections.Count), analyses.Sum(a => a.Get<FaceAnalysis>("faces").Faces.Count), stages);
+    }
+
+    private static string StatisticsOf(IReadOnlyList<IImageTask> tasks, string name)
+    {
+        var (runs, items) = tasks.Single(t => t.Name == name) switch
+        {
+            DetectTask d => d.Worker.Statistics,
+            EmbedTask e => e.Worker.Statistics,
+            _ => (0L, 0L),
+        };
+        return $"{runs} for {items} photos";
+    }
+
+    private static void Row(string path, Measured m, int photos) =>
+        Console.WriteLine($"| {path} | {m.WallMs / 1000:0.00} | {photos / (m.WallMs / 1000):0.00} | {m.SumMs / 1000:0.00} | {m.BusyMs / 1000:0.00} | {m.WallMs / m.BusyMs:0.00}x | {m.Objects} | {m.Faces} |");
+}
