@@ -1,5 +1,6 @@
 using Sightline.Imaging.Tensors;
 using Sightline.Inference.Sessions;
+using Sightline.Models.Catalog;
 using Sightline.Models.Cache;
 using SkiaSharp;
 
@@ -15,9 +16,9 @@ internal sealed class FaceNetwork
     private const int MaxBatch = 32;
     private readonly ModelSession _session;
 
-    /// <summary>A colour network (NHWC RGB, <c>pixel * scale + offset</c>).</summary>
-    public FaceNetwork(CachedModel model, InferenceEngine engine, float scale, float offset)
-        : this(model, engine, TensorFormat.Uniform(PixelColours.Rgb, false, scale, offset))
+    /// <summary>A network whose input (colours, layout, values) the catalog's typed input spec describes.</summary>
+    public FaceNetwork(CachedModel model, InferenceEngine engine)
+        : this(model, engine, (ModelInputs.Of(model.Entry.Id) ?? throw new ArgumentException($"model '{model.Entry.Id}' has no input specification in the catalog", nameof(model))).Format)
     {
     }
 

@@ -16,7 +16,7 @@ public sealed class AgeGenderEstimator
 
     public AgeGenderEstimator(CachedModel model, InferenceEngine engine)
     {
-        _net = new FaceNetwork(model, engine, 1f, 0f);
+        _net = new FaceNetwork(model, engine);
         _age = _net.OutputNamed("age");
         _gender = _net.OutputNamed("gender");
     }

@@ -1,5 +1,4 @@
 using Sightline.Faces.Alignment;
-using Sightline.Imaging.Tensors;
 using Sightline.Models.Cache;
 using Sightline.Inference.Sessions;
 using Sightline.Vision.Detection;
@@ -32,7 +31,7 @@ public sealed class FaceApiExpressionClassifier : IEmotionClassifier
 
     public FaceApiExpressionClassifier(CachedModel model, InferenceEngine engine)
     {
-        _net = new FaceNetwork(model, engine, 1f, 0f);
+        _net = new FaceNetwork(model, engine);
         _labels = model.Entry.Labels ?? Emotions.Labels;
     }
 
@@ -56,7 +55,7 @@ public sealed class HumanEmotionClassifier : IEmotionClassifier
     private readonly FaceNetwork _net;
 
     public HumanEmotionClassifier(CachedModel model, InferenceEngine engine) =>
-        _net = new FaceNetwork(model, engine, TensorFormat.Uniform(PixelColours.Grey, false, 2f / 255, -1f));
+        _net = new FaceNetwork(model, engine);
 
     public string ModelId => _net.ModelId;
 

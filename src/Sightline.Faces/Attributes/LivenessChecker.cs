@@ -19,8 +19,8 @@ public sealed class LivenessChecker
 
     public LivenessChecker(CachedModel antiSpoof, CachedModel liveness, InferenceEngine engine)
     {
-        _antiSpoof = new FaceNetwork(antiSpoof, engine, 1f / 255, 0f);
-        _liveness = new FaceNetwork(liveness, engine, 1f / 255, 0f);
+        _antiSpoof = new FaceNetwork(antiSpoof, engine);
+        _liveness = new FaceNetwork(liveness, engine);
     }
 
     public IReadOnlyList<Liveness> Check(SKBitmap image, IReadOnlyList<BoundingBox> faceBoxes)

@@ -24,7 +24,7 @@ public sealed class FaceApiDescriber : IFaceDescriber
 
     private readonly FaceNetwork _net;
 
-    public FaceApiDescriber(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine, 1f, 0f);
+    public FaceApiDescriber(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine);
 
     public string ModelId => _net.ModelId;
     public DescriptorMetric Metric => DescriptorMetric.Euclidean;

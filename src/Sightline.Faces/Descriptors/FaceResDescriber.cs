@@ -23,7 +23,7 @@ public sealed class FaceResDescriber : IFaceDescriber
 
     public FaceResDescriber(CachedModel model, InferenceEngine engine)
     {
-        _net = new FaceNetwork(model, engine, 1f, 0f);
+        _net = new FaceNetwork(model, engine);
         _descriptor = _net.OutputOfLength(1024);
     }
 

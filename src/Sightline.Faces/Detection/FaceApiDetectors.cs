@@ -19,7 +19,7 @@ public sealed class SsdFaceDetector : IFaceDetector
 
     public SsdFaceDetector(CachedModel model, InferenceEngine engine)
     {
-        _net = new FaceNetwork(model, engine, 1f, 0f);
+        _net = new FaceNetwork(model, engine);
         _boxes = _net.OutputNamed("boxes");
         _scores = _net.OutputNamed("scores");
     }
@@ -68,7 +68,7 @@ public sealed class TinyFaceDetector : IFaceDetector
     private static readonly (float W, float H)[] AnchorSizes = [(1.603231f, 2.094468f), (6.041143f, 7.080126f), (2.882459f, 3.518061f), (4.266906f, 5.178857f), (9.041765f, 10.66308f)];
     private readonly FaceNetwork _net;
 
-    public TinyFaceDetector(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine, 1f, 0f);
+    public TinyFaceDetector(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine);
 
     public string ModelId => _net.ModelId;
 

@@ -17,7 +17,7 @@ public sealed class FaceLandmarker
     public const string TinyId = "face-api-face-landmark-68-tiny";
     private readonly FaceNetwork _net;
 
-    public FaceLandmarker(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine, 1f, 0f);
+    public FaceLandmarker(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine);
 
     public string ModelId => _net.ModelId;
 
