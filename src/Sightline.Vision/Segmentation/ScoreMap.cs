@@ -30,6 +30,9 @@ public sealed record ScoreMapInput(int Width, int Height, bool ChannelsFirst, IR
 {
     public static ScoreMapInput Uniform(int width, int height, bool channelsFirst, float scale, float offset) =>
         new(width, height, channelsFirst, [scale, scale, scale], [offset, offset, offset]);
+
+    /// <summary>The same scale and offset for the three channels.</summary>
+    public bool IsUniform => Scale.Count == 3 && Offset.Count == 3 && Scale[1] == Scale[0] && Scale[2] == Scale[0] && Offset[1] == Offset[0] && Offset[2] == Offset[0];
 }
 
 /// <summary>
