@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sightline.Vision.Segmentation.Masks;
 using SkiaSharp;
 
@@ -103,7 +104,18 @@ public static class MaskComposition
         if (map.Channels > 256)
             throw new ArgumentException($"{map.Channels} classes do not fit a byte class map", nameof(map));
         if (map.Channels == 2)
-            return Above(Difference(map), map, placement, 0, inclusive: false);
+        {
+            var difference = ArrayPool<float>.Shared.Rent(map.Width * map.Height);
+            try
+            {
+                Difference(map, difference);
+                return Above(difference, map, placement, 0, inclusive: false);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(difference);
+            }
+        }
         var (width, height) = (placement.Region.Width, placement.Region.Height);
         var classes = new byte[width * height];
         var sampler = new MapSampler(map, placement);
@@ -132,21 +144,20 @@ public static class MaskComposition
     /// reaches <paramref name="threshold"/>, else 0 (row by row, as <see cref="ArgMax"/>).
     /// </summary>
     public static byte[] Threshold(ScoreMap map, int channel, CropPlacement placement, float threshold) =>
-        Above(map.Plane(channel).ToArray(), map, placement, threshold, inclusive: true);
+        Above(map.Plane(channel), map, placement, threshold, inclusive: true);
 
     // Channel 1 minus channel 0: sampling is linear, so the sampled difference is above zero exactly where
     // channel 1 wins, and one plane is sampled instead of two.
-    private static float[] Difference(ScoreMap map)
+    private static void Difference(ScoreMap map, Span<float> difference)
     {
-        var difference = map.Plane(1).ToArray();
+        var person = map.Plane(1);
         var background = map.Plane(0);
-        for (var i = 0; i < difference.Length; i++)
-            difference[i] -= background[i];
-        return difference;
+        for (var i = 0; i < person.Length; i++)
+            difference[i] = person[i] - background[i];
     }
 
     // Class 1 where the sampled plane is above (or, inclusive, at) the threshold; branch-free per pixel.
-    private static byte[] Above(float[] plane, ScoreMap map, CropPlacement placement, float threshold, bool inclusive)
+    private static byte[] Above(ReadOnlySpan<float> plane, ScoreMap map, CropPlacement placement, float threshold, bool inclusive)
     {
         var (width, height) = (placement.Region.Width, placement.Region.Height);
         var classes = new byte[width * height];
