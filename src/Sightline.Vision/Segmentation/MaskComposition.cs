@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sightline.Vision.Segmentation.Masks;
 using SkiaSharp;
 
@@ -16,24 +17,51 @@ public static class MaskComposition
     public static ProbabilityPatch Sample(ScoreMap map, int channel, CropPlacement placement)
     {
         var region = placement.Region;
-        var plane = map.Plane(channel);
         var values = new float[region.Width * region.Height];
-        var (x0, x1, wx) = Taps(region.Width, placement.Fit.ScaleX, placement.Fit.PadX, map.Width);
-        var (y0, y1, wy) = Taps(region.Height, placement.Fit.ScaleY, placement.Fit.PadY, map.Height);
+        var sampler = new MapSampler(map, placement);
         for (var y = 0; y < region.Height; y++)
+            sampler.Row(map.Plane(channel), y, values.AsSpan(y * region.Width, region.Width));
+        return new ProbabilityPatch(region, values);
+    }
+
+    /// <summary>
+    /// Bilinear sampling of a model-resolution plane onto image pixels, one output row at a time. Bilinear
+    /// sampling is separable: each output row blends two map rows once, at the map's width, and each output
+    /// pixel then blends two values of that row; the taps of both axes are worked out once per map. This
+    /// keeps upsampling a 256x256 map to a photo's size to a few operations per pixel, with no image-sized
+    /// temporary per channel.
+    /// </summary>
+    private sealed class MapSampler
+    {
+        private readonly int _mapWidth;
+        private readonly (int[] Lower, int[] Upper, float[] Weight) _x;
+        private readonly (int[] Lower, int[] Upper, float[] Weight) _y;
+        private readonly float[] _blend;
+
+        public MapSampler(ScoreMap map, CropPlacement placement)
         {
-            var top = y0[y] * map.Width;
-            var bottom = y1[y] * map.Width;
-            var fy = wy[y];
-            var row = y * region.Width;
-            for (var x = 0; x < region.Width; x++)
+            _mapWidth = map.Width;
+            _x = Taps(placement.Region.Width, placement.Fit.ScaleX, placement.Fit.PadX, map.Width);
+            _y = Taps(placement.Region.Height, placement.Fit.ScaleY, placement.Fit.PadY, map.Height);
+            _blend = new float[map.Width];
+        }
+
+        /// <summary>Row <paramref name="y"/> of the region, sampled from <paramref name="plane"/> into <paramref name="output"/>.</summary>
+        public void Row(ReadOnlySpan<float> plane, int y, Span<float> output)
+        {
+            var top = plane.Slice(_y.Lower[y] * _mapWidth, _mapWidth);
+            var bottom = plane.Slice(_y.Upper[y] * _mapWidth, _mapWidth);
+            var fy = _y.Weight[y];
+            var blend = _blend.AsSpan();
+            for (var k = 0; k < blend.Length; k++)
+                blend[k] = top[k] + (bottom[k] - top[k]) * fy;
+            var (lower, upper, weight) = _x;
+            for (var x = 0; x < output.Length; x++)
             {
-                var a = plane[top + x0[x]] + (plane[top + x1[x]] - plane[top + x0[x]]) * wx[x];
-                var b = plane[bottom + x0[x]] + (plane[bottom + x1[x]] - plane[bottom + x0[x]]) * wx[x];
-                values[row + x] = a + (b - a) * fy;
+                var a = blend[lower[x]];
+                output[x] = a + (blend[upper[x]] - a) * weight[x];
             }
         }
-        return new ProbabilityPatch(region, values);
     }
 
     // For each output pixel along one axis: the two source samples around its centre and the weight of the second.
@@ -67,23 +95,84 @@ public static class MaskComposition
         }
     }
 
-    /// <summary>The class of each pixel: the most probable channel of a whole-image map, sampled at image resolution.</summary>
+    /// <summary>
+    /// The class of each pixel: the most probable channel of a whole-image map, sampled at image resolution
+    /// (ties go to the lower class). Works row by row, so no image-sized float map is made.
+    /// </summary>
     public static byte[] ArgMax(ScoreMap map, CropPlacement placement)
     {
         if (map.Channels > 256)
             throw new ArgumentException($"{map.Channels} classes do not fit a byte class map", nameof(map));
-        var region = placement.Region;
-        var classes = new byte[region.Width * region.Height];
-        var best = Sample(map, 0, placement).Values;
-        for (var c = 1; c < map.Channels; c++)
+        if (map.Channels == 2)
         {
-            var values = Sample(map, c, placement).Values;
-            for (var i = 0; i < values.Length; i++)
-                if (values[i] > best[i])
-                {
-                    best[i] = values[i];
-                    classes[i] = (byte)c;
-                }
+            var difference = ArrayPool<float>.Shared.Rent(map.Width * map.Height);
+            try
+            {
+                Difference(map, difference);
+                return Above(difference, map, placement, 0, inclusive: false);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(difference);
+            }
+        }
+        var (width, height) = (placement.Region.Width, placement.Region.Height);
+        var classes = new byte[width * height];
+        var sampler = new MapSampler(map, placement);
+        var best = new float[width];
+        var values = new float[width];
+        for (var y = 0; y < height; y++)
+        {
+            var row = classes.AsSpan(y * width, width);
+            sampler.Row(map.Plane(0), y, best);
+            for (var c = 1; c < map.Channels; c++)
+            {
+                sampler.Row(map.Plane(c), y, values);
+                for (var x = 0; x < width; x++)
+                    if (values[x] > best[x])
+                    {
+                        best[x] = values[x];
+                        row[x] = (byte)c;
+                    }
+            }
+        }
+        return classes;
+    }
+
+    /// <summary>
+    /// Class 1 where channel <paramref name="channel"/> of a whole-image map, sampled at image resolution,
+    /// reaches <paramref name="threshold"/>, else 0 (row by row, as <see cref="ArgMax"/>).
+    /// </summary>
+    public static byte[] Threshold(ScoreMap map, int channel, CropPlacement placement, float threshold) =>
+        Above(map.Plane(channel), map, placement, threshold, inclusive: true);
+
+    // Channel 1 minus channel 0: sampling is linear, so the sampled difference is above zero exactly where
+    // channel 1 wins, and one plane is sampled instead of two.
+    private static void Difference(ScoreMap map, Span<float> difference)
+    {
+        var person = map.Plane(1);
+        var background = map.Plane(0);
+        for (var i = 0; i < person.Length; i++)
+            difference[i] = person[i] - background[i];
+    }
+
+    // Class 1 where the sampled plane is above (or, inclusive, at) the threshold; branch-free per pixel.
+    private static byte[] Above(ReadOnlySpan<float> plane, ScoreMap map, CropPlacement placement, float threshold, bool inclusive)
+    {
+        var (width, height) = (placement.Region.Width, placement.Region.Height);
+        var classes = new byte[width * height];
+        var sampler = new MapSampler(map, placement);
+        var values = new float[width];
+        for (var y = 0; y < height; y++)
+        {
+            sampler.Row(plane, y, values);
+            var row = classes.AsSpan(y * width, width);
+            if (inclusive)
+                for (var x = 0; x < width; x++)
+                    row[x] = values[x] >= threshold ? (byte)1 : (byte)0;
+            else
+                for (var x = 0; x < width; x++)
+                    row[x] = values[x] > threshold ? (byte)1 : (byte)0;
         }
         return classes;
     }
@@ -199,8 +288,15 @@ public static class MaskComposition
     public static IReadOnlyList<ClassShare> Shares(ReadOnlySpan<byte> classMap, IReadOnlyList<string> labels)
     {
         var counts = new int[Math.Max(256, labels.Count)];
-        foreach (var c in classMap)
-            counts[c]++;
+        if (labels.Count == 2)
+        {
+            // Two classes (a mask): one vectorised count instead of a loop over every pixel.
+            counts[0] = classMap.Count((byte)0);
+            counts[1] = classMap.Count((byte)1);
+        }
+        else
+            foreach (var c in classMap)
+                counts[c]++;
         var total = Math.Max(1, classMap.Length);
         return Enumerable.Range(0, labels.Count).Where(c => counts[c] > 0)
             .Select(c => new ClassShare(c, labels[c], counts[c], (double)counts[c] / total))

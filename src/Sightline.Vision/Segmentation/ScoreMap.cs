@@ -30,6 +30,9 @@ public sealed record ScoreMapInput(int Width, int Height, bool ChannelsFirst, IR
 {
     public static ScoreMapInput Uniform(int width, int height, bool channelsFirst, float scale, float offset) =>
         new(width, height, channelsFirst, [scale, scale, scale], [offset, offset, offset]);
+
+    /// <summary>The same scale and offset for the three channels.</summary>
+    public bool IsUniform => Scale.Count == 3 && Offset.Count == 3 && Scale[1] == Scale[0] && Scale[2] == Scale[0] && Offset[1] == Offset[0] && Offset[2] == Offset[0];
 }
 
 /// <summary>
@@ -61,39 +64,39 @@ public static class ScoreMaps
     {
         var (channels, height, width, channelsFirst) = Layout(shape);
         var plane = width * height;
-        var planes = new float[channels * plane];
-        if (channelsFirst)
-            item[..planes.Length].CopyTo(planes);
+        // One channel becomes two planes, background then foreground: the foreground is written in place.
+        var planes = new float[Math.Max(2, channels) * plane];
+        var values = planes.AsSpan(channels == 1 ? plane : 0, channels * plane);
+        if (channelsFirst || channels == 1)
+            item[..values.Length].CopyTo(values);
         else
             for (int i = 0, o = 0; i < plane; i++)
                 for (var c = 0; c < channels; c++, o++)
-                    planes[c * plane + i] = item[o];
+                    values[c * plane + i] = item[o];
 
         if (activation == ScoreActivation.Auto)
-            activation = AutoActivation(planes, channels, plane);
+            activation = AutoActivation(values, channels, plane);
         switch (activation)
         {
             case ScoreActivation.Sigmoid:
-                for (var i = 0; i < planes.Length; i++)
-                    planes[i] = 1f / (1f + MathF.Exp(-planes[i]));
+                for (var i = 0; i < values.Length; i++)
+                    values[i] = 1f / (1f + MathF.Exp(-values[i]));
                 break;
             case ScoreActivation.Softmax:
-                Softmax(planes, channels, plane);
+                Softmax(values, channels, plane);
                 break;
         }
         if (minMax)
             for (var c = 0; c < channels; c++)
-                MinMax(planes.AsSpan(c * plane, plane));
-        if (channels > 1)
-            return new ScoreMap(width, height, channels, planes);
-        var two = new float[2 * plane];
-        for (var i = 0; i < plane; i++)
-        {
-            var p = Math.Clamp(planes[i], 0f, 1f);
-            two[i] = 1 - p;
-            two[plane + i] = p;
-        }
-        return new ScoreMap(width, height, 2, two);
+                MinMax(values.Slice(c * plane, plane));
+        if (channels == 1)
+            for (var i = 0; i < plane; i++)
+            {
+                var p = Math.Clamp(values[i], 0f, 1f);
+                planes[i] = 1 - p;
+                values[i] = p;
+            }
+        return new ScoreMap(width, height, Math.Max(2, channels), planes);
     }
 
     internal static (int Channels, int Height, int Width, bool ChannelsFirst) Layout(IReadOnlyList<int> shape) => shape.Count switch
@@ -139,9 +142,11 @@ public static class ScoreMaps
             values[i] = (values[i] - min) * scale;
     }
 
-    private static ScoreActivation AutoActivation(float[] planes, int channels, int plane)
+    private static ScoreActivation AutoActivation(ReadOnlySpan<float> planes, int channels, int plane)
     {
-        var inUnit = planes.All(v => v is >= 0 and <= 1);
+        var inUnit = true;
+        foreach (var v in planes)
+            inUnit &= v is >= 0 and <= 1;
         if (channels == 1)
             return inUnit ? ScoreActivation.Probability : ScoreActivation.Sigmoid;
         if (!inUnit)

@@ -51,7 +51,7 @@ public sealed class SemanticSegmenter : ISemanticSegmenter
             var start = Stopwatch.GetTimestamp();
             var (map, placement) = batch.Items[0];
             classes = map.Channels == 2 && options.Threshold != 0.5f
-                ? MaskComposition.Threshold(MaskComposition.Sample(map, 1, placement).Values, options.Threshold)
+                ? MaskComposition.Threshold(map, 1, placement, options.Threshold)
                 : MaskComposition.ArgMax(map, placement);
             timings = batch.Timings + new StageTimings(0, 0, StageTimings.Since(start));
         }

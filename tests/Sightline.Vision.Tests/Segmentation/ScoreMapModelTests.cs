@@ -90,6 +90,34 @@ public sealed class ScoreMapModelTests : IDisposable
         Assert.Equal([0f, 1f, -0.5f, -1f, -1f, -1f], values, (a, b) => Math.Abs(a - b) < 1e-5);
     }
 
+    [Fact]
+    public void Uniform_input_is_written_interleaved_or_as_planes()
+    {
+        byte[] rgba = [10, 20, 30, 255, 40, 50, 60, 255];
+        var interleaved = new float[6];
+        ScoreMapModel.WriteInput(rgba, ScoreMapInput.Uniform(2, 1, false, 0.5f, 1f), interleaved);
+        Assert.Equal([6f, 11f, 16f, 21f, 26f, 31f], interleaved);
+        var planes = new float[6];
+        ScoreMapModel.WriteInput(rgba, ScoreMapInput.Uniform(2, 1, true, 0.5f, 1f), planes);
+        Assert.Equal([6f, 21f, 11f, 26f, 16f, 31f], planes);
+        Assert.True(ScoreMapInput.Uniform(2, 1, true, 0.5f, 1f).IsUniform);
+        Assert.False(new ScoreMapInput(2, 1, true, [1f, 2f, 1f], [0f, 0f, 0f]).IsUniform);
+    }
+
+    [Fact]
+    public void Stretch_shrinks_far_and_keeps_flat_colour()
+    {
+        using var source = new SKBitmap(new SKImageInfo(600, 400, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        // Left half red, right half blue: far more than 2x down, the halves stay apart and flat.
+        for (var y = 0; y < 400; y++)
+            for (var x = 0; x < 600; x++)
+                source.SetPixel(x, y, x < 300 ? SKColors.Red : SKColors.Blue);
+        using var small = ScoreMapModel.Stretch(source, 64, 32);
+        Assert.Equal((64, 32, SKColorType.Rgba8888), (small.Width, small.Height, small.ColorType));
+        Assert.Equal(SKColors.Red, small.GetPixel(5, 16));
+        Assert.Equal(SKColors.Blue, small.GetPixel(58, 16));
+    }
+
     public void Dispose()
     {
         _engine.Dispose();

@@ -54,6 +54,83 @@ public sealed class ScoreMapTests
         Assert.Equal(0f, full[0]);
     }
 
+    // The textbook bilinear sample at image pixel (x, y) of a stretched whole-image map, one pixel at a time.
+    private static float Bilinear(ScoreMap map, int channel, int width, int height, int x, int y)
+    {
+        float sx = Math.Clamp((x + 0.5f) * map.Width / width - 0.5f, 0, map.Width - 1), sy = Math.Clamp((y + 0.5f) * map.Height / height - 0.5f, 0, map.Height - 1);
+        int x0 = (int)sx, y0 = (int)sy, x1 = Math.Min(x0 + 1, map.Width - 1), y1 = Math.Min(y0 + 1, map.Height - 1);
+        var p = map.Plane(channel);
+        float fx = sx - x0, fy = sy - y0;
+        var top = p[y0 * map.Width + x0] * (1 - fx) + p[y0 * map.Width + x1] * fx;
+        var bottom = p[y1 * map.Width + x0] * (1 - fx) + p[y1 * map.Width + x1] * fx;
+        return top * (1 - fy) + bottom * fy;
+    }
+
+    private static ScoreMap RandomTwoClassMap(int width, int height, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[2 * width * height];
+        for (var i = 0; i < width * height; i++)
+        {
+            values[width * height + i] = (float)random.NextDouble();
+            values[i] = 1 - values[width * height + i];
+        }
+        return new ScoreMap(width, height, 2, values);
+    }
+
+    [Fact]
+    public void Row_by_row_sampling_matches_bilinear_at_every_pixel()
+    {
+        var map = RandomTwoClassMap(7, 5, seed: 3);
+        var placement = new CropPlacement(SKRectI.Create(0, 0, 23, 17), Letterbox.Stretch(23, 17, 7, 5));
+        var patch = MaskComposition.Sample(map, 1, placement);
+        for (var y = 0; y < 17; y++)
+            for (var x = 0; x < 23; x++)
+                Assert.Equal(Bilinear(map, 1, 23, 17, x, y), patch.Values[y * 23 + x], 1e-5f);
+    }
+
+    [Fact]
+    public void Class_map_of_a_two_class_map_is_the_per_pixel_winner_and_threshold_moves_it()
+    {
+        var map = RandomTwoClassMap(9, 6, seed: 11);
+        var placement = new CropPlacement(SKRectI.Create(0, 0, 31, 20), Letterbox.Stretch(31, 20, 9, 6));
+        var classes = MaskComposition.ArgMax(map, placement);
+        var strict = MaskComposition.Threshold(map, 1, placement, 0.8f);
+        var people = 0;
+        for (var y = 0; y < 20; y++)
+            for (var x = 0; x < 31; x++)
+            {
+                var person = Bilinear(map, 1, 31, 20, x, y);
+                var background = Bilinear(map, 0, 31, 20, x, y);
+                if (Math.Abs(person - background) > 1e-4f)
+                    Assert.Equal(person > background ? 1 : 0, classes[y * 31 + x]);
+                if (Math.Abs(person - 0.8f) > 1e-4f)
+                    Assert.Equal(person >= 0.8f ? 1 : 0, strict[y * 31 + x]);
+                people += classes[y * 31 + x];
+            }
+        Assert.InRange(people, 1, 31 * 20 - 1); // the random map has both classes
+        Assert.True(strict.Count(c => c == 1) < people);
+    }
+
+    [Fact]
+    public void Class_map_of_several_classes_takes_the_most_probable_and_ties_go_to_the_lower()
+    {
+        // 1x2 map of three classes: the left pixel is class 2's, the right one a tie of classes 0 and 1.
+        var map = new ScoreMap(2, 1, 3, [0.1f, 0.5f, 0.2f, 0.5f, 0.7f, 0f]);
+        var classes = MaskComposition.ArgMax(map, new CropPlacement(SKRectI.Create(0, 0, 2, 1), Letterbox.Stretch(2, 1, 2, 1)));
+        Assert.Equal([2, 0], classes);
+    }
+
+    [Fact]
+    public void Shares_count_each_class_of_a_mask_and_of_a_many_class_map()
+    {
+        var mask = MaskComposition.Shares([0, 1, 1, 0, 1], ["background", "person"]);
+        Assert.Equal([(1, 3), (0, 2)], mask.Select(s => (s.ClassId, s.Pixels)));
+        Assert.Equal(0.6, mask[0].Fraction, 6);
+        var many = MaskComposition.Shares([2, 2, 0], ["background", "cat", "dog"]);
+        Assert.Equal([(2, 2), (0, 1)], many.Select(s => (s.ClassId, s.Pixels)));
+    }
+
     [Fact]
     public void Overlapping_instances_give_each_pixel_to_one_only()
     {
