@@ -1,4 +1,9 @@
+using Sightline.Faces;
+using Sightline.Vision.Classification;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Embeddings;
 using Sightline.Vision.Pipeline;
+using Sightline.Vision.Segmentation;
 
 namespace Sightline.Analysis;
 
@@ -13,6 +18,11 @@ public static class BuiltInTasks
     private static TaskRegistry Create()
     {
         var registry = new TaskRegistry();
+        registry.Add(DetectTask.Entry);
+        registry.Add(FacesTask.Entry);
+        registry.Add(SegmentTask.Entry);
+        registry.Add(EmbedTask.Entry);
+        registry.Add(ClassifyTask.Entry);
         return registry;
     }
 }

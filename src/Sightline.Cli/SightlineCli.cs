@@ -67,6 +67,7 @@ public static class SightlineCli
             DetectionCommands.Localize(context),
             SegmentationCommands.Segment(context),
             FaceCommands.Faces(context),
+            AnalyzeCommand.Create(context),
             ServeCommand.Create(context),
             ClassificationCommands.Train(context),
             ClassificationCommands.Classify(context),

@@ -3,7 +3,7 @@ using Sightline.Faces;
 using Sightline.Faces.Attributes;
 using Sightline.Faces.Gallery;
 using Sightline.Imaging;
-using Sightline.Server.Batching;
+using Sightline.Inference.Batching;
 using Sightline.Server.Errors;
 
 namespace Sightline.Server.Hosting;

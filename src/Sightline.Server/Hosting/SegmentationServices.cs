@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Sightline.Server.Batching;
+using Sightline.Inference.Batching;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Segmentation;
 

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sightline.Server.Api;
-using Sightline.Server.Batching;
+using Sightline.Inference.Batching;
 using Sightline.Server.Errors;
 using Sightline.Server.Security;
 using Sightline.Server.Telemetry;
@@ -51,6 +51,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<FaceServices>();
         builder.Services.AddSingleton<SegmentationServices>();
         builder.Services.AddSingleton<ClassifierServices>();
+        builder.Services.AddSingleton<AnalysisServices>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -118,6 +119,7 @@ public static class SightlineServer
         FaceEndpoints.Map(app);
         SegmentationEndpoints.Map(app);
         ClassifierEndpoints.Map(app);
+        AnalyzeEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();

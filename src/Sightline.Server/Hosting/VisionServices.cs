@@ -4,7 +4,7 @@ using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
-using Sightline.Server.Batching;
+using Sightline.Inference.Batching;
 using Sightline.Server.Errors;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Embeddings;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Sightline.Server.Batching;
+namespace Sightline.Inference.Batching;
 
 /// <summary>Thrown when the queue is full: the caller should answer 429 and the client retry later.</summary>
 public sealed class QueueFullException(int capacity) : Exception($"the work queue is full ({capacity} items waiting); retry later")
@@ -12,11 +12,14 @@ public sealed class QueueFullException(int capacity) : Exception($"the work queu
 /// Gathers concurrent requests for one model into batches: the first item waits at most
 /// <c>window</c> for others, up to <c>maxBatch</c>, then the batch runs in one model call.
 /// The queue is bounded, so overload turns into fast refusals instead of growing memory.
+/// An item's task completes only once no batch uses its input any more: a cancelled item is dropped
+/// before its batch runs, and one already running is awaited, so callers may dispose the input as soon as
+/// the task completes.
 /// </summary>
 public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
 {
-    private readonly Channel<(TIn Input, TaskCompletionSource<TOut> Result)> _queue;
-    private readonly Func<IReadOnlyList<TIn>, IReadOnlyList<TOut>> _run;
+    private readonly Channel<Item> _queue;
+    private readonly Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> _run;
     private readonly int _maxBatch;
     private readonly TimeSpan _window;
     private readonly Task _worker;
@@ -24,7 +27,16 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
     private long _batches;
     private long _items;
 
+    private readonly record struct Item(TIn Input, TaskCompletionSource<TOut> Result, CancellationToken Cancellation);
+
+    /// <summary>A batcher whose batches run synchronously on its worker.</summary>
     public DynamicBatcher(Func<IReadOnlyList<TIn>, IReadOnlyList<TOut>> run, int capacity, int maxBatch, TimeSpan window)
+        : this(items => Task.FromResult(run(items)), capacity, maxBatch, window)
+    {
+    }
+
+    /// <summary>A batcher whose batches are awaited: one at a time, in queue order.</summary>
+    public DynamicBatcher(Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> run, int capacity, int maxBatch, TimeSpan window)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
@@ -32,7 +44,7 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
         _capacity = capacity;
         _maxBatch = maxBatch;
         _window = window;
-        _queue = Channel.CreateBounded<(TIn, TaskCompletionSource<TOut>)>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -43,19 +55,23 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
     /// <summary>Batches run so far and items they held (mean batch size = items / batches).</summary>
     public (long Batches, long Items) Statistics => (Interlocked.Read(ref _batches), Interlocked.Read(ref _items));
 
-    /// <summary>Queues one item; throws <see cref="QueueFullException"/> at once when the queue is full.</summary>
+    /// <summary>
+    /// Queues one item; throws <see cref="QueueFullException"/> at once when the queue is full. Cancelling
+    /// drops the item if its batch has not started; a started batch is waited for.
+    /// </summary>
     public Task<TOut> EnqueueAsync(TIn input, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var result = new TaskCompletionSource<TOut>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((input, result)))
+        if (!_queue.Writer.TryWrite(new Item(input, result, cancellationToken)))
             throw new QueueFullException(_capacity);
-        return result.Task.WaitAsync(cancellationToken);
+        return result.Task;
     }
 
     private async Task WorkAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<(TIn Input, TaskCompletionSource<TOut> Result)>(_maxBatch);
+        var batch = new List<Item>(_maxBatch);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -82,17 +98,26 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
                 while (batch.Count < _maxBatch && reader.TryRead(out var next))
                     batch.Add(next);
             }
-            Run(batch);
+            await RunAsync(batch).ConfigureAwait(false);
         }
     }
 
-    private void Run(List<(TIn Input, TaskCompletionSource<TOut> Result)> batch)
+    private async Task RunAsync(List<Item> batch)
     {
+        // Items cancelled while they waited are dropped here, before any model sees their input.
+        foreach (var item in batch)
+            if (item.Cancellation.IsCancellationRequested)
+                item.Result.TrySetCanceled(item.Cancellation);
+        batch.RemoveAll(item => item.Result.Task.IsCompleted);
+        if (batch.Count == 0)
+            return;
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _items, batch.Count);
         try
         {
-            var outputs = _run(batch.Select(b => b.Input).ToList());
+            var outputs = await _run(batch.Select(b => b.Input).ToList()).ConfigureAwait(false);
+            if (outputs.Count != batch.Count)
+                throw new InvalidOperationException($"a batch of {batch.Count} items gave {outputs.Count} results");
             for (var i = 0; i < batch.Count; i++)
                 batch[i].Result.TrySetResult(outputs[i]);
         }

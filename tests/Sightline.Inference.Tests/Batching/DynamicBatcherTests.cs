@@ -1,6 +1,6 @@
-using Sightline.Server.Batching;
+using Sightline.Inference.Batching;
 
-namespace Sightline.Server.Tests.Batching;
+namespace Sightline.Inference.Tests.Batching;
 
 public sealed class DynamicBatcherTests
 {
@@ -61,5 +61,58 @@ public sealed class DynamicBatcherTests
             capacity: 4, maxBatch: 4, window: TimeSpan.Zero);
         await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.EnqueueAsync(1));
         Assert.Equal(2, await batcher.EnqueueAsync(2));
+    }
+
+    [Fact]
+    public async Task An_awaited_run_gathers_items_and_runs_one_batch_at_a_time()
+    {
+        var running = 0;
+        var overlapped = false;
+        await using var batcher = new DynamicBatcher<int, int>(async items =>
+        {
+            if (Interlocked.Increment(ref running) > 1) overlapped = true;
+            await Task.Delay(20);
+            Interlocked.Decrement(ref running);
+            return items.Select(i => -i).ToList();
+        }, capacity: 32, maxBatch: 4, window: TimeSpan.FromMilliseconds(100));
+        var results = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => batcher.EnqueueAsync(i)));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => -i), results);
+        Assert.False(overlapped, "two batches ran at once");
+        Assert.InRange(batcher.Statistics.Batches, 3, 11);
+    }
+
+    [Fact]
+    public async Task A_cancelled_item_is_dropped_before_its_batch_and_a_running_one_is_waited_for()
+    {
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var seen = new List<int>();
+        await using var batcher = new DynamicBatcher<int, int>(items =>
+        {
+            lock (seen) seen.AddRange(items);
+            started.Set();
+            release.Wait();
+            return items.ToList();
+        }, capacity: 4, maxBatch: 1, window: TimeSpan.Zero);
+        try
+        {
+            using var cancel = new CancellationTokenSource();
+            var running = batcher.EnqueueAsync(1, cancel.Token);
+            Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the worker never took the first item");
+            var waiting = batcher.EnqueueAsync(2, cancel.Token);
+            cancel.Cancel();
+            // The first item's input is in use: its task must not complete before the batch does.
+            await Task.Delay(50);
+            Assert.False(running.IsCompleted);
+            release.Set();
+            Assert.Equal(1, await running);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+            Assert.Equal([1], seen);
+            Assert.ThrowsAny<OperationCanceledException>(() => { _ = batcher.EnqueueAsync(3, cancel.Token); });
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 }
