@@ -1,7 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Sightline.Imaging;
 using Sightline.Vision.Pipeline;
+using Sightline.Vision.Results;
 
 namespace Sightline.Analysis;
 
@@ -40,26 +40,10 @@ public sealed record AnalysisDocument(
     public const string NotAnImageCode = "not_an_image";
 }
 
-/// <summary>The serializer options of <see cref="AnalysisDocument"/>, shared by the CLI and the server so both print the same bytes.</summary>
+/// <summary>The serializer options of <see cref="AnalysisDocument"/>: <see cref="ResultJson"/>'s, shared by the CLI and the server and by every task's own command and endpoint.</summary>
 public static class AnalysisJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options => ResultJson.Options;
 
     public static string Serialize(AnalysisDocument document) => JsonSerializer.Serialize(document, Options);
-
-    private static JsonSerializerOptions Create()
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // A score that is undefined (no unknown rule, say) is written as "NaN" rather than failing the document.
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-            // Documents go to terminals, files and API clients, never into HTML: keep '+', quotes and non-ASCII readable.
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
 }

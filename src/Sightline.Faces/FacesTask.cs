@@ -19,12 +19,15 @@ public sealed record FacesTaskOptions : TaskOptions
     public int MaxFaces { get; init; } = FaceDetectOptions.Default.MaxFaces;
     public bool Liveness { get; init; }
 
+    /// <summary>Include each face's descriptor values in the result (the API's descriptors=true, the CLI's --descriptors).</summary>
+    public bool Descriptors { get; init; }
+
     public override void Validate()
     {
+        // The ranges of FaceDetectOptions, which /v1/faces and 'faces' accept.
         InRange("minScore", MinScore, 0, 1);
-        InRange("minFaceSize", MinFaceSize, 0, 100_000);
-        if (MaxFaces < 1)
-            throw new TaskOptionsException("maxFaces", $"maxFaces must be at least 1, got {MaxFaces}");
+        InRange("minFaceSize", MinFaceSize, 0, FaceDetectOptions.MaxMinFaceSize);
+        InRange("maxFaces", MaxFaces, 1, FaceDetectOptions.MaxFacesLimit);
     }
 
     public FaceModels Models => FaceModels.Default with
@@ -42,21 +45,22 @@ public sealed record FacesTaskOptions : TaskOptions
 /// <summary>
 /// The <c>faces</c> task: every face with landmarks, descriptor, expression, age and gender, quality and whether
 /// it can be identified. It needs the photo at up to <see cref="FaceAnalyzer.MaxDecodeSide"/> a side, so that
-/// small faces keep their pixels.
+/// small faces keep their pixels. Its result is <see cref="FacesResult"/>, the record /v1/faces and 'faces --json' answer.
 /// </summary>
-public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options) : ImageTask<FaceAnalysis>
+public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options, IReadOnlyList<FaceModelRef> models, bool withDescriptors) : ImageTask<FacesResult>
 {
     public const string TaskName = "faces";
 
-    public static TaskEntry Entry { get; } = TaskEntry.For<FacesTaskOptions, FaceAnalysis>(TaskName,
+    public static TaskEntry Entry { get; } = TaskEntry.For<FacesTaskOptions, FacesResult>(TaskName,
         "faces with landmarks, descriptor, expression, age and gender", CreateAsync);
 
-    public static async Task<IImageTask<FaceAnalysis>> CreateAsync(TaskContext context, FacesTaskOptions options, CancellationToken cancellationToken)
+    public static async Task<IImageTask<FacesResult>> CreateAsync(TaskContext context, FacesTaskOptions options, CancellationToken cancellationToken)
     {
         try
         {
             var analyzer = await FaceAnalyzer.CreateAsync(context.Store, context.Engine, options.Models, context.Limits, cancellationToken).ConfigureAwait(false);
-            return new FacesTask(analyzer, options.ToAnalysisOptions());
+            var analysisOptions = options.ToAnalysisOptions();
+            return new FacesTask(analyzer, analysisOptions, FaceModelRef.For(analyzer, analysisOptions.Tasks, context.Store), options.Descriptors);
         }
         catch (ArgumentException e) when (e is not TaskOptionsException)
         {
@@ -70,6 +74,6 @@ public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options
     public override IReadOnlyList<string> ModelIds => [.. analyzer.Models.Values.Distinct()];
 
     // The face models take one face at a time: the analysis runs on the thread pool beside the image's other tasks.
-    public override Task<FaceAnalysis> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
-        Task.Run(() => analyzer.Analyze(image, options), cancellationToken);
+    public override Task<FacesResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
+        Task.Run(() => FacesResult.Of(analyzer.Analyze(image, options), models, withDescriptors), cancellationToken);
 }

@@ -34,7 +34,7 @@ public static class AnalysisDrawing
         var boxes = new List<(float Score, BoxAnnotation Box)>();
         foreach (var detection in analysis.Results.Values.OfType<DetectionResult>())
             boxes.AddRange(detection.Detections.Select(d => (d.Score, Scaled(d.Box, scale, $"{d.ClassName} {d.Score:0.00}", d.ClassName))));
-        foreach (var faces in analysis.Results.Values.OfType<FaceAnalysis>())
+        foreach (var faces in analysis.Results.Values.OfType<FacesResult>())
             boxes.AddRange(faces.Faces.Select(f => (f.Score, Scaled(f.Box, scale, f.Emotion is { } e ? $"face: {e.Label}" : "face", "face"))));
         return boxes.OrderByDescending(b => b.Score).Select(b => b.Box);
     }

@@ -17,7 +17,7 @@ public static class ResultSummary
     public static string Of(object result) => result switch
     {
         DetectionResult d => d.Detections.Count == 0 ? "nothing found" : Counted(d.Detections.Select(o => o.ClassName)),
-        FaceAnalysis f => f.Faces.Count == 0 ? "no face" : $"{Plural(f.Faces.Count, "face")}: {string.Join(", ", f.Faces.Select(Face))}",
+        FacesResult f => f.Faces.Count == 0 ? "no face" : $"{Plural(f.Faces.Count, "face")}: {string.Join(", ", f.Faces.Select(Face))}",
         SegmentResult s => s.Classes.Where(c => c.ClassId != 0).ToList() is { Count: > 0 } found
             ? string.Join(", ", found.Select(c => $"{c.ClassName} {100 * c.Fraction:0.0} %"))
             : $"no {s.MaskClass}",
@@ -26,7 +26,7 @@ public static class ResultSummary
         _ => TopLevelValues(result),
     };
 
-    private static string Face(AnalyzedFace face)
+    private static string Face(FaceResult face)
     {
         var parts = new List<string>();
         if (face.Emotion is { } e) parts.Add(e.Label);

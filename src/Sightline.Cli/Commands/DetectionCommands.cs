@@ -3,6 +3,7 @@ using Sightline.Cli.Output;
 using Sightline.Imaging;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Detection.Evaluation;
+using Sightline.Vision.Pipeline;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -46,7 +47,7 @@ public static class DetectionCommands
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             var outcomes = await RunAsync(ctx, detector, files, options, ct).ConfigureAwait(false);
             if (parse.GetValue(save) is { } folder)
-                SaveAnnotated(folder, outcomes.Where(o => o.Result is not null).Select(o => (o.Source, o.Result!.Detections)), ctx.Limits);
+                SaveAnnotated(folder, outcomes.Where(o => o.Result is not null).Select(o => (o.Source.Name, o.Result!.Detections)), ctx.Limits);
             if (ctx.Json)
             {
                 ctx.WriteJson(new { results = outcomes.Where(o => o.Result is not null).Select(o => o.Result), failed = Failed(outcomes) });
@@ -186,19 +187,32 @@ public static class DetectionCommands
     private static Option<float> MinScoreOption(string description) =>
         new("--min-score") { Description = description, DefaultValueFactory = _ => DetectOptions.DefaultMinScore };
 
-    private static Task<IReadOnlyList<DetectionOutcome>> RunAsync(CliContext ctx, IObjectDetector detector, IReadOnlyList<string> files, DetectOptions options, CancellationToken ct) =>
-        files.Count == 1
-            ? Task.FromResult(detector.DetectFiles(files, options, cancellationToken: ct))
-            : ctx.Progress.RunAsync($"detecting in {files.Count} images", report =>
-                Task.Run(() => detector.DetectFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
+    /// <summary>The detect task over the files through the pipeline (one decode per image, the detector's runs batched across images), outcomes in input order.</summary>
+    private static async Task<IReadOnlyList<Outcome<DetectionResult>>> RunAsync(CliContext ctx, IObjectDetector detector, IReadOnlyList<string> files, DetectOptions options, CancellationToken ct)
+    {
+        await using var worker = new DetectorWorker(detector, BatchingOptions.Default);
+        var task = new DetectTask(worker, options);
 
-    private static IEnumerable<object> Failed(IEnumerable<DetectionOutcome> outcomes) =>
-        outcomes.Where(o => o.Result is null).Select(o => new { path = o.Source, reason = o.Error });
+        async Task<IReadOnlyList<Outcome<DetectionResult>>> Loop(IProgress<int>? progress)
+        {
+            var outcomes = new List<Outcome<DetectionResult>>(files.Count);
+            await foreach (var outcome in AnalysisPipeline.RunAsync(task, files.Select(ImageSource.File), ctx.Limits, progress: progress, cancellationToken: ct).ConfigureAwait(false))
+                outcomes.Add(outcome);
+            return outcomes;
+        }
 
-    private static void ReportFailures(CliContext ctx, IEnumerable<DetectionOutcome> outcomes)
+        return files.Count == 1
+            ? await Loop(null).ConfigureAwait(false)
+            : await ctx.Progress.RunAsync($"detecting in {files.Count} images", report => Loop(new InlineProgress<int>(d => report(d, files.Count)))).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<object> Failed(IEnumerable<Outcome<DetectionResult>> outcomes) =>
+        outcomes.Where(o => o.Result is null).Select(o => new { path = o.Source.Name, reason = o.Error!.Message });
+
+    private static void ReportFailures(CliContext ctx, IEnumerable<Outcome<DetectionResult>> outcomes)
     {
         foreach (var o in outcomes.Where(o => o.Result is null))
-            ctx.Warn($"skipped {o.Source}: {o.Error}");
+            ctx.Warn($"skipped {o.Source}: {o.Error!.Message}");
     }
 
     private static Option<string?> SaveOption() => new("--save") { Description = "Folder to write each image with its boxes and labels drawn" };

@@ -1,13 +1,8 @@
-using System.Text.Json.Serialization;
 using Sightline.Faces;
-using Sightline.Faces.Attributes;
 using Sightline.Faces.Descriptors;
-using Sightline.Faces.Detection;
-using Sightline.Faces.Evaluation;
 using Sightline.Faces.Gallery;
-using Sightline.Faces.Landmarks;
-using Sightline.Vision.Results;
 using Sightline.Vision.Detection;
+using Sightline.Vision.Results;
 
 namespace Sightline.Server.Api;
 

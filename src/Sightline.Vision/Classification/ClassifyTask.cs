@@ -12,14 +12,13 @@ public sealed record ClassifyTaskOptions : TaskOptions
     /// <summary>The classifier file; there is no default classifier.</summary>
     public string? Classifier { get; init; }
 
-    public int Top { get; init; } = 3;
+    public int Top { get; init; } = ClassifyOptions.DefaultTop;
 
     public override void Validate()
     {
         if (string.IsNullOrWhiteSpace(Classifier))
             throw new TaskOptionsException("classifier", "the classify task needs a classifier file (.sightline, made by 'sightline train')");
-        if (Top < 1)
-            throw new TaskOptionsException("top", $"top must be at least 1, got {Top}");
+        new ClassifyOptions(Top).Validate();
     }
 }
 

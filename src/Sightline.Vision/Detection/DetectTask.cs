@@ -25,13 +25,8 @@ public sealed record DetectTaskOptions : TaskOptions
     {
         if (string.IsNullOrWhiteSpace(Model))
             throw new TaskOptionsException("model", "model must name a detector");
-        InRange("minScore", MinScore, 0, 1);
-        if (Iou is <= 0 or > 1 || float.IsNaN(Iou))
-            throw new TaskOptionsException("iou", $"iou must be in (0, 1], got {Iou}");
-        if (Max < 1)
-            throw new TaskOptionsException("max", $"max must be at least 1, got {Max}");
-        if (SameObjectIou is { } same && (same is <= 0 or > 1 || float.IsNaN(same)))
-            throw new TaskOptionsException("sameObjectIou", $"sameObjectIou must be in (0, 1], got {same}");
+        // The detector's own rules: the ranges /v1/detect and 'detect' accept.
+        new DetectOptions(MinScore, Iou, Max, null, SameObjectIou).Validate();
     }
 
     /// <summary>The detector's options, the class names checked against its labels.</summary>

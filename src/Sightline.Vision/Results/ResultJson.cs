@@ -5,8 +5,7 @@ namespace Sightline.Vision.Results;
 
 /// <summary>
 /// The one JSON shape of every result: the CLI's --json and the API serialise the same result records with
-/// these options (camelCase, enums as camelCase strings). Nulls are written, so a result has the same
-/// fields whatever it found; a record leaves out a part that was not asked for with its own JsonIgnore.
+/// these options (camelCase, enums as camelCase strings, what is null left out, an undefined score as "NaN").
 /// </summary>
 public static class ResultJson
 {
@@ -16,6 +15,9 @@ public static class ResultJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // A score that is undefined (no unknown rule, say) is written as "NaN" rather than failing the document.
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         // Results go to terminals, programs and the page's JSON panel (as text, never as HTML): keep '+', quotes and non-ASCII readable.
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

@@ -62,15 +62,15 @@ public sealed class TaskAdapterTests(PretrainedModels models)
     public async Task Faces_finds_the_astronaut_with_an_expression()
     {
         await using var context = Context();
-        var task = await BuiltInTasks.Registry.CreateAsync("faces", context);
+        var task = await BuiltInTasks.Registry.CreateAsync("faces", context, new FacesTaskOptions { Descriptors = true });
         Assert.Equal(DecodeSize.Within(FaceAnalyzer.MaxDecodeSide, FaceAnalyzer.MaxDecodeSide), task.DecodeSize);
-        var analysis = (await AnalyzeAsync(task, Sanity("astronaut.png"))).Get<FaceAnalysis>("faces");
+        var analysis = (await AnalyzeAsync(task, Sanity("astronaut.png"))).Get<FacesResult>("faces");
 
         var face = Assert.Single(analysis.Faces);
         Assert.NotNull(face.Emotion);
-        Assert.Equal(128, face.Descriptor!.Dimension);
+        Assert.Equal(128, face.Descriptor!.Length);
         Assert.Contains("human-blazeface", task.ModelIds);
-        Assert.Empty((await AnalyzeAsync(task, Sanity("coffee.png"))).Get<FaceAnalysis>("faces").Faces);
+        Assert.Empty((await AnalyzeAsync(task, Sanity("coffee.png"))).Get<FacesResult>("faces").Faces);
     }
 
     [Fact]
