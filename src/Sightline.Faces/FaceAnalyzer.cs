@@ -131,26 +131,6 @@ public sealed class FaceAnalyzer
 
     public FaceAnalysis Analyze(DecodedImage image, FaceAnalysisOptions? options = null) => Analyze(image, options, 0);
 
-    /// <summary>Analyses files one after another; a file that cannot be read is reported and the rest go on.</summary>
-    public IReadOnlyList<FaceOutcome> AnalyzeFiles(IReadOnlyList<string> paths, FaceAnalysisOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
-    {
-        var outcomes = new List<FaceOutcome>(paths.Count);
-        foreach (var path in paths)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                outcomes.Add(new FaceOutcome(path, Analyze(path, options), null));
-            }
-            catch (ImageLoadException e)
-            {
-                outcomes.Add(new FaceOutcome(path, null, e.Message));
-            }
-            progress?.Report(outcomes.Count);
-        }
-        return outcomes;
-    }
-
     private FaceAnalysis Analyze(DecodedImage image, FaceAnalysisOptions? options, double decodeMs)
     {
         options ??= FaceAnalysisOptions.Default;
