@@ -62,10 +62,10 @@ public sealed class FaceAnalyzer
     private readonly IFaceDescriber _describer;
     private readonly IEmotionClassifier _emotion;
     private readonly AgeGenderEstimator _ageGender;
-    private readonly Func<LivenessChecker> _liveness;
+    // Several images are analysed at once (the pipeline keeps images in flight): the models open once.
+    private readonly Lazy<LivenessChecker> _liveness;
     private readonly ImageLimits? _limits;
     private readonly IReadOnlyDictionary<string, string> _models;
-    private LivenessChecker? _livenessChecker;
 
     private FaceAnalyzer(IFaceDetector detector, FaceLandmarker landmarker, IFaceDescriber describer, IEmotionClassifier emotion,
         AgeGenderEstimator ageGender, Func<LivenessChecker> liveness, ImageLimits? limits, IReadOnlyDictionary<string, string> models)
@@ -75,7 +75,7 @@ public sealed class FaceAnalyzer
         _describer = describer;
         _emotion = emotion;
         _ageGender = ageGender;
-        _liveness = liveness;
+        _liveness = new Lazy<LivenessChecker>(liveness, LazyThreadSafetyMode.ExecutionAndPublication);
         _limits = limits;
         _models = models;
     }
@@ -164,8 +164,7 @@ public sealed class FaceAnalyzer
         IReadOnlyList<Liveness>? liveness = null;
         if ((tasks & FaceTasks.Liveness) != 0)
         {
-            _livenessChecker ??= _liveness();
-            liveness = _livenessChecker.Check(crops, faces.Select(f => f.Box).ToList());
+            liveness = _liveness.Value.Check(crops, faces.Select(f => f.Box).ToList());
         }
         IReadOnlyList<FaceQuality>? quality = null;
         if ((tasks & FaceTasks.Quality) != 0)
