@@ -15,7 +15,8 @@ namespace Sightline.Bench;
 /// <summary>
 /// <c>analyze --tasks detect,faces,embed</c> through the pipeline (one decode per photo, images in flight batched
 /// per model) against the three separate paths one after the other, each decoding on its own as the detect,
-/// faces and embed commands do (DetectFiles, AnalyzeFiles, EmbedFiles); same process, same engine, same run.
+/// faces and embed commands do (one single-task pipeline per command: its own decode at its task's size); same
+/// process, same engine, same run.
 /// Both are weighed against the time spent inside model runs (<see cref="InferenceClock"/>).
 /// </summary>
 public static class AnalyzeBenchmark
@@ -91,14 +92,26 @@ public static class AnalyzeBenchmark
         return new Measured(wall, InferenceClock.Sum.TotalMilliseconds, InferenceClock.Busy.TotalMilliseconds, InferenceClock.Runs, objects, found, stages);
     }
 
-    private static (int, int, string) Separate(IObjectDetector detector, FaceAnalyzer faces, IImageEmbedder embedder, IReadOnlyList<string> files)
+    /// <summary>The detect, faces and embed commands one after the other, each its own pipeline over the photos.</summary>
+    private static (int, int, string) Separate(IObjectDetector detector, FaceAnalyzer faces, IImageEmbedder embedder, IReadOnlyList<string> files) =>
+        SeparateAsync(detector, faces, embedder, files).GetAwaiter().GetResult();
+
+    private static async Task<(int, int, string)> SeparateAsync(IObjectDetector detector, FaceAnalyzer faces, IImageEmbedder embedder, IReadOnlyList<string> files)
     {
-        var detections = detector.DetectFiles(files);
-        var analyses = faces.AnalyzeFiles(files);
-        var embeddings = embedder.EmbedFiles(files);
-        if (detections.Any(d => d.Result is null) || analyses.Any(a => a.Analysis is null) || embeddings.Any(e => !e.Succeeded))
-            throw new InvalidOperationException("benchmark photos must all be readable");
-        return (detections.Sum(d => d.Result!.Detections.Count), analyses.Sum(a => a.Analysis!.Faces.Count), "");
+        await using var detectWorker = new DetectorWorker(detector, BatchingOptions.Default);
+        var detections = await CollectAsync(new DetectTask(detectWorker, DetectOptions.Default), files);
+        var analyses = await CollectAsync(new FaceAnalysisTask(faces, FaceAnalysisOptions.Default), files);
+        await using var embedWorker = new EmbeddingWorker(embedder, BatchingOptions.Default);
+        await CollectAsync(new EmbedTask(embedWorker), files);
+        return (detections.Sum(d => d.Detections.Count), analyses.Sum(a => a.Faces.Count), "");
+    }
+
+    private static async Task<IReadOnlyList<T>> CollectAsync<T>(IImageTask<T> task, IReadOnlyList<string> files) where T : class
+    {
+        var results = new List<T>(files.Count);
+        await foreach (var outcome in AnalysisPipeline.RunAsync(task, files.Select(ImageSource.File)))
+            results.Add(outcome.Result ?? throw new InvalidOperationException($"benchmark photo {outcome.Source} must be readable: {outcome.Error!.Message}"));
+        return results;
     }
 
     private static (int, int, string) Pipeline(AnalysisPipeline pipeline, IReadOnlyList<string> files)
@@ -110,7 +123,7 @@ public static class AnalyzeBenchmark
         var stages = $"decode {analyses.Average(a => a.Timings.DecodeMs):0} ms, "
             + string.Join(", ", pipeline.Tasks.Select(t => $"{t.Name} {analyses.Average(a => a.Timings.TaskMs[t.Name]):0} ms"))
             + " (tasks of a photo overlap)";
-        return (analyses.Sum(a => a.Get<DetectionResult>("detect").Detections.Count), analyses.Sum(a => a.Get<FaceAnalysis>("faces").Faces.Count), stages);
+        return (analyses.Sum(a => a.Get<DetectionResult>("detect").Detections.Count), analyses.Sum(a => a.Get<FacesResult>("faces").Faces.Count), stages);
     }
 
     private static string StatisticsOf(IReadOnlyList<IImageTask> tasks, string name)

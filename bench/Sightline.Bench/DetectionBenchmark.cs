@@ -5,6 +5,7 @@ using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Detection.Evaluation;
+using Sightline.Vision.Pipeline;
 
 namespace Sightline.Bench;
 
@@ -167,7 +168,7 @@ public static class DetectionBenchmark
         // ONNX Runtime runs, at the same batch sizes, on a ready tensor (a CNN's cost does not depend on
         // the pixel values). Best of the rounds, as the machine may be shared.
         DetectionEvaluationResult? evaluation = null;
-        IReadOnlyList<DetectionOutcome>? firstOutcomes = null;
+        IReadOnlyList<Outcome<DetectionResult>>? firstOutcomes = null;
         double pipelineMs = double.MaxValue, inferenceMs = double.NaN, rawMs = double.MaxValue, cpuMs = double.NaN;
         for (var round = 0; round < rounds; round++)
         {

@@ -72,6 +72,3 @@ public sealed record FaceAnalysis(string Source, int Width, int Height, IReadOnl
     /// <summary>The face with the largest box: the one compared by verification and enrolled from a photo; null without faces.</summary>
     public AnalyzedFace? LargestFace() => Faces.Count == 0 ? null : Faces.MaxBy(f => f.Box.Area);
 }
-
-/// <summary>One file of a batch: its analysis, or why there is none.</summary>
-public readonly record struct FaceOutcome(string Source, FaceAnalysis? Analysis, string? Error);

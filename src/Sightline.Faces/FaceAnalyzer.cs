@@ -62,10 +62,10 @@ public sealed class FaceAnalyzer
     private readonly IFaceDescriber _describer;
     private readonly IEmotionClassifier _emotion;
     private readonly AgeGenderEstimator _ageGender;
-    private readonly Func<LivenessChecker> _liveness;
+    // Several images are analysed at once (the pipeline keeps images in flight): the models open once.
+    private readonly Lazy<LivenessChecker> _liveness;
     private readonly ImageLimits? _limits;
     private readonly IReadOnlyDictionary<string, string> _models;
-    private LivenessChecker? _livenessChecker;
 
     private FaceAnalyzer(IFaceDetector detector, FaceLandmarker landmarker, IFaceDescriber describer, IEmotionClassifier emotion,
         AgeGenderEstimator ageGender, Func<LivenessChecker> liveness, ImageLimits? limits, IReadOnlyDictionary<string, string> models)
@@ -75,7 +75,7 @@ public sealed class FaceAnalyzer
         _describer = describer;
         _emotion = emotion;
         _ageGender = ageGender;
-        _liveness = liveness;
+        _liveness = new Lazy<LivenessChecker>(liveness, LazyThreadSafetyMode.ExecutionAndPublication);
         _limits = limits;
         _models = models;
     }
@@ -131,26 +131,6 @@ public sealed class FaceAnalyzer
 
     public FaceAnalysis Analyze(DecodedImage image, FaceAnalysisOptions? options = null) => Analyze(image, options, 0);
 
-    /// <summary>Analyses files one after another; a file that cannot be read is reported and the rest go on.</summary>
-    public IReadOnlyList<FaceOutcome> AnalyzeFiles(IReadOnlyList<string> paths, FaceAnalysisOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
-    {
-        var outcomes = new List<FaceOutcome>(paths.Count);
-        foreach (var path in paths)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                outcomes.Add(new FaceOutcome(path, Analyze(path, options), null));
-            }
-            catch (ImageLoadException e)
-            {
-                outcomes.Add(new FaceOutcome(path, null, e.Message));
-            }
-            progress?.Report(outcomes.Count);
-        }
-        return outcomes;
-    }
-
     private FaceAnalysis Analyze(DecodedImage image, FaceAnalysisOptions? options, double decodeMs)
     {
         options ??= FaceAnalysisOptions.Default;
@@ -184,8 +164,7 @@ public sealed class FaceAnalyzer
         IReadOnlyList<Liveness>? liveness = null;
         if ((tasks & FaceTasks.Liveness) != 0)
         {
-            _livenessChecker ??= _liveness();
-            liveness = _livenessChecker.Check(crops, faces.Select(f => f.Box).ToList());
+            liveness = _liveness.Value.Check(crops, faces.Select(f => f.Box).ToList());
         }
         IReadOnlyList<FaceQuality>? quality = null;
         if ((tasks & FaceTasks.Quality) != 0)

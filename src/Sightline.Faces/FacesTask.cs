@@ -70,10 +70,27 @@ public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options
     }
 
     public override string Name => TaskName;
-    public override DecodeSize DecodeSize { get; } = DecodeSize.Within(FaceAnalyzer.MaxDecodeSide, FaceAnalyzer.MaxDecodeSide);
+    public override DecodeSize DecodeSize => FaceAnalysisTask.Size;
     public override IReadOnlyList<string> ModelIds => [.. analyzer.Models.Values.Distinct()];
 
     // The face models take one face at a time: the analysis runs on the thread pool beside the image's other tasks.
     public override Task<FacesResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
         Task.Run(() => FacesResult.Of(analyzer.Analyze(image, options), models, withDescriptors), cancellationToken);
+}
+
+/// <summary>
+/// The face analysis itself as a task, for callers that work on <see cref="FaceAnalysis"/> rather than on the
+/// answered record: naming faces from a gallery, choosing the face to enrol, the face evaluations.
+/// </summary>
+public sealed class FaceAnalysisTask(FaceAnalyzer analyzer, FaceAnalysisOptions options) : ImageTask<FaceAnalysis>
+{
+    /// <summary>Up to <see cref="FaceAnalyzer.MaxDecodeSide"/> a side, so that small faces keep their pixels.</summary>
+    public static DecodeSize Size { get; } = DecodeSize.Within(FaceAnalyzer.MaxDecodeSide, FaceAnalyzer.MaxDecodeSide);
+
+    public override string Name => FacesTask.TaskName;
+    public override DecodeSize DecodeSize => Size;
+    public override IReadOnlyList<string> ModelIds => [.. analyzer.Models.Values.Distinct()];
+
+    public override Task<FaceAnalysis> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
+        Task.Run(() => analyzer.Analyze(image, options), cancellationToken);
 }

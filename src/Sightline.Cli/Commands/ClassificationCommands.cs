@@ -191,19 +191,15 @@ public static class ClassificationCommands
                 throw new InputException(missing.Count > 0 ? $"'{missing[0]}' does not exist" : "no images found in the given paths");
             var modelPath = Path.GetFullPath(parse.GetValue(modelFile)!);
             var classifier = await ClassifierAsync(ctx, modelPath, parse.GetValue(batch), ct).ConfigureAwait(false);
-            var outcomes = files.Count == 1
-                ? classifier.ClassifyFiles(files, null, ct)
-                : await ctx.Progress.RunAsync($"classifying {files.Count} images", report =>
-                    Task.Run(() => classifier.ClassifyFiles(files, new InlineProgress<int>(d => report(d, files.Count)), ct), ct)).ConfigureAwait(false);
-            var failed = missing.Select(m => new { path = m, reason = "does not exist" })
-                .Concat(outcomes.Where(o => !o.Succeeded).Select(o => new { path = o.Source, reason = o.Error ?? "unreadable" })).ToList();
+            var outcomes = await TaskRuns.ClassifyAsync(ctx, classifier, files, ct).ConfigureAwait(false);
+            var failed = missing.Select(m => new FailedInput(m, "does not exist")).Concat(TaskRuns.Failed(outcomes)).ToList();
             var model = classifier.Model;
             if (ctx.Json)
             {
                 ctx.WriteJson(new
                 {
                     model = new { path = modelPath, classes = model.Classes, backbone = model.Backbone.Id, backboneVersion = model.Backbone.Version, created = model.Created, unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.ThresholdJson } },
-                    results = outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Value).Select(r => new
+                    results = outcomes.Where(o => o.Succeeded).Select(o => o.Result!).Select(r => new
                     {
                         source = r.Source, label = r.Label, unknown = r.Unknown, unknownScore = r.UnknownScore,
                         top = r.Top(k).Select(p => new { label = p.Label, probability = p.Probability }),
@@ -217,7 +213,7 @@ public static class ClassificationCommands
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("image").AddColumn("answer");
                 for (var i = 0; i < Math.Min(k, model.Classes.Count); i++)
                     table.AddColumn(new TableColumn($"#{i + 1}").RightAligned());
-                foreach (var r in outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Value))
+                foreach (var r in outcomes.Where(o => o.Succeeded).Select(o => o.Result!))
                     table.AddRow([
                         Markup.Escape(r.Source),
                         r.Unknown ? "[yellow]unknown[/]" : $"[green]{Markup.Escape(r.Label!)}[/]",
@@ -226,11 +222,11 @@ public static class ClassificationCommands
                 ctx.OutputConsole.Write(table);
                 if (model.Unknown.IsOff)
                     ctx.Warn($"the unknown rule of {Path.GetFileName(modelPath)} is off (it could not be calibrated when trained): every image gets one of the classes");
-                var ok = outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Value.Timings).ToList();
+                var ok = outcomes.Where(o => o.Succeeded).Select(o => o.Result!.Timings).ToList();
                 if (ok.Count > 0)
                     ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(Path.GetFileName(modelPath))} on {Markup.Escape(model.Backbone.Id)} {Markup.Escape(model.Backbone.Version)}; per image: pre {ok.Average(t => t.PreprocessMs):0.0} ms, inference {ok.Average(t => t.InferenceMs):0.0} ms, post {ok.Average(t => t.PostprocessMs):0.00} ms[/]");
                 foreach (var f in failed)
-                    ctx.Warn($"skipped {f.path}: {f.reason}");
+                    ctx.Warn($"skipped {f.Path}: {f.Reason}");
                 ctx.WriteSkippedFooter();
             }
             return failed.Count > 0 && outcomes.All(o => !o.Succeeded) ? ExitCodes.BadInput : ExitCodes.Ok;
@@ -283,16 +279,15 @@ public static class ClassificationCommands
             var files = labelled.Files.Where(f => classes.Contains(labelled.Classes[f.Label])).ToList();
             if (files.Count == 0)
                 throw new InputException($"no images in '{labelled.Root}' belong to the classifier's classes ({string.Join(", ", classes)})");
-            var outcomes = await ctx.Progress.RunAsync($"classifying {files.Count} images", report =>
-                Task.Run(() => classifier.ClassifyFiles(files.Select(f => f.Path).ToList(), new InlineProgress<int>(d => report(d, files.Count)), ct), ct)).ConfigureAwait(false);
+            var outcomes = await TaskRuns.ClassifyAsync(ctx, classifier, files.Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
             var good = Enumerable.Range(0, files.Count).Where(i => outcomes[i].Succeeded).ToList();
             if (good.Count == 0)
                 throw new InputException($"none of the {files.Count} images in '{labelled.Root}' could be read");
             var truth = good.Select(i => classes.IndexOf(labelled.Classes[files[i].Label])).ToList();
-            var results = good.Select(i => outcomes[i].Result!.Value).ToList();
+            var results = good.Select(i => outcomes[i].Result!).ToList();
             var closed = ClassifierEvaluation.Evaluate(classes, truth, results.Select(r => classes.IndexOf(r.Ranked[0].Label)).ToList());
             var open = ClassifierEvaluation.Evaluate(classes, truth, results.Select(r => r.Unknown ? ClassifierEvaluation.Unknown : classes.IndexOf(r.Ranked[0].Label)).ToList());
-            var failed = outcomes.Where(o => !o.Succeeded).Select(o => new { path = o.Source, reason = o.Error ?? "unreadable" }).ToList();
+            var failed = TaskRuns.Failed(outcomes).ToList();
             string? plotPath = null;
             if (parse.GetValue(plot) is { } p)
             {
@@ -317,7 +312,7 @@ public static class ClassificationCommands
             if (plotPath is not null)
                 ctx.OutputConsole.MarkupLine($"[grey]confusion matrix plot: {Markup.Escape(plotPath)}[/]");
             foreach (var f in failed)
-                ctx.Warn($"skipped {f.path}: {f.reason}");
+                ctx.Warn($"skipped {f.Path}: {f.Reason}");
             ctx.WriteSkippedFooter();
             return ExitCodes.Ok;
         });
@@ -412,12 +407,10 @@ public static class ClassificationCommands
         foreach (var o in outlierFolders)
         {
             var files = SimilarityIndex.ImageFiles(o).ToList();
-            var outcomes = await ctx.Progress.RunAsync($"embedding {files.Count} outlier images in {o}", report =>
-                Task.Run(() => embedder.EmbedFiles(files, new InlineProgress<int>(d => report(d, files.Count)), ct), ct)).ConfigureAwait(false);
-            foreach (var f in outcomes.Where(x => x.Embedding is null))
-                ctx.Warn($"skipped {f.Source}: {f.Error ?? "unreadable"}");
+            var outcomes = await TaskRuns.EmbedAsync(ctx, embedder, files, $"embedding {files.Count} outlier images in {o}", ct).ConfigureAwait(false);
+            TaskRuns.ReportFailures(ctx, outcomes);
             outliers.Add((Path.TrimEndingDirectorySeparator(o),
-                outcomes.Where(x => x.Embedding is not null).Select(x => FeatureMap.Apply(x.Embedding!.Value.Vector)).ToList()));
+                outcomes.Where(x => x.Succeeded).Select(x => FeatureMap.Apply(x.Result!.Vector)).ToList()));
         }
         var report = await Task.Run(() => HeldOutSplit.Evaluate(HeldOutSplit.Subset(embedded.Set, chosen), perClass, outliers, options, ct), ct).ConfigureAwait(false);
         var seconds = (DateTime.UtcNow - started).TotalSeconds;

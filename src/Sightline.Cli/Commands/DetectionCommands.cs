@@ -191,29 +191,12 @@ public static class DetectionCommands
     private static async Task<IReadOnlyList<Outcome<DetectionResult>>> RunAsync(CliContext ctx, IObjectDetector detector, IReadOnlyList<string> files, DetectOptions options, CancellationToken ct)
     {
         await using var worker = new DetectorWorker(detector, BatchingOptions.Default);
-        var task = new DetectTask(worker, options);
-
-        async Task<IReadOnlyList<Outcome<DetectionResult>>> Loop(IProgress<int>? progress)
-        {
-            var outcomes = new List<Outcome<DetectionResult>>(files.Count);
-            await foreach (var outcome in AnalysisPipeline.RunAsync(task, files.Select(ImageSource.File), ctx.Limits, progress: progress, cancellationToken: ct).ConfigureAwait(false))
-                outcomes.Add(outcome);
-            return outcomes;
-        }
-
-        return files.Count == 1
-            ? await Loop(null).ConfigureAwait(false)
-            : await ctx.Progress.RunAsync($"detecting in {files.Count} images", report => Loop(new InlineProgress<int>(d => report(d, files.Count)))).ConfigureAwait(false);
+        return await TaskRuns.RunAsync(ctx, new DetectTask(worker, options), files, $"detecting in {files.Count} images", ct).ConfigureAwait(false);
     }
 
-    private static IEnumerable<object> Failed(IEnumerable<Outcome<DetectionResult>> outcomes) =>
-        outcomes.Where(o => o.Result is null).Select(o => new { path = o.Source.Name, reason = o.Error!.Message });
+    private static IEnumerable<FailedInput> Failed(IEnumerable<Outcome<DetectionResult>> outcomes) => TaskRuns.Failed(outcomes);
 
-    private static void ReportFailures(CliContext ctx, IEnumerable<Outcome<DetectionResult>> outcomes)
-    {
-        foreach (var o in outcomes.Where(o => o.Result is null))
-            ctx.Warn($"skipped {o.Source}: {o.Error!.Message}");
-    }
+    private static void ReportFailures(CliContext ctx, IEnumerable<Outcome<DetectionResult>> outcomes) => TaskRuns.ReportFailures(ctx, outcomes);
 
     private static Option<string?> SaveOption() => new("--save") { Description = "Folder to write each image with its boxes and labels drawn" };
 

@@ -7,6 +7,7 @@ using Sightline.Faces.Detection;
 using Sightline.Faces.Gallery;
 using Sightline.Imaging;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using Spectre.Console;
 
 namespace Sightline.Cli.Commands;
@@ -126,17 +127,17 @@ public static partial class FaceCommands
                 ReportFailures(ctx, outcomes);
                 ctx.WriteSkippedFooter();
             }
-            return outcomes.Any(o => o.Analysis is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
+            return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
     }
 
     /// <summary>The result record of each analysed image (null where the image failed): the one the API answers with.</summary>
-    private static IReadOnlyList<FacesResult?> Results(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<FaceOutcome> outcomes, FaceAnalysisOptions options,
+    private static IReadOnlyList<FacesResult?> Results(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<Outcome<FaceAnalysis>> outcomes, FaceAnalysisOptions options,
         bool withDescriptors, FaceGallery? gallery, float threshold)
     {
         var models = FaceModelRef.For(analyzer, options.Tasks, ctx.Store);
-        return outcomes.Select(o => o.Analysis is { } a ? FacesResult.Of(a, models, withDescriptors, 0, gallery, threshold, analyzer.Describer) : null).ToList();
+        return outcomes.Select(o => o.Result is { } a ? FacesResult.Of(a, models, withDescriptors, 0, gallery, threshold, analyzer.Describer) : null).ToList();
     }
 
     private static Table FacesTable(FacesResult a, bool withGallery, bool withLiveness)
@@ -265,11 +266,9 @@ public static partial class FaceCommands
         return await FaceAnalyzer.CreateAsync(ctx.Store, ctx.Engine, models, ctx.Limits, ct).ConfigureAwait(false);
     }
 
-    private static Task<IReadOnlyList<FaceOutcome>> AnalyzeAsync(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<string> files, FaceAnalysisOptions options, CancellationToken ct) =>
-        files.Count == 1
-            ? Task.FromResult(analyzer.AnalyzeFiles(files, options, cancellationToken: ct))
-            : ctx.Progress.RunAsync($"analysing faces in {files.Count} images", report =>
-                Task.Run(() => analyzer.AnalyzeFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
+    /// <summary>The face analysis of each file through the pipeline, outcomes in input order.</summary>
+    private static Task<IReadOnlyList<Outcome<FaceAnalysis>>> AnalyzeAsync(CliContext ctx, FaceAnalyzer analyzer, IReadOnlyList<string> files, FaceAnalysisOptions options, CancellationToken ct) =>
+        TaskRuns.RunAsync(ctx, new FaceAnalysisTask(analyzer, options), files, $"analysing faces in {files.Count} images", ct);
 
     private static void WarnIfEmpty(CliContext ctx, FaceGallery? gallery)
     {
@@ -281,14 +280,9 @@ public static partial class FaceCommands
 
     private static string[] Pad(string[] cells, int count) => [.. cells, .. Enumerable.Repeat("", Math.Max(0, count - cells.Length))];
 
-    private static IEnumerable<object> Failed(IEnumerable<FaceOutcome> outcomes) =>
-        outcomes.Where(o => o.Analysis is null).Select(o => new { path = o.Source, reason = o.Error });
+    private static IEnumerable<FailedInput> Failed(IEnumerable<Outcome<FaceAnalysis>> outcomes) => TaskRuns.Failed(outcomes);
 
-    private static void ReportFailures(CliContext ctx, IEnumerable<FaceOutcome> outcomes)
-    {
-        foreach (var o in outcomes.Where(o => o.Analysis is null))
-            ctx.Warn($"skipped {o.Source}: {o.Error}");
-    }
+    private static void ReportFailures(CliContext ctx, IEnumerable<Outcome<FaceAnalysis>> outcomes) => TaskRuns.ReportFailures(ctx, outcomes);
 
     /// <summary>
     /// Writes each analysed image with every face's box, 68 landmarks and a label into <paramref name="folder"/>,

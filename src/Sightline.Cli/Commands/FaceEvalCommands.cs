@@ -39,17 +39,16 @@ public static partial class FaceCommands
             var files = labelled.Select(l => l.File).Concat(pairList?.SelectMany(p => new[] { p.First, p.Second }) ?? []).Distinct(StringComparer.Ordinal).ToList();
             var started = Stopwatch.GetTimestamp();
             var options = new FaceAnalysisOptions(FaceDetectOptions.Default, FaceTasks.Landmarks | FaceTasks.Descriptor);
-            var outcomes = await ctx.Progress.RunAsync($"analysing faces in {files.Count} images", report =>
-                Task.Run(() => analyzer.AnalyzeFiles(files, options, new InlineProgress<int>(d => report(d, files.Count)), ct), ct)).ConfigureAwait(false);
+            var outcomes = await TaskRuns.RunAsync(ctx, new FaceAnalysisTask(analyzer, options), files, $"analysing faces in {files.Count} images", ct).ConfigureAwait(false);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var faces = new Dictionary<string, AnalyzedFace>(StringComparer.Ordinal);
             var noFace = new List<string>();
-            foreach (var o in outcomes.Where(o => o.Analysis is not null))
+            foreach (var o in outcomes.Where(o => o.Result is not null))
             {
-                if (o.Analysis!.LargestFace() is { } face)
-                    faces[o.Source] = face;
+                if (o.Result!.LargestFace() is { } face)
+                    faces[o.Source.Name] = face;
                 else
-                    noFace.Add(o.Source);
+                    noFace.Add(o.Source.Name);
             }
 
             var items = labelled.Where(l => faces.ContainsKey(l.File)).ToList();
@@ -69,7 +68,7 @@ public static partial class FaceCommands
             var verification = VerificationMetrics.Compute(scored, describer.Threshold);
             var calibration = DistanceCalibration.Fit(scored);
             var pairSource = pairList is null ? "all pairs of the identities file" : $"pairs file '{pairsPath}'";
-            var failed = outcomes.Where(o => o.Analysis is null).Select(o => new { path = o.Source, reason = o.Error }).ToList();
+            var failed = TaskRuns.Failed(outcomes).ToList();
 
             if (ctx.Json)
             {
@@ -118,7 +117,7 @@ public static partial class FaceCommands
             foreach (var f in noFace)
                 ctx.Warn($"no face found in {f}");
             foreach (var f in failed)
-                ctx.Warn($"skipped {f.path}: {f.reason}");
+                ctx.Warn($"skipped {f.Path}: {f.Reason}");
             return ExitCodes.Ok;
         });
         return command;
@@ -170,12 +169,12 @@ public static partial class FaceCommands
             var rows = new List<(string File, string Expected, string Predicted, float Probability, int Faces, FaceEmotion? Emotion)>();
             for (var i = 0; i < outcomes.Count; i++)
             {
-                if (outcomes[i].Analysis is not { } a)
+                if (outcomes[i].Result is not { } a)
                     continue;
                 var face = a.LargestFace();
                 rows.Add((files[i], expected[i], face?.Emotion?.Label ?? NoFace, face?.Emotion?.Score ?? 0, a.Faces.Count, face?.Emotion));
             }
-            var failed = outcomes.Where(o => o.Analysis is null).Select(o => new { path = o.Source, reason = o.Error }).ToList();
+            var failed = TaskRuns.Failed(outcomes).ToList();
             if (rows.Count == 0)
                 throw new InputException($"none of the {files.Count} images in '{path}' could be read");
             var matrix = ConfusionMatrix.From(rows.Select(r => r.Expected).ToList(), rows.Select(r => r.Predicted).ToList(), Emotions.Labels);
@@ -215,7 +214,7 @@ public static partial class FaceCommands
             ctx.OutputConsole.Write(confusion);
             ctx.OutputConsole.MarkupLine($"[grey]{Markup.Escape(model)}[/]");
             foreach (var f in failed)
-                ctx.Warn($"skipped {f.path}: {f.reason}");
+                ctx.Warn($"skipped {f.Path}: {f.Reason}");
             return ExitCodes.Ok;
         });
         return command;

@@ -46,7 +46,7 @@ public static partial class FaceCommands
             var models = new FaceModels(Describer: GalleryCompatibility.DescriberFor(parse.GetValue(descriptor), bound, path));
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
             var outcomes = await AnalyzeAsync(ctx, analyzer, files, options, ct).ConfigureAwait(false);
-            var plan = EnrolmentChoice.Plan(outcomes.Select(o => new EnrolmentPhoto(o.Source, o.Analysis, o.Error)), enrolment);
+            var plan = EnrolmentChoice.Plan(outcomes.Select(o => new EnrolmentPhoto(o.Source.Name, o.Result, o.Error?.Message)), enrolment);
             if (plan.Chosen.Count == 0)
                 throw new InputException(plan.NothingUsable());
             var chosen = plan.Chosen;
@@ -143,7 +143,7 @@ public static partial class FaceCommands
                 ReportFailures(ctx, outcomes);
                 ctx.WriteSkippedFooter();
             }
-            return outcomes.Any(o => o.Analysis is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
+            return outcomes.Any(o => o.Result is not null) ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
     }

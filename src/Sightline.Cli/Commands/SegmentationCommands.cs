@@ -52,7 +52,7 @@ public static class SegmentationCommands
             objects = Detectors.Create(cachedDetector, ctx.Engine, 8, ctx.Limits);
             detectorRef = new ModelRef(cachedDetector.Entry.Id, cachedDetector.Version);
         }
-        return (new SemanticSegmenter(scoreMap, objects, ctx.Limits), detectorRef);
+        return (new SemanticSegmenter(scoreMap, objects), detectorRef);
     }
 
     private static async Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)> InstancesAsync(CliContext ctx, string detector, CancellationToken ct)
@@ -60,7 +60,7 @@ public static class SegmentationCommands
         var objects = Detectors.Create(await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false), ctx.Engine, 8, ctx.Limits);
         var person = SegmentationModels.Open(await ctx.EnsureModelAsync(SegmentationModels.Selfie, ct).ConfigureAwait(false), ctx.Engine);
         var salient = SegmentationModels.Open(await ctx.EnsureModelAsync(SegmentationModels.Salient, ct).ConfigureAwait(false), ctx.Engine);
-        return (new InstanceSegmenter(objects, person, salient, ctx.Limits), objects);
+        return (new InstanceSegmenter(objects, person, salient), objects);
     }
 
     public static Command Segment(Func<ParseResult, CliContext> context)
@@ -100,9 +100,11 @@ public static class SegmentationCommands
     private static async Task<int> SemanticAsync(CliContext ctx, IReadOnlyList<string> files, string model, string detector, SegmentOptions options, string? save, CancellationToken ct)
     {
         var (segmenter, detectorRef) = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
-        var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
+        // Masks at the image's own size, as the saved pictures and the API's record have them.
+        var outcomes = await RunAsync(ctx, new SegmentTask(segmenter, options, DecodeSize.Original), files, ct).ConfigureAwait(false);
+        var segmentations = outcomes.Select(o => o.Result?.Segmentation).OfType<SemanticSegmentation>().ToList();
         if (save is not null)
-            foreach (var r in outcomes.Select(o => o.Result).OfType<SemanticSegmentation>())
+            foreach (var r in segmentations)
             {
                 using var image = ImageDecoder.Decode(r.Source, null, ctx.Limits);
                 var stem = Path.Combine(save, Path.GetFileNameWithoutExtension(r.Source));
@@ -113,12 +115,12 @@ public static class SegmentationCommands
         if (ctx.Json)
         {
             // The API's record: the same document as POST /v1/segment.
-            ctx.WriteJson(new { results = outcomes.Select(o => o.Result).OfType<SemanticSegmentation>().Select(r => SemanticSegmentResult.From(r, detectorRef)), failed = Failed(outcomes) });
+            ctx.WriteJson(new { results = segmentations.Select(r => SemanticSegmentResult.From(r, detectorRef)), failed = Failed(outcomes) });
         }
         else
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "size", "method", "classes (share of pixels)", "ms");
-            foreach (var r in outcomes.Select(o => o.Result).OfType<SemanticSegmentation>())
+            foreach (var r in segmentations)
             {
                 var found = r.Classes.Where(c => c.ClassId != 0).ToList();
                 table.AddRow(Markup.Escape(Path.GetFileName(r.Source)), $"{r.Width}x{r.Height}", r.Method.ToString(),
@@ -137,7 +139,7 @@ public static class SegmentationCommands
     {
         var (segmenter, detector) = await InstancesAsync(ctx, detectorName, ct).ConfigureAwait(false);
         options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
-        var outcomes = await RunAsync(ctx, files, (progress, token) => segmenter.SegmentFiles(files, options, progress, token), ct).ConfigureAwait(false);
+        var outcomes = await RunAsync(ctx, new InstanceSegmentTask(segmenter, options), files, ct).ConfigureAwait(false);
         if (save is not null)
             foreach (var r in outcomes.Select(o => o.Result).OfType<InstanceSegmentation>())
             {
@@ -286,18 +288,16 @@ public static class SegmentationCommands
 
     private static string Pct(double value) => value < 0 ? "-" : $"{100 * value:0.0}";
 
-    private static Task<IReadOnlyList<SegmentationOutcome<T>>> RunAsync<T>(CliContext ctx, IReadOnlyList<string> files,
-        Func<IProgress<int>?, CancellationToken, IReadOnlyList<SegmentationOutcome<T>>> work, CancellationToken ct) where T : class =>
-        files.Count == 1
-            ? Task.FromResult(work(null, ct))
-            : ctx.Progress.RunAsync($"segmenting {files.Count} images", report => Task.Run(() => work(new InlineProgress<int>(d => report(d, files.Count)), ct), ct));
+    /// <summary>
+    /// Two images in flight (the next one decodes while the current one is segmented): the masks are made at the
+    /// image's own size, so a wider window would hold several full-size images and their masks at once.
+    /// </summary>
+    private static readonly PipelineOptions FullSizeWindow = new(MaxInFlight: 2);
 
-    private static IEnumerable<object> Failed<T>(IEnumerable<SegmentationOutcome<T>> outcomes) where T : class =>
-        outcomes.Where(o => o.Result is null).Select(o => new { path = o.Source, reason = o.Error });
+    private static Task<IReadOnlyList<Outcome<T>>> RunAsync<T>(CliContext ctx, IImageTask<T> task, IReadOnlyList<string> files, CancellationToken ct) where T : class =>
+        TaskRuns.RunAsync(ctx, task, files, $"segmenting {files.Count} images", ct, FullSizeWindow);
 
-    private static void ReportFailures<T>(CliContext ctx, IEnumerable<SegmentationOutcome<T>> outcomes) where T : class
-    {
-        foreach (var o in outcomes.Where(o => o.Result is null))
-            ctx.Warn($"skipped {o.Source}: {o.Error}");
-    }
+    private static IEnumerable<FailedInput> Failed<T>(IEnumerable<Outcome<T>> outcomes) where T : class => TaskRuns.Failed(outcomes);
+
+    private static void ReportFailures<T>(CliContext ctx, IEnumerable<Outcome<T>> outcomes) where T : class => TaskRuns.ReportFailures(ctx, outcomes);
 }

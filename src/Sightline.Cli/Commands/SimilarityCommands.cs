@@ -120,12 +120,11 @@ public static class SimilarityCommands
                 throw new InputException($"folder '{root}' needs at least two images in class sub-folders");
             var embedder = await EmbedderAsync(ctx, parse.GetValue(model)!, parse.GetValue(batch), ct).ConfigureAwait(false);
             var started = DateTime.UtcNow;
-            var outcomes = await ctx.Progress.RunAsync($"embedding {files.Count} images", report =>
-                Task.Run(() => embedder.EmbedFiles(files, new InlineProgress<int>(d => report(d, files.Count)), ct), ct)).ConfigureAwait(false);
+            var outcomes = await TaskRuns.EmbedAsync(ctx, embedder, files, $"embedding {files.Count} images", ct).ConfigureAwait(false);
             var good = outcomes.Where(o => o.Succeeded).ToList();
-            var labels = good.Select(o => Path.GetFileName(Path.GetDirectoryName(o.Source)!)).ToList();
-            var result = NeighbourEvaluation.LeaveOneOut(labels, good.Select(o => o.Embedding!.Value.Vector).ToList());
-            var failed = outcomes.Where(o => !o.Succeeded).Select(o => new { path = o.Source, reason = o.Error }).ToList();
+            var labels = good.Select(o => Path.GetFileName(Path.GetDirectoryName(o.Source.Name)!)).ToList();
+            var result = NeighbourEvaluation.LeaveOneOut(labels, good.Select(o => o.Result!.Vector).ToList());
+            var failed = TaskRuns.Failed(outcomes).ToList();
             if (ctx.Json)
             {
                 ctx.WriteJson(new
@@ -144,7 +143,7 @@ public static class SimilarityCommands
             ctx.OutputConsole.Write(table);
             ctx.OutputConsole.MarkupLine($"[grey]leave-one-out 1-NN, cosine on {Markup.Escape(embedder.ModelId)} embeddings; {(DateTime.UtcNow - started).TotalSeconds:0.0} s[/]");
             foreach (var f in failed)
-                ctx.Warn($"skipped {f.path}: {f.reason}");
+                ctx.Warn($"skipped {f.Path}: {f.Reason}");
             ctx.WriteSkippedFooter();
             return ExitCodes.Ok;
         });

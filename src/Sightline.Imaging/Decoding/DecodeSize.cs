@@ -31,6 +31,9 @@ public readonly record struct DecodeSize(int Width, int Height, DecodeFit Fit)
     public static DecodeSize Within(int maxWidth, int maxHeight) =>
         new(Positive(maxWidth, nameof(maxWidth)), Positive(maxHeight, nameof(maxHeight)), DecodeFit.Within);
 
+    /// <summary>Every pixel: the whole image at its own size, as a decode without a requested size gives it.</summary>
+    public static DecodeSize Original { get; } = Cover(int.MaxValue, int.MaxValue);
+
     /// <summary>
     /// One decode that serves every request: the largest <see cref="DecodeFit.Within"/> box when any task asks
     /// for one, grown to the largest side a <see cref="DecodeFit.Cover"/> request names, so that a task wanting

@@ -34,6 +34,8 @@ public sealed record ClassifyResult(string Classifier, string? Label, bool Unkno
 /// </summary>
 public sealed class ClassifyTask(ImageClassifier classifier, EmbeddingWorker worker, string name, int top) : ImageTask<ClassifyResult>
 {
+    private readonly ClassificationTask _classification = new(classifier, worker);
+
     public const string TaskName = "classify";
 
     public static TaskEntry Entry { get; } = TaskEntry.For<ClassifyTaskOptions, ClassifyResult>(TaskName,
@@ -59,14 +61,28 @@ public sealed class ClassifyTask(ImageClassifier classifier, EmbeddingWorker wor
     }
 
     public override string Name => TaskName;
-    public override DecodeSize DecodeSize => worker.Embedder.DecodeSize;
-    public override IReadOnlyList<string> ModelIds => [worker.Embedder.ModelId];
+    public override DecodeSize DecodeSize => _classification.DecodeSize;
+    public override IReadOnlyList<string> ModelIds => _classification.ModelIds;
     public IReadOnlyList<string> Classes => classifier.Classes;
 
     public override async Task<ClassifyResult> RunAsync(DecodedImage image, CancellationToken cancellationToken)
     {
-        var embedding = await worker.EmbedAsync(image, cancellationToken).ConfigureAwait(false);
-        var result = classifier.Classify(embedding);
+        var result = await _classification.RunAsync(image, cancellationToken).ConfigureAwait(false);
         return new ClassifyResult(name, result.Label, result.Unknown, result.UnknownScore, result.Top(top).ToList(), result.Timings);
     }
+}
+
+/// <summary>
+/// The classifier's whole answer on one image (every class ranked, the unknown rule's score), for callers that
+/// need more than <see cref="ClassifyResult"/>'s top classes: <c>sightline classify</c> and <c>eval classify</c>.
+/// The backbone runs through <paramref name="worker"/>, batched across the images in flight.
+/// </summary>
+public sealed class ClassificationTask(ImageClassifier classifier, EmbeddingWorker worker) : ImageTask<ClassificationResult>
+{
+    public override string Name => ClassifyTask.TaskName;
+    public override DecodeSize DecodeSize => worker.Embedder.DecodeSize;
+    public override IReadOnlyList<string> ModelIds => [worker.Embedder.ModelId];
+
+    public override async Task<ClassificationResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
+        classifier.Classify(await worker.EmbedAsync(image, cancellationToken).ConfigureAwait(false));
 }

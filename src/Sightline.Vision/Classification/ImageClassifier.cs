@@ -13,18 +13,12 @@ public readonly record struct ClassProbability(string Label, float Probability);
 /// The answer for one image: every class ranked by probability, <see cref="Probabilities"/> in class
 /// order, whether the image counts as none of the classes, the score that rule looked at, and timings.
 /// </summary>
-public readonly record struct ClassificationResult(string Source, IReadOnlyList<ClassProbability> Ranked, float[] Probabilities, bool Unknown, double UnknownScore, StageTimings Timings)
+public sealed record ClassificationResult(string Source, IReadOnlyList<ClassProbability> Ranked, float[] Probabilities, bool Unknown, double UnknownScore, StageTimings Timings)
 {
     /// <summary>The predicted class, or null when the image is unknown.</summary>
     public string? Label => Unknown ? null : Ranked[0].Label;
 
     public IEnumerable<ClassProbability> Top(int k) => Ranked.Take(k);
-}
-
-/// <summary>One item of a batch: its result, or why there is none (an unreadable file, say).</summary>
-public readonly record struct ClassificationOutcome(string Source, ClassificationResult? Result, string? Error)
-{
-    public bool Succeeded => Result is not null;
 }
 
 /// <summary>Tells which of a fixed set of classes an image shows, or that it shows none of them.</summary>
@@ -35,9 +29,6 @@ public interface IImageClassifier
 
     /// <summary>Classifies one file; throws <see cref="Imaging.ImageLoadException"/> when it cannot be read.</summary>
     ClassificationResult Classify(string path);
-
-    /// <summary>Classifies files in batches; unreadable files become failed outcomes and the rest go on.</summary>
-    IReadOnlyList<ClassificationOutcome> ClassifyFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A trained softmax head on top of its backbone embedder.</summary>
@@ -65,12 +56,10 @@ public sealed class ImageClassifier : IImageClassifier
     public ClassifierModel Model { get; }
     public IReadOnlyList<string> Classes => Model.Classes;
 
-    public ClassificationResult Classify(string path) => Classify(_embedder.Embed(path));
+    /// <summary>The backbone the head was trained on.</summary>
+    public IImageEmbedder Embedder => _embedder;
 
-    public IReadOnlyList<ClassificationOutcome> ClassifyFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        _embedder.EmbedFiles(paths, progress, cancellationToken)
-            .Select(o => o.Embedding is { } e ? new ClassificationOutcome(o.Source, Classify(e), null) : new ClassificationOutcome(o.Source, null, o.Error))
-            .ToList();
+    public ClassificationResult Classify(string path) => Classify(_embedder.Embed(path));
 
     /// <summary>Classifies an embedding made by the backbone's embedder.</summary>
     public ClassificationResult Classify(ImageEmbedding embedding)

@@ -93,7 +93,7 @@ public static class FolderEmbedding
         var total = folder.Files.Count * (1 + views);
         var paths = folder.Files.Select(f => f.Path).ToList();
         var outcomes = embedder.EmbedFiles(paths, new InlineProgress(d => progress?.Report((d, total))), cancellationToken);
-        var skipped = folder.NotImages.Concat(outcomes.Where(o => !o.Succeeded).Select(o => new SkippedFile(o.Source, o.Error ?? "unreadable"))).ToList();
+        var skipped = folder.NotImages.Concat(outcomes.Where(o => !o.Succeeded).Select(o => new SkippedFile(o.Source.Name, o.Error!.Message))).ToList();
         var good = Enumerable.Range(0, outcomes.Count).Where(i => outcomes[i].Succeeded).ToArray();
         var viewFeatures = new float[outcomes.Count][][];
         if (views > 0)
@@ -139,7 +139,7 @@ public static class FolderEmbedding
         var usable = good.Select(i => folder.Files[i].Label).Distinct().Order().ToList();
         foreach (var lost in Enumerable.Range(0, folder.Classes.Count).Except(usable))
             warnings.Add($"class '{folder.Classes[lost]}' has no readable images; skipped");
-        var examples = good.Select(i => new LabelledExample(paths[i], usable.IndexOf(folder.Files[i].Label), FeatureMap.Apply(outcomes[i].Embedding!.Value.Vector), viewFeatures[i])).ToList();
+        var examples = good.Select(i => new LabelledExample(paths[i], usable.IndexOf(folder.Files[i].Label), FeatureMap.Apply(outcomes[i].Result!.Vector), viewFeatures[i])).ToList();
         return new EmbeddedFolder(new LabelledSet(usable.Select(l => folder.Classes[l]).ToArray(), examples), skipped, warnings);
     }
 

@@ -9,9 +9,6 @@ public readonly record struct DetectedObject(int ClassId, string ClassName, floa
 /// <summary>Everything found in one image, with the image size, the model and the time each stage took.</summary>
 public sealed record DetectionResult(string Source, int Width, int Height, string ModelId, string ModelVersion, IReadOnlyList<DetectedObject> Detections, StageTimings Timings);
 
-/// <summary>One file of a batch: its result, or why there is none.</summary>
-public readonly record struct DetectionOutcome(string Source, DetectionResult? Result, string? Error);
-
 /// <summary>
 /// What to keep: detections scoring at least <see cref="MinScore"/>, of <see cref="Classes"/> when given,
 /// after per-class NMS at <see cref="IouThreshold"/>, at most <see cref="MaxDetections"/>. Where boxes of

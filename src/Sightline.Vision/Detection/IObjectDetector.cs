@@ -1,4 +1,5 @@
 using Sightline.Imaging;
+using Sightline.Vision.Pipeline;
 
 namespace Sightline.Vision.Detection;
 
@@ -20,5 +21,5 @@ public interface IObjectDetector
     IReadOnlyList<DetectionResult> Detect(IReadOnlyList<(DecodedImage Image, DetectOptions Options)> images);
 
     /// <summary>Many files, batched where the model allows; unreadable files become failed outcomes.</summary>
-    IReadOnlyList<DetectionOutcome> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<Outcome<DetectionResult>> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }

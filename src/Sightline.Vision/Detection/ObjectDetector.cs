@@ -6,6 +6,7 @@ using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
 using Sightline.Vision.Detection.Heads;
+using Sightline.Vision.Pipeline;
 using Sightline.Vision.Preprocessing;
 
 namespace Sightline.Vision.Detection;
@@ -65,10 +66,10 @@ public sealed class ObjectDetector : IObjectDetector
         return results;
     }
 
-    public IReadOnlyList<DetectionOutcome> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<Outcome<DetectionResult>> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= DetectOptions.Default;
-        var outcomes = new DetectionOutcome[paths.Count];
+        var outcomes = new Outcome<DetectionResult>[paths.Count];
         // Decoding and pre-processing the next chunk overlaps inference on this one.
         var next = paths.Count > 0 ? Task.Run(() => Prepare(paths, 0, outcomes), cancellationToken) : null;
         for (var offset = 0; offset < paths.Count; offset += _batch)
@@ -83,7 +84,7 @@ public sealed class ObjectDetector : IObjectDetector
                 {
                     var results = Infer(chunk, chunk.Shapes.Select(_ => options).ToArray());
                     for (var j = 0; j < results.Length; j++)
-                        outcomes[chunk.Indices[j]] = new DetectionOutcome(paths[chunk.Indices[j]], results[j], null);
+                        outcomes[chunk.Indices[j]] = Outcome<DetectionResult>.Success(new SourceRef(paths[chunk.Indices[j]]), results[j]);
                 }
             }
             finally
@@ -103,7 +104,7 @@ public sealed class ObjectDetector : IObjectDetector
 
     private int ItemLength => 3 * _input.Width * _input.Height;
 
-    private PreparedChunk Prepare(IReadOnlyList<string> paths, int offset, DetectionOutcome[] outcomes)
+    private PreparedChunk Prepare(IReadOnlyList<string> paths, int offset, Outcome<DetectionResult>[] outcomes)
     {
         var start = Stopwatch.GetTimestamp();
         var count = Math.Min(_batch, paths.Count - offset);
@@ -118,7 +119,7 @@ public sealed class ObjectDetector : IObjectDetector
             }
             catch (ImageLoadException e)
             {
-                outcomes[offset + i] = new DetectionOutcome(paths[offset + i], null, e.Message);
+                outcomes[offset + i] = Outcome<DetectionResult>.Failure(new SourceRef(paths[offset + i]), InputError.From(e));
             }
         });
         // Readable images move to the front of the tensor so that one run covers them.

@@ -1,4 +1,5 @@
 using Sightline.Imaging;
+using Sightline.Vision.Pipeline;
 
 namespace Sightline.Vision.Embeddings;
 
@@ -23,5 +24,5 @@ public interface IImageEmbedder
     /// Embeds files in batches of <see cref="EmbedderOptions.BatchSize"/>; an unreadable file becomes a
     /// failed outcome and the rest go on. <paramref name="progress"/> receives the number of files done.
     /// </summary>
-    IReadOnlyList<EmbeddingOutcome> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
+    IReadOnlyList<Outcome<ImageEmbedding>> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }

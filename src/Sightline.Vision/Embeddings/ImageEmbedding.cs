@@ -3,13 +3,7 @@ using Sightline.Inference.Timing;
 namespace Sightline.Vision.Embeddings;
 
 /// <summary>A unit-length image embedding, the model that made it, and what it cost.</summary>
-public readonly record struct ImageEmbedding(string Source, float[] Vector, string ModelId, string ModelVersion, StageTimings Timings);
-
-/// <summary>One item of a batch: its embedding, or why there is none (an unreadable file, say).</summary>
-public readonly record struct EmbeddingOutcome(string Source, ImageEmbedding? Embedding, string? Error)
-{
-    public bool Succeeded => Embedding is not null;
-}
+public sealed record ImageEmbedding(string Source, float[] Vector, string ModelId, string ModelVersion, StageTimings Timings);
 
 /// <summary>Options of an embedder. <see cref="BatchSize"/> images go through the model in one run.</summary>
 public sealed record EmbedderOptions(int BatchSize = 8, Imaging.ImageLimits? Limits = null)

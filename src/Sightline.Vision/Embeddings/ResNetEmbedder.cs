@@ -4,6 +4,7 @@ using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using Sightline.Vision.Preprocessing;
 
 namespace Sightline.Vision.Embeddings;
@@ -68,9 +69,9 @@ public sealed class ResNetEmbedder : IImageEmbedder
         return results;
     }
 
-    public IReadOnlyList<EmbeddingOutcome> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<Outcome<ImageEmbedding>> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var outcomes = new EmbeddingOutcome[paths.Count];
+        var outcomes = new Outcome<ImageEmbedding>[paths.Count];
         var done = 0;
         for (var offset = 0; offset < paths.Count; offset += BatchSize)
         {
@@ -87,7 +88,7 @@ public sealed class ResNetEmbedder : IImageEmbedder
                 }
                 catch (ImageLoadException e)
                 {
-                    outcomes[offset + i] = new EmbeddingOutcome(paths[offset + i], null, e.Message);
+                    outcomes[offset + i] = Outcome<ImageEmbedding>.Failure(new SourceRef(paths[offset + i]), InputError.From(e));
                 }
             });
             var decodeMs = StageTimings.Since(start);
@@ -98,7 +99,7 @@ public sealed class ResNetEmbedder : IImageEmbedder
                 {
                     var embeddings = RunBatch(good.Select(i => decoded[i]!).ToArray(), good.Select(i => paths[offset + i]).ToArray(), decodeMs);
                     for (var j = 0; j < good.Length; j++)
-                        outcomes[offset + good[j]] = new EmbeddingOutcome(paths[offset + good[j]], embeddings[j], null);
+                        outcomes[offset + good[j]] = Outcome<ImageEmbedding>.Success(new SourceRef(paths[offset + good[j]]), embeddings[j]);
                 }
             }
             finally

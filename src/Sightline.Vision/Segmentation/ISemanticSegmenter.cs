@@ -10,10 +10,6 @@ public interface ISemanticSegmenter
     IReadOnlyList<string> Labels { get; }
 
     SemanticSegmentation Segment(DecodedImage image, SegmentOptions? options = null);
-
-    /// <summary>Many files; unreadable files become failed outcomes.</summary>
-    IReadOnlyList<SegmentationOutcome<SemanticSegmentation>> SegmentFiles(IReadOnlyList<string> paths, SegmentOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Finds every object of an image and gives each its own pixel mask.</summary>
@@ -23,8 +19,4 @@ public interface IInstanceSegmenter
     IReadOnlyList<string> Labels { get; }
 
     InstanceSegmentation Segment(DecodedImage image, InstanceOptions? options = null);
-
-    /// <summary>Many files; unreadable files become failed outcomes.</summary>
-    IReadOnlyList<SegmentationOutcome<InstanceSegmentation>> SegmentFiles(IReadOnlyList<string> paths, InstanceOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 }

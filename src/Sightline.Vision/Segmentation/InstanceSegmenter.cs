@@ -21,7 +21,6 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
     private readonly IObjectDetector _detector;
     private readonly ScoreMapModel _person;
     private readonly ScoreMapModel _salient;
-    private readonly ImageLimits? _limits;
 
     /// <summary>Padded boxes overlapping this much are one crop.</summary>
     private const float TwinIoU = 0.9f;
@@ -35,16 +34,18 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
     /// <summary>A colour mask covering this share of its box or more is no mask at all.</summary>
     public const float UninformativeFill = 0.9f;
 
-    public InstanceSegmenter(IObjectDetector detector, ScoreMapModel personModel, ScoreMapModel salientModel, ImageLimits? limits = null)
+    public InstanceSegmenter(IObjectDetector detector, ScoreMapModel personModel, ScoreMapModel salientModel)
     {
         _detector = detector;
         _person = personModel;
         _salient = salientModel;
-        _limits = limits;
     }
 
     public IReadOnlyList<string> Labels => _detector.Labels;
     public string DetectorId => _detector.ModelId;
+
+    /// <summary>The detector, the person mask model and the salient-object model.</summary>
+    public IReadOnlyList<string> ModelIds => [_detector.ModelId, _person.ModelId, _salient.ModelId];
 
     public InstanceSegmentation Segment(DecodedImage image, InstanceOptions? options = null)
     {
@@ -153,8 +154,4 @@ public sealed class InstanceSegmenter : IInstanceSegmenter
         float inter = (long)i.Width * i.Height;
         return inter / ((long)a.Width * a.Height + (long)b.Width * b.Height - inter);
     }
-
-    public IReadOnlyList<SegmentationOutcome<InstanceSegmentation>> SegmentFiles(IReadOnlyList<string> paths, InstanceOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        SegmentationRunner.Run(paths, _limits, image => Segment(image, options), progress, cancellationToken);
 }

@@ -61,9 +61,11 @@ public sealed record SegmentResult(
 
 /// <summary>
 /// The <c>segment</c> task: which pixels are a person (or the salient object); person models segment each
-/// detected person's crop, with the context's shared detector.
+/// detected person's crop, with the context's shared detector. <paramref name="decodeSize"/> is at most
+/// <see cref="MaxDecodeSide"/> a side unless the caller wants masks at another size (<c>sightline segment</c> makes
+/// them at the image's own, <see cref="DecodeSize.Original"/>).
 /// </summary>
-public sealed class SegmentTask(SemanticSegmenter segmenter, SegmentOptions options) : ImageTask<SegmentResult>
+public sealed class SegmentTask(SemanticSegmenter segmenter, SegmentOptions options, DecodeSize? decodeSize = null) : ImageTask<SegmentResult>
 {
     public const string TaskName = "segment";
 
@@ -91,11 +93,11 @@ public sealed class SegmentTask(SemanticSegmenter segmenter, SegmentOptions opti
         if (options.Method == SegmentationMethod.PersonCrops && !probe.IsPersonModel)
             throw new TaskOptionsException("method", $"person crops need a person model (selfie or meet); '{model.Entry.Id}' segments {string.Join(", ", scoreMap.Labels)}");
         var detector = wantsCrops ? (await DetectorWorker.GetAsync(context, Detectors.DefaultModel, cancellationToken).ConfigureAwait(false)).Detector : null;
-        return new SegmentTask(new SemanticSegmenter(scoreMap, detector, context.Limits), segmentOptions);
+        return new SegmentTask(new SemanticSegmenter(scoreMap, detector), segmentOptions);
     }
 
     public override string Name => TaskName;
-    public override DecodeSize DecodeSize { get; } = DecodeSize.Within(MaxDecodeSide, MaxDecodeSide);
+    public override DecodeSize DecodeSize { get; } = decodeSize ?? DecodeSize.Within(MaxDecodeSide, MaxDecodeSide);
     public override IReadOnlyList<string> ModelIds => segmenter.MethodFor(options) == SegmentationMethod.PersonCrops
         ? [segmenter.ModelId, Detectors.DefaultModel]
         : [segmenter.ModelId];

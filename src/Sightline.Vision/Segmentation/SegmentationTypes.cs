@@ -210,5 +210,3 @@ public sealed record InstanceSegmentation(
     }
 }
 
-/// <summary>One file of a batch: its result, or why there is none.</summary>
-public readonly record struct SegmentationOutcome<T>(string Source, T? Result, string? Error) where T : class;

@@ -14,13 +14,11 @@ public sealed class SemanticSegmenter : ISemanticSegmenter
 {
     private readonly ScoreMapModel _model;
     private readonly IObjectDetector? _detector;
-    private readonly ImageLimits? _limits;
 
-    public SemanticSegmenter(ScoreMapModel model, IObjectDetector? personDetector = null, ImageLimits? limits = null)
+    public SemanticSegmenter(ScoreMapModel model, IObjectDetector? personDetector = null)
     {
         _model = model;
         _detector = personDetector;
-        _limits = limits;
     }
 
     public string ModelId => _model.ModelId;
@@ -80,50 +78,4 @@ public sealed class SemanticSegmenter : ISemanticSegmenter
             .Select(d => MaskComposition.Pad(new BoundingBox(d.Box.X * sx, d.Box.Y * sy, d.Box.Width * sx, d.Box.Height * sy), padding, bitmap.Width, bitmap.Height))
             .ToList();
     }
-
-    public IReadOnlyList<SegmentationOutcome<SemanticSegmentation>> SegmentFiles(IReadOnlyList<string> paths, SegmentOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        SegmentationRunner.Run(paths, _limits, image => Segment(image, options), progress, cancellationToken);
-}
-
-/// <summary>Runs a per-image task over files, decoding the next image while the current one is processed.</summary>
-internal static class SegmentationRunner
-{
-    public static IReadOnlyList<SegmentationOutcome<T>> Run<T>(IReadOnlyList<string> paths, ImageLimits? limits, Func<DecodedImage, T> task,
-        IProgress<int>? progress, CancellationToken cancellationToken) where T : class
-    {
-        var outcomes = new SegmentationOutcome<T>[paths.Count];
-        Task<(DecodedImage? Image, double Ms, string? Error)> Decode(int i) => Task.Run(() =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            try
-            {
-                return ((DecodedImage?)ImageDecoder.Decode(paths[i], null, limits), StageTimings.Since(start), (string?)null);
-            }
-            catch (ImageLoadException e)
-            {
-                return (null, 0, e.Message);
-            }
-        }, cancellationToken);
-        var next = paths.Count > 0 ? Decode(0) : null;
-        for (var i = 0; i < paths.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (image, decodeMs, error) = next!.GetAwaiter().GetResult();
-            next = i + 1 < paths.Count ? Decode(i + 1) : null;
-            using (image)
-                outcomes[i] = image is null
-                    ? new SegmentationOutcome<T>(paths[i], null, error)
-                    : new SegmentationOutcome<T>(paths[i], WithDecode(task(image), decodeMs), null);
-            progress?.Report(i + 1);
-        }
-        return outcomes;
-    }
-
-    private static T WithDecode<T>(T result, double decodeMs) => result switch
-    {
-        SemanticSegmentation s => (T)(object)(s with { Timings = s.Timings + new StageTimings(decodeMs, 0, 0) }),
-        InstanceSegmentation s => (T)(object)(s with { Timings = s.Timings + new StageTimings(decodeMs, 0, 0) }),
-        _ => result,
-    };
 }

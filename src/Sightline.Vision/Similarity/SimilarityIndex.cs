@@ -178,7 +178,7 @@ public sealed class SimilarityIndex : IDisposable
             using var tx = _connection.BeginTransaction();
             for (var i = 0; i < slice.Count; i++)
             {
-                if (outcomes[i].Embedding is { } embedding)
+                if (outcomes[i].Result is { } embedding)
                 {
                     Execute(_connection, "INSERT OR REPLACE INTO images(path, size, mtime, vector) VALUES ($p, $s, $m, $v)", tx,
                         ("$p", slice[i].Path), ("$s", slice[i].Size), ("$m", slice[i].Mtime), ("$v", MemoryMarshal.AsBytes(embedding.Vector.AsSpan()).ToArray()));
@@ -186,7 +186,7 @@ public sealed class SimilarityIndex : IDisposable
                 }
                 else
                 {
-                    failed.Add(new IndexFailure(slice[i].Path, outcomes[i].Error ?? "unknown error"));
+                    failed.Add(new IndexFailure(slice[i].Path, outcomes[i].Error!.Message));
                     Execute(_connection, "DELETE FROM images WHERE path = $p", tx, ("$p", slice[i].Path));
                 }
             }

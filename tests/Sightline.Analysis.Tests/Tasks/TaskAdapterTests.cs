@@ -118,7 +118,7 @@ public sealed class TaskAdapterTests(PretrainedModels models)
         var backbone = models.Get(Embedders.DefaultModel);
         var embedder = Embedders.Create(backbone, models.Engine);
         var examples = embedder.EmbedFiles(train.Select(t => t.f).ToList())
-            .Select((o, i) => new LabelledExample(o.Source, train[i].k, FeatureMap.Apply(o.Embedding!.Value.Vector))).ToList();
+            .Select((o, i) => new LabelledExample(o.Source.Name, train[i].k, FeatureMap.Apply(o.Result!.Vector))).ToList();
         var model = ClassifierModel.Create(new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 2)).Train(new LabelledSet(classes!, examples)),
             BackboneInfo.From(backbone), new TrainingSummary(folder, [.. Enumerable.Repeat(8, classes.Count)], [], false, 0, 1, 0, 0));
         var file = Path.Combine(Path.GetTempPath(), $"sightline-analysis-{Guid.NewGuid():N}.sightline");

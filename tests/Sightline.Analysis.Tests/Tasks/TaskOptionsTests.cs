@@ -97,7 +97,7 @@ public sealed class TaskOptionsTests
         public DetectionResult Detect(string path, DetectOptions? options = null) => throw new NotSupportedException();
         public DetectionResult Detect(Imaging.DecodedImage image, DetectOptions? options = null) => throw new NotSupportedException();
         public IReadOnlyList<DetectionResult> Detect(IReadOnlyList<(Imaging.DecodedImage Image, DetectOptions Options)> images) => throw new NotSupportedException();
-        public IReadOnlyList<DetectionOutcome> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        public IReadOnlyList<Outcome<DetectionResult>> DetectFiles(IReadOnlyList<string> paths, DetectOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
     }
 }

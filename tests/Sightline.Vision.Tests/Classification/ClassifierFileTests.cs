@@ -178,6 +178,6 @@ public sealed class ClassifierFileTests : IDisposable
         public DecodeSize DecodeSize => DecodeSize.Cover(8, 8);
         public ImageEmbedding Embed(string path) => throw new NotSupportedException();
         public IReadOnlyList<ImageEmbedding> Embed(IReadOnlyList<DecodedImage> images) => throw new NotSupportedException();
-        public IReadOnlyList<EmbeddingOutcome> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public IReadOnlyList<Sightline.Vision.Pipeline.Outcome<ImageEmbedding>> EmbedFiles(IReadOnlyList<string> paths, IProgress<int>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -31,9 +31,9 @@ internal static class FlowerEmbeddings
             var root = TestPaths.Data("flowers-5");
             var files = SimilarityIndex.ImageFiles(root);
             var outcomes = embedder.EmbedFiles(files);
-            Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
-            var classes = outcomes.Select(o => ClassOf(o.Source)).Distinct().Order(StringComparer.Ordinal).ToList();
-            _set = new LabelledSet(classes, outcomes.Select(o => new LabelledExample(o.Source, classes.IndexOf(ClassOf(o.Source)), FeatureMap.Apply(o.Embedding!.Value.Vector))).ToList());
+            Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
+            var classes = outcomes.Select(o => ClassOf(o.Source.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+            _set = new LabelledSet(classes, outcomes.Select(o => new LabelledExample(o.Source.Name, classes.IndexOf(ClassOf(o.Source.Name)), FeatureMap.Apply(o.Result!.Vector))).ToList());
             return _set;
         }
     }

@@ -45,7 +45,7 @@ public sealed class FlowersClassificationTests(PretrainedModels models, ITestOut
     {
         var data = FlowerEmbeddings.Get(models);
         var sanity = FlowerEmbeddings.Embedder(models).EmbedFiles(Sightline.Vision.Similarity.SimilarityIndex.ImageFiles(TestPaths.Data("sanity")))
-            .Where(o => o.Succeeded).Select(o => FeatureMap.Apply(o.Embedding!.Value.Vector)).ToList();
+            .Where(o => o.Succeeded).Select(o => FeatureMap.Apply(o.Result!.Vector)).ToList();
         Assert.Equal(13, sanity.Count);
         var report = HeldOutSplit.Evaluate(data, 30, [("sanity", sanity)], new ClassifierTrainingOptions());
         var far = report.Outliers.Single().Rejected;

@@ -70,7 +70,7 @@ public sealed class DetectionSanityTests(PretrainedModels models)
             var detector = Detector(Detectors.NanoDet);
             var batched = detector.DetectFiles(files);
             Assert.Null(batched[1].Result);
-            Assert.Contains("broken.jpg", batched[1].Error);
+            Assert.Contains("broken.jpg", batched[1].Error!.Message);
             foreach (var i in new[] { 0, 2, 3 })
             {
                 var single = detector.Detect(files[i]);

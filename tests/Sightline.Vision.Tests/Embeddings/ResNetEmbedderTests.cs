@@ -31,7 +31,7 @@ public sealed class ResNetEmbedderTests(PretrainedModels models)
         for (var i = 0; i < photos.Count; i++)
         {
             var one = single.Embed(photos[i]).Vector;
-            var many = batched[i].Embedding!.Value.Vector;
+            var many = batched[i].Result!.Vector;
             Assert.True(one.Zip(many).Max(p => MathF.Abs(p.First - p.Second)) < 1e-4f, $"photo {i} differs between batch and single runs");
         }
     }
@@ -72,7 +72,7 @@ public sealed class ResNetEmbedderTests(PretrainedModels models)
             var outcomes = Embedder(batch: 2).EmbedFiles([photos[0], bad, photos[1]]);
             Assert.True(outcomes[0].Succeeded);
             Assert.False(outcomes[1].Succeeded);
-            Assert.Contains("broken.jpg", outcomes[1].Error);
+            Assert.Contains("broken.jpg", outcomes[1].Error!.Message);
             Assert.True(outcomes[2].Succeeded);
             Assert.Throws<ImageLoadException>(() => Embedder().Embed(bad));
         }

@@ -16,9 +16,9 @@ public sealed class FlowersAcceptanceTests(PretrainedModels models)
         Assert.Equal(200, files.Count);
         var embedder = Embedders.Create(models.Get(Embedders.DefaultModel), models.Engine, new EmbedderOptions(8));
         var outcomes = embedder.EmbedFiles(files);
-        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error));
-        var labels = outcomes.Select(o => Path.GetFileName(Path.GetDirectoryName(o.Source)!)).ToList();
-        var result = NeighbourEvaluation.LeaveOneOut(labels, outcomes.Select(o => o.Embedding!.Value.Vector).ToList());
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
+        var labels = outcomes.Select(o => Path.GetFileName(Path.GetDirectoryName(o.Source.Name)!)).ToList();
+        var result = NeighbourEvaluation.LeaveOneOut(labels, outcomes.Select(o => o.Result!.Vector).ToList());
         Assert.Equal(5, result.PerClass.Count);
         Assert.True(result.Accuracy >= 0.80, $"leave-one-out accuracy {result.Accuracy:P1}");
     }

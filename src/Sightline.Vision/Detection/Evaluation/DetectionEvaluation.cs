@@ -1,3 +1,5 @@
+using Sightline.Vision.Pipeline;
+
 namespace Sightline.Vision.Detection.Evaluation;
 
 /// <summary>COCO metrics of a detector on a data set, per-class AP by name, and what could not be evaluated.</summary>
@@ -28,7 +30,7 @@ public static class DetectionEvaluation
     }
 
     /// <summary>Scores detections already made, one outcome per data-set image in the data set's order.</summary>
-    public static DetectionEvaluationResult Score(IReadOnlyList<string> labels, DetectionDataset dataset, IReadOnlyList<DetectionOutcome> outcomes, double seconds)
+    public static DetectionEvaluationResult Score(IReadOnlyList<string> labels, DetectionDataset dataset, IReadOnlyList<Outcome<DetectionResult>> outcomes, double seconds)
     {
         if (outcomes.Count != dataset.Images.Count)
             throw new ArgumentException($"{outcomes.Count} outcomes for {dataset.Images.Count} images", nameof(outcomes));
@@ -41,7 +43,7 @@ public static class DetectionEvaluation
         {
             if (outcomes[i].Result is not { } result)
             {
-                failed.Add($"{outcomes[i].Source}: {outcomes[i].Error}");
+                failed.Add($"{outcomes[i].Source}: {outcomes[i].Error!.Message}");
                 continue;
             }
             foreach (var d in result.Detections)
