@@ -30,8 +30,6 @@ public static class AnalyzeBenchmark
         var rounds = int.Parse(BenchHarness.Option(args, "--rounds") ?? "1", CultureInfo.InvariantCulture);
         var inFlight = int.Parse(BenchHarness.Option(args, "--in-flight") ?? PipelineOptions.Default.MaxInFlight.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var threads = BenchHarness.Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
-        // As 'analyze' runs: threads that sleep rather than spin (--spin on: as the single-task commands run).
-        var spin = BenchHarness.Option(args, "--spin") is "on";
         var files = ImageFiles.Scan([folder]).Images.Take(limit).ToList();
         if (files.Count == 0)
         {
@@ -40,14 +38,17 @@ public static class AnalyzeBenchmark
         }
 
         var store = new ModelStore();
-        using var engine = new InferenceEngine(new EngineOptions(threads, SpinWait: spin));
-        await using var context = TaskContext.Create(store, engine);
+        // Each path runs with the engine its command uses: the single-task commands on all cores with spinning
+        // threads, analyze with one sleeping thread per run (EngineOptions.ForConcurrentRuns); --threads sets both.
+        using var engine = new InferenceEngine(new EngineOptions(threads));
+        using var pipelineEngine = new InferenceEngine(new EngineOptions(threads).ForConcurrentRuns());
+        await using var context = TaskContext.Create(store, pipelineEngine);
         var tasks = await TaskSelection.CreateAsync(TaskSelection.Choose(BuiltInTasks.Registry, Tasks), context);
         var pipeline = new AnalysisPipeline(tasks, options: new PipelineOptions(inFlight));
         var detector = Detectors.Create(await store.EnsureAsync(Detectors.DefaultModel), engine);
         var faces = await FaceAnalyzer.CreateAsync(store, engine);
         var embedder = Embedders.Create(await store.EnsureAsync(Embedders.DefaultModel), engine);
-        Console.WriteLine($"analyze benchmark: {files.Count} photos from {folder}; tasks {Tasks}; {engine.Options.EffectiveThreads} inference threads (spinning {(spin ? "on" : "off")}), "
+        Console.WriteLine($"analyze benchmark: {files.Count} photos from {folder}; tasks {Tasks}; commands: {engine.Options.EffectiveThreads} inference threads (spinning), analyze: {pipelineEngine.Options.EffectiveThreads} (sleeping), "
             + $"{inFlight} images in flight; {BenchHarness.Machine()}");
         Console.WriteLine($"command: {BenchHarness.CommandLine(args)}");
 

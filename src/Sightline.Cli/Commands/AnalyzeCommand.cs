@@ -36,9 +36,8 @@ public static class AnalyzeCommand
             var ctx = context(parse);
             var chosen = Choose(parse.GetValue(tasks), parse.GetValue(settings) ?? [], parse.GetValue(classifier));
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
-            // Several models run at once here: ONNX Runtime's threads sleep between the parts of a run instead of
-            // spinning, so that they leave the cores to each other (measured in bench analyze --spin on/off).
-            using var engine = new Sightline.Inference.Sessions.InferenceEngine(ctx.EngineOptions with { SpinWait = false }, ctx.Warn);
+            // Several models run at once over images in flight: one sleeping thread per run (see ForConcurrentRuns).
+            using var engine = new Sightline.Inference.Sessions.InferenceEngine(ctx.EngineOptions.ForConcurrentRuns(), ctx.Warn);
             await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
             IReadOnlyList<IImageTask> built;
             try

@@ -13,4 +13,12 @@ public sealed record EngineOptions(int? IntraOpThreads = null, ExecutionDevice D
     public static EngineOptions Default { get; } = new();
 
     public int EffectiveThreads => IntraOpThreads is > 0 ? IntraOpThreads.Value : Environment.ProcessorCount;
+
+    /// <summary>
+    /// The engine for a pipeline that runs several models at once over images in flight: the parallelism comes
+    /// from the concurrent runs, so each run gets one sleeping intra-op thread unless a thread count was asked
+    /// for (measured with bench analyze: 1.38x over the separate commands against 1.24x with every session on
+    /// all cores).
+    /// </summary>
+    public EngineOptions ForConcurrentRuns() => this with { IntraOpThreads = IntraOpThreads ?? 1, SpinWait = false };
 }
