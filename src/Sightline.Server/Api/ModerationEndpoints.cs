@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sightline.Analysis;
-using Sightline.Server.Hosting;
 using Sightline.Vision.Moderation;
 using Sightline.Vision.Pipeline;
 
@@ -15,13 +14,14 @@ public static class ModerationEndpoints
     {
         var v1 = app.MapGroup("/v1").WithTags("moderation");
 
-        v1.MapPost("/moderate", async (HttpRequest request, VisionServices services, double? threshold, string? sensitive, string? model, CancellationToken ct) =>
+        v1.MapPost("/moderate", async (HttpRequest request, AnalysisServices analysis, double? threshold, string? sensitive, string? model, CancellationToken ct) =>
             {
-                // Options are checked before the model is pulled or the upload read.
+                // Options are checked before the model is pulled or the upload read; the task for these options is
+                // built once and kept, with the server's shared task context, as /v1/analyze keeps its pipelines.
                 var options = ModerateOptions.From(threshold, sensitive, model);
-                var context = TaskContext.Create(services.Store, services.Engine, services.Options.ImageLimits);
-                var task = (IImageTask<ModerationResult>)await BuiltInTasks.Registry.CreateAsync(ModerateTask.TaskName, context, options, ct).ConfigureAwait(false);
-                using var image = await ImageUpload.ReadAsync(request, task.DecodeSize, services.Options.ImageLimits, ct).ConfigureAwait(false);
+                var pipeline = await analysis.PipelineAsync([new ChosenTask(BuiltInTasks.Registry.Resolve(ModerateTask.TaskName), options)], ct).ConfigureAwait(false);
+                var task = (IImageTask<ModerationResult>)pipeline.Tasks[0];
+                using var image = await ImageUpload.ReadAsync(request, task.DecodeSize, analysis.Options.ImageLimits, ct).ConfigureAwait(false);
                 return await task.RunAsync(image, ct).ConfigureAwait(false);
             })
             .WithName("Moderate").WithSummary("Whether the image is safe or sensitive (explicit or suggestive), with the content classifier's five class probabilities")
