@@ -186,9 +186,7 @@ public sealed class PhotoLibrary : IAsyncDisposable
         try
         {
             var folders = await Store.GetFoldersAsync(cancellationToken).ConfigureAwait(false);
-            IngestEngine? engine = null;
-            var tracked = new Progress(this, started, progress, () => engine);
-            engine = new IngestEngine(this, context, tracked, MaxInFlight);
+            var engine = new IngestEngine(this, context, new Progress(this, started, progress), MaxInFlight);
             Volatile.Write(ref _lastScan, new ScanState(true, started, null, null, null));
             var report = await engine.RunAsync(folders, paths, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _lastScan, new ScanState(false, started, engine.Progress, report, null));
@@ -206,11 +204,10 @@ public sealed class PhotoLibrary : IAsyncDisposable
     }
 
     /// <summary>Forwards a scan's progress and keeps the latest in <see cref="LastScan"/>.</summary>
-    private sealed class Progress(PhotoLibrary library, DateTimeOffset started, IProgress<IngestProgress>? inner, Func<IngestEngine?> engine) : IProgress<IngestProgress>
+    private sealed class Progress(PhotoLibrary library, DateTimeOffset started, IProgress<IngestProgress>? inner) : IProgress<IngestProgress>
     {
         public void Report(IngestProgress value)
         {
-            _ = engine;
             Volatile.Write(ref library._lastScan, new ScanState(true, started, value, null, null));
             inner?.Report(value);
         }
