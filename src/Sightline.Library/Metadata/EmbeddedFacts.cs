@@ -42,17 +42,18 @@ internal static class EmbeddedFactsReader
                 warnings.Add($"{BlockName(directory)} block is damaged: {error}");
 
         var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
-        var subIfd = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault();
+        // DNG and some TIFFs hold several EXIF sub-IFDs (raw image IFDs read as such): each tag comes from the first that has it.
+        var subIfds = directories.OfType<ExifSubIfdDirectory>().ToList();
         var iptc = directories.OfType<IptcDirectory>().FirstOrDefault();
         var exifDescription = MetadataText.Clean(ifd0?.GetString(ExifDirectoryBase.TagImageDescription));
         return new EmbeddedFacts
         {
-            ExifDate = ExifDate(ifd0, subIfd, utcNow, warnings),
+            ExifDate = ExifDate(ifd0, subIfds, utcNow, warnings),
             IptcDate = iptc is null ? null : MetadataDates.FromIptc(iptc.GetString(IptcDirectory.TagDateCreated), iptc.GetString(IptcDirectory.TagTimeCreated), utcNow, warnings),
             QuickTimeDate = QuickTimeDate(directories, utcNow, warnings),
             Make = MetadataText.Clean(ifd0?.GetString(ExifDirectoryBase.TagMake)),
             Model = MetadataText.Clean(ifd0?.GetString(ExifDirectoryBase.TagModel)),
-            Lens = MetadataText.Clean(subIfd?.GetString(ExifDirectoryBase.TagLensModel)),
+            Lens = MetadataText.Clean(WithTag(subIfds, ExifDirectoryBase.TagLensModel)?.GetString(ExifDirectoryBase.TagLensModel)),
             Location = Location(directories.OfType<GpsDirectory>().FirstOrDefault(), warnings),
             Orientation = Orientation(ifd0, warnings),
             ExifDescription = exifDescription is not null && MetadataText.IsCameraDefaultDescription(exifDescription) ? null : exifDescription,
@@ -63,14 +64,16 @@ internal static class EmbeddedFactsReader
         };
     }
 
-    private static DateCandidate? ExifDate(ExifIfd0Directory? ifd0, ExifSubIfdDirectory? subIfd, DateTime utcNow, ICollection<string> warnings)
+    private static DateCandidate? ExifDate(ExifIfd0Directory? ifd0, List<ExifSubIfdDirectory> subIfds, DateTime utcNow, ICollection<string> warnings)
     {
         DateCandidate? From(Directory? directory, int tag, int offsetTag, string name) => directory is null ? null
             : MetadataDates.FromExif(directory.GetString(tag), directory.GetString(offsetTag), "EXIF " + name, MetadataSource.Exif, utcNow, warnings);
-        return From(subIfd, ExifDirectoryBase.TagDateTimeOriginal, OffsetTimeOriginal, "DateTimeOriginal")
-            ?? From(subIfd, ExifDirectoryBase.TagDateTimeDigitized, OffsetTimeDigitized, "DateTimeDigitized")
+        return From(WithTag(subIfds, ExifDirectoryBase.TagDateTimeOriginal), ExifDirectoryBase.TagDateTimeOriginal, OffsetTimeOriginal, "DateTimeOriginal")
+            ?? From(WithTag(subIfds, ExifDirectoryBase.TagDateTimeDigitized), ExifDirectoryBase.TagDateTimeDigitized, OffsetTimeDigitized, "DateTimeDigitized")
             ?? From(ifd0, ExifDirectoryBase.TagDateTime, OffsetTime, "DateTime");
     }
+
+    private static Directory? WithTag(IEnumerable<Directory> directories, int tag) => directories.FirstOrDefault(d => d.ContainsTag(tag));
 
     private static DateCandidate? QuickTimeDate(IReadOnlyList<Directory> directories, DateTime utcNow, ICollection<string> warnings)
     {

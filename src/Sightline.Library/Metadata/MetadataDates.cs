@@ -15,7 +15,7 @@ internal static partial class MetadataDates
     [GeneratedRegex(@"^\s*(\d{4})[:\-](\d{1,2})[:\-](\d{1,2})[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?")]
     private static partial Regex ExifPattern();
 
-    [GeneratedRegex(@"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+\-]\d{2}:?\d{2})?\s*$")]
+    [GeneratedRegex(@"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+\-]\d{1,2}:?\d{2})?\s*$")]
     private static partial Regex XmpPattern();
 
     [GeneratedRegex(@"^\s*([+\-])(\d{1,2}):?(\d{2})\s*$")]

@@ -34,9 +34,10 @@ public static class PhotoMetadataReader
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // MetadataExtractor throws plain exceptions on some damaged containers; what the sidecars say still counts.
+            // MetadataExtractor throws plain exceptions on some damaged containers (a HEIF with an odd item list);
+            // its EXIF block is often intact, and what the sidecars say still counts.
             warnings.Add($"metadata of {path} could not be read: {ex.GetType().Name}: {ex.Message}");
-            directories = [];
+            directories = ExifByScan.Read(data, warnings);
         }
 
         var embedded = EmbeddedFactsReader.Read(directories, utcNow, warnings);
