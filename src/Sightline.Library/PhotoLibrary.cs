@@ -80,6 +80,9 @@ public sealed class PhotoLibrary : IAsyncDisposable
     /// <summary>How many photos are read and analysed at once (each holds its file's bytes and one decode in memory).</summary>
     public int MaxInFlight { get; init; } = PipelineOptions.Default.MaxInFlight;
 
+    /// <summary>Runs just before each photo is read (tests change or delete files between the scan and the read).</summary>
+    internal Func<string, Task>? BeforeRead { get; set; }
+
     /// <summary>Makes a new library in <paramref name="folder"/> (created when missing; refused when it already holds a library), with its database at <paramref name="database"/> (see <see cref="LibraryStores"/>; SQLite inside the folder by default).</summary>
     public static async Task<PhotoLibrary> InitAsync(string folder, string? database = null, LibrarySettings? settings = null,
         CancellationToken cancellationToken = default)
@@ -186,7 +189,7 @@ public sealed class PhotoLibrary : IAsyncDisposable
         try
         {
             var folders = await Store.GetFoldersAsync(cancellationToken).ConfigureAwait(false);
-            var engine = new IngestEngine(this, context, new Progress(this, started, progress), MaxInFlight);
+            var engine = new IngestEngine(this, context, new Progress(this, started, progress), MaxInFlight) { BeforeRead = BeforeRead };
             Volatile.Write(ref _lastScan, new ScanState(true, started, null, null, null));
             var report = await engine.RunAsync(folders, paths, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _lastScan, new ScanState(false, started, engine.Progress, report, null));

@@ -44,6 +44,9 @@ internal sealed class IngestEngine
 
     public int MaxInFlight { get; }
 
+    /// <summary>Runs just before a photo is read: lets tests change or delete a file between the scan and the read.</summary>
+    internal Func<string, Task>? BeforeRead { get; init; }
+
     /// <summary>A scan of every file of <paramref name="folders"/>, or, with <paramref name="paths"/>, of those files and folders only (the watcher's changes).</summary>
     public async Task<IngestReport> RunAsync(IReadOnlyList<SourceFolder> folders, IReadOnlyCollection<string>? paths, CancellationToken cancellationToken)
     {
@@ -79,6 +82,14 @@ internal sealed class IngestEngine
         CancellationToken cancellationToken)
     {
         var stored = await _store.GetFilesAsync(folder.Id, cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(folder.Path))
+        {
+            // An unmounted disk must not read as every file deleted: its entries stay as they are, and the report says why.
+            lock (_gate)
+                _newFailures.Add(new FileEntry(folder.Path, folder.Id, FileKind.Failed, 0, DateTimeOffset.UtcNow, null,
+                    "the source folder is missing (moved, deleted or not mounted): its files are kept as the last scan saw them", DateTimeOffset.UtcNow));
+            return ([], []);
+        }
         if (paths is null)
             return (FileScanner.Scan(folder.Path, cancellationToken).Select(OwnFiles).ToList(), stored);
 
@@ -207,6 +218,8 @@ internal sealed class IngestEngine
         if (file.Kind == FileKind.Video)
             return await IngestVideoAsync(toRead, entry, cancellationToken).ConfigureAwait(false);
 
+        if (BeforeRead is { } hook)
+            await hook(file.Path).ConfigureAwait(false);
         var readStart = Stopwatch.GetTimestamp();
         byte[] bytes;
         try
