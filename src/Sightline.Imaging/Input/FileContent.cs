@@ -87,8 +87,15 @@ public static partial class FileContent
         }
         catch (Exception e) when (e is IOException or NotSupportedException or ArgumentException)
         {
-            return e.Message;
+            return WithoutPath(e.Message, path);
         }
+    }
+
+    /// <summary>.NET appends " : 'path'" to the system's words; the reason is kept per file already, and counted by its words.</summary>
+    private static string WithoutPath(string message, string path)
+    {
+        string suffix = $" : '{path}'";
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 
     /// <summary>What <paramref name="head"/> (the first bytes of the file at <paramref name="path"/>) holds.</summary>
