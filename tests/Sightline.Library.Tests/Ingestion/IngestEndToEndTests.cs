@@ -175,6 +175,43 @@ public sealed class IngestEndToEndTests(IngestFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_scan_commits_what_is_done_and_the_next_scan_finishes_the_rest()
+    {
+        var names = new[] { "bus.jpg", "dog.jpg", "horses.jpg", "kite.jpg", "giraffe.jpg", "eagle.jpg", "person.jpg", "scream.jpg" };
+        foreach (var name in names)
+            Put(name, name);
+        await using var library = await NewLibraryAsync("sqlite", Settings());
+        library.BeforeRead = async path =>
+        {
+            // One photo at a time after the first two, so that the cancel lands mid-scan.
+            if (!path.EndsWith("bus.jpg", StringComparison.Ordinal) && !path.EndsWith("dog.jpg", StringComparison.Ordinal))
+                await Task.Delay(200);
+        };
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress(p =>
+        {
+            if (p.Stage == "analysing" && p.Done >= 2)
+                cancel.Cancel();
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => library.ScanAsync(fixture.Context, progress, cancel.Token));
+        var kept = (await library.Store.GetCountsAsync()).Photos;
+        Assert.InRange(kept, 1, names.Length - 1);
+        Assert.False(library.LastScan!.Running);
+        Assert.Equal("cancelled", library.LastScan.Error);
+
+        library.BeforeRead = null;
+        var rest = await library.ScanAsync(fixture.Context);
+        Assert.Equal(names.Length - kept, rest.NewPhotos);
+        Assert.Equal(kept, rest.Unchanged);
+        Assert.Equal(names.Length, (await library.Store.GetCountsAsync()).Photos);
+    }
+
+    private sealed class Progress(Action<IngestProgress> report) : IProgress<IngestProgress>
+    {
+        public void Report(IngestProgress value) => report(value);
+    }
+
+    [Fact]
     public async Task A_source_folder_that_went_missing_keeps_its_files_and_says_so()
     {
         Put("a.jpg", "bus.jpg");
