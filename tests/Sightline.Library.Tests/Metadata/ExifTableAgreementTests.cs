@@ -122,6 +122,11 @@ public sealed class ExifTableAgreementTests(ITestOutputHelper output)
         for (var pass = 0; pass < passes; pass++)
             foreach (var (path, bytes) in jpegs)
                 PhotoMetadataReader.Read(bytes, path);
+        var sidecarClock = System.Diagnostics.Stopwatch.StartNew();
+        for (var pass = 0; pass < passes; pass++)
+            foreach (var (path, _) in files)
+                PhotoMetadataReader.SidecarsOf(path);
+        output.WriteLine($"sidecar lookup alone: mean {sidecarClock.Elapsed.TotalMilliseconds / (passes * files.Count):F3} ms per file");
         output.WriteLine($"{files.Count} images, mean {clock.Elapsed.TotalMilliseconds / (passes * files.Count):F3} ms per file over {passes} passes; {jpegs.Count} JPEGs, mean {jpegClock.Elapsed.TotalMilliseconds / (passes * jpegs.Count):F3} ms; {withDate / passes} with a date");
         Assert.True(withDate / passes >= 62, $"only {withDate / passes} of {files.Count} samples have a date taken");
     }
