@@ -40,8 +40,20 @@ public static class PhotoMetadataReader
             directories = ExifByScan.Read(data, warnings);
         }
 
-        var embedded = EmbeddedFactsReader.Read(directories, utcNow, warnings);
-        var embeddedXmp = embedded.Xmp is null ? new XmpFacts() : XmpFactsReader.Read(embedded.Xmp, MetadataSource.Xmp, embedded.Orientation, utcNow, warnings);
+        EmbeddedFacts embedded;
+        XmpFacts embeddedXmp;
+        try
+        {
+            embedded = EmbeddedFactsReader.Read(directories, utcNow, warnings);
+            embeddedXmp = embedded.Xmp is null ? new XmpFacts() : XmpFactsReader.Read(embedded.Xmp, MetadataSource.Xmp, embedded.Orientation, utcNow, warnings);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A value MetadataExtractor parsed but that cannot be interpreted must not stop ingestion of the file.
+            warnings.Add($"metadata of {path} could not be interpreted: {ex.GetType().Name}: {ex.Message}");
+            embedded = new EmbeddedFacts();
+            embeddedXmp = new XmpFacts();
+        }
         var sidecarXmp = new List<XmpFacts>();
         var takeout = new List<TakeoutFacts>();
         foreach (var sidecar in SafeSidecars(path, warnings))

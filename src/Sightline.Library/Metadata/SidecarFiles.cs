@@ -18,7 +18,10 @@ internal static class SidecarFiles
             stem + ".xmp", fileName + ".xmp", fileName + ".json", stem + ".json", stem + ".aae",
         };
         var found = new List<string>();
-        foreach (var candidate in System.IO.Directory.EnumerateFiles(folder))
+        // Every sidecar name starts with the photo's stem; letting the file system filter on it keeps large folders cheap.
+        var pattern = stem.AsSpan().IndexOfAny('*', '?') >= 0 ? "*" : stem + "*";
+        var options = new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive, IgnoreInaccessible = true };
+        foreach (var candidate in System.IO.Directory.EnumerateFiles(folder, pattern, options))
         {
             var name = Path.GetFileName(candidate);
             if (string.Equals(name, fileName, StringComparison.OrdinalIgnoreCase))

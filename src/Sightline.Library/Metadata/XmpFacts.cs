@@ -193,19 +193,20 @@ internal static class XmpFactsReader
     private static string? LocalizedText(IXmpMeta xmp, string ns, string name) =>
         xmp.DoesPropertyExist(ns, name) ? xmp.GetLocalizedText(ns, name, null, "x-default")?.Value ?? Get(xmp, ns, name) : null;
 
-    private static IEnumerable<string?> Items(IXmpMeta xmp, string ns, string array)
+    private static IReadOnlyList<string?> Items(IXmpMeta xmp, string ns, string array)
     {
         if (!xmp.DoesPropertyExist(ns, array))
-            yield break;
-        var count = xmp.CountArrayItems(ns, array);
-        if (count == 0)
+            return [];
+        try
+        {
+            var count = xmp.CountArrayItems(ns, array);
+            return Enumerable.Range(1, count).Select(i => xmp.GetArrayItem(ns, array, i)?.Value).ToList();
+        }
+        catch (XmpException)
         {
             // A plain string where a bag belongs: keep it rather than lose it.
-            yield return Get(xmp, ns, array);
-            yield break;
+            return [Get(xmp, ns, array)];
         }
-        for (var i = 1; i <= count; i++)
-            yield return xmp.GetArrayItem(ns, array, i)?.Value;
     }
 
     private static double? Number(string? raw) =>

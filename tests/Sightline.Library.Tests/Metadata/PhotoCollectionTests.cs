@@ -94,6 +94,18 @@ public sealed class PhotoCollectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Videos_take_the_quicktime_creation_time_in_utc_and_an_unset_one_is_no_date()
+    {
+        var dated = ReadFile("photoprism-examples/example.mp4");
+        var unset = ReadFile("photoprism-examples/christmas.mp4");
+
+        Assert.Equal(new DateTime(2020, 5, 11, 14, 18, 35), dated.TakenAt);
+        Assert.Equal(TimeSpan.Zero, dated.TakenOffset);
+        Assert.Equal(MetadataSource.QuickTime, dated.TakenAtSource);
+        Assert.Null(unset.TakenAt);
+    }
+
+    [Fact]
     public void Files_that_are_not_images_give_empty_metadata_with_a_warning()
     {
         var metadata = ReadFile("photoprism-examples/Random.docx");

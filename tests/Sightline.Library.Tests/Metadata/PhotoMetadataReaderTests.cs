@@ -259,6 +259,32 @@ public sealed class PhotoMetadataReaderTests : IDisposable
     }
 
     [Fact]
+    public void Microsoft_photo_regions_are_read_as_top_left_rectangles_with_the_persons_name()
+    {
+        var path = Write("windows.jpg", TestJpeg.Build(xmp: """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+             <rdf:Description rdf:about="" xmlns:MP="http://ns.microsoft.com/photo/1.2/"
+               xmlns:MPRI="http://ns.microsoft.com/photo/1.2/t/RegionInfo#" xmlns:MPReg="http://ns.microsoft.com/photo/1.2/t/Region#">
+              <MP:RegionInfo rdf:parseType="Resource"><MPRI:Regions><rdf:Bag>
+               <rdf:li rdf:parseType="Resource"><MPReg:Rectangle>0.1, 0.2, 0.3, 0.4</MPReg:Rectangle><MPReg:PersonDisplayName>Dana</MPReg:PersonDisplayName></rdf:li>
+               <rdf:li rdf:parseType="Resource"><MPReg:Rectangle>0.1, 0.2</MPReg:Rectangle></rdf:li>
+              </rdf:Bag></MPRI:Regions></MP:RegionInfo>
+             </rdf:Description></rdf:RDF></x:xmpmeta>
+            """));
+
+        var metadata = PhotoMetadataReader.Read(File.ReadAllBytes(path), path);
+
+        var face = Assert.Single(metadata.FaceRegions);
+        Assert.Equal("Dana", face.Name);
+        Assert.Null(face.Program);
+        Assert.Equal(0.1, face.Area.X, 9);
+        Assert.Equal(0.2, face.Area.Y, 9);
+        Assert.Equal(0.3, face.Area.Width, 9);
+        Assert.Equal(0.4, face.Area.Height, 9);
+        Assert.Contains(metadata.Warnings, w => w.Contains("'0.1, 0.2'"));
+    }
+
+    [Fact]
     public void Reads_from_a_slice_of_a_larger_buffer()
     {
         var jpeg = TestJpeg.Build(CameraExif("2021:06:05 14:30:15"));
