@@ -75,6 +75,32 @@ internal sealed class SqliteLibraryStore : SqlLibraryStore
     /// </summary>
     internal const int PageSize = 8192;
 
+    /// <summary>
+    /// An exclusive lock on a file beside the database (flock through FileShare.None), never on the database file itself:
+    /// closing another handle of that file would drop SQLite's own POSIX locks in this process. The file stays, empty,
+    /// so that every process locks the same one.
+    /// </summary>
+    protected override async Task<IAsyncDisposable> LockMigrationAsync(CancellationToken cancellationToken)
+    {
+        var path = Location + "-migration.lock";
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < BusyTimeout && File.Exists(path))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LibraryStoreException($"library database {Location}: cannot take the migration lock {path}: {e.Message}", e);
+            }
+        }
+    }
+
     protected override async Task PrepareMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // Takes effect only while the file is empty, before the first table; an existing library keeps its page size.
