@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["moderate"] = ModerationBenchmark.RunAsync,
     ["analyze"] = AnalyzeBenchmark.RunAsync,
     ["library-ingest"] = LibraryIngestBenchmark.RunAsync,
+    ["library-scale"] = LibraryScaleBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

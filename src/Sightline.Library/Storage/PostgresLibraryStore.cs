@@ -38,6 +38,48 @@ internal sealed class PostgresLibraryStore : SqlLibraryStore
         // unique indexes, which read committed serves without serialization failures.
         await ((NpgsqlConnection)connection).BeginTransactionAsync(write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken);
 
+    /// <summary>A session advisory lock of this database, held on its own connection until the migration ends.</summary>
+    protected override async Task<IAsyncDisposable> LockMigrationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
+                return new MigrationLock(connection);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        catch (Exception e) when (DescribeFailure(e) is { } reason)
+        {
+            throw new LibraryStoreException($"library database {Location}: {reason}", e);
+        }
+    }
+
+    /// <summary>Any fixed number, the same in every Sightline process ("SIGHTLIN" in ASCII).</summary>
+    private const long MigrationLockKey = 0x5349_4748_544C_494E;
+
+    private sealed class MigrationLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+            }
+            finally
+            {
+                // Closing the session releases the lock even when the unlock could not be sent.
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     protected override void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddPostgres();
 
     protected override async Task<bool> VersionTableExistsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>

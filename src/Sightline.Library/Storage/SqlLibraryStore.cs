@@ -55,6 +55,12 @@ internal abstract class SqlLibraryStore : ILibraryStore
 
     protected abstract Task<IReadOnlyList<string>> EngineProblemsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Held while migrating: a server and an ingestion process started together on an older library would otherwise both
+    /// plan the same missing migrations and the second would fail on what the first just made.
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> LockMigrationAsync(CancellationToken cancellationToken);
+
     /// <summary>Runs before the migration runner (SQLite switches the file to WAL here).</summary>
     protected virtual Task PrepareMigrationAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -88,6 +94,7 @@ internal abstract class SqlLibraryStore : ILibraryStore
     /// <summary>Migrates up to <paramref name="target"/> (all migrations when null); tests build older schemas with it.</summary>
     internal async Task<long> MigrateToAsync(long? target, CancellationToken cancellationToken)
     {
+        await using var migrationLock = await LockMigrationAsync(cancellationToken);
         var before = await SchemaVersionAsync(cancellationToken);
         if (before > LatestSchemaVersion)
             throw new LibraryStoreException(

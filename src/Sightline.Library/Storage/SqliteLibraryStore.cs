@@ -68,8 +68,43 @@ internal sealed class SqliteLibraryStore : SqlLibraryStore
         // one failing when it upgrades a read lock. A reader's deferred transaction is one snapshot of the WAL.
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: !write));
 
+    /// <summary>
+    /// Pages of a new file. A face row (a 2 KB descriptor, landmarks) or an embedding row (2 KB) is over half of SQLite's
+    /// default 4 KB page, so each took a page of its own: 8 KB pages make a library 28 % smaller (16 KB: 31 %, for four
+    /// times the bytes a small write rewrites), measured on a 5,000-item bench library-scale file.
+    /// </summary>
+    internal const int PageSize = 8192;
+
+    /// <summary>
+    /// An exclusive lock on a file beside the database (flock through FileShare.None), never on the database file itself:
+    /// closing another handle of that file would drop SQLite's own POSIX locks in this process. The file stays, empty,
+    /// so that every process locks the same one.
+    /// </summary>
+    protected override async Task<IAsyncDisposable> LockMigrationAsync(CancellationToken cancellationToken)
+    {
+        var path = Location + "-migration.lock";
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < BusyTimeout && File.Exists(path))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LibraryStoreException($"library database {Location}: cannot take the migration lock {path}: {e.Message}", e);
+            }
+        }
+    }
+
     protected override async Task PrepareMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {
+        // Takes effect only while the file is empty, before the first table; an existing library keeps its page size.
+        await connection.ExecuteAsync(new CommandDefinition($"PRAGMA page_size = {PageSize}", cancellationToken: cancellationToken));
         var mode = await connection.ExecuteScalarAsync<string>(new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken));
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new LibraryStoreException($"library database {Location}: cannot switch to write-ahead logging (journal mode stays {mode})");

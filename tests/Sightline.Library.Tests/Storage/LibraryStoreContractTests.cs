@@ -63,6 +63,19 @@ public abstract class LibraryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_stores_migrating_one_older_database_at_once_both_end_at_the_newest_schema()
+    {
+        var older = await OpenAsync(migrate: false);
+        await older.MigrateToAsync(1, default);
+        var stores = new[] { await OpenAsync(migrate: false), await OpenAsync(migrate: false), await OpenAsync(migrate: false) };
+
+        var versions = await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync())));
+
+        Assert.All(versions, v => Assert.Equal(SqlLibraryStore.LatestSchemaVersion, v));
+        Assert.True((await older.CheckIntegrityAsync()).Ok);
+    }
+
+    [Fact]
     public async Task A_database_of_a_newer_schema_is_refused_with_both_versions_named()
     {
         var store = await OpenAsync();

@@ -24,6 +24,7 @@ public sealed class SqliteLibraryStoreTests : LibraryStoreContractTests
         Assert.Equal("wal", await store.ScalarAsync<string>("PRAGMA journal_mode"));
         Assert.Equal(1, await store.ScalarAsync<long>("PRAGMA foreign_keys"));
         Assert.Equal(1, await store.ScalarAsync<long>("PRAGMA synchronous"));
+        Assert.Equal(SqliteLibraryStore.PageSize, await store.ScalarAsync<long>("PRAGMA page_size"));
         Assert.Equal((long)SqliteLibraryStore.DefaultBusyTimeout.TotalMilliseconds, await store.ScalarAsync<long>("PRAGMA busy_timeout"));
     }
 

@@ -14,13 +14,15 @@ public sealed class M0001_Library : Migration
     {
         Create.Table("folders")
             .WithColumn("id").AsInt64().PrimaryKey().Identity()
-            .WithColumn("path").AsString().NotNullable().Unique("ux_folders_path")
+            .WithColumn("path").AsString().NotNullable()
             .WithColumn("added_at").AsInt64().NotNullable()
             .WithColumn("scanned_at").AsInt64().Nullable();
+        // Unique indexes rather than column constraints: on SQLite a named column constraint adds a second, identical index.
+        Create.Index("ux_folders_path").OnTable("folders").OnColumn("path").Unique();
 
         Create.Table("media")
             .WithColumn("id").AsInt64().PrimaryKey().Identity()
-            .WithColumn("content_hash").AsString().NotNullable().Unique("ux_media_content_hash")
+            .WithColumn("content_hash").AsString().NotNullable()
             .WithColumn("kind").AsInt32().NotNullable()
             .WithColumn("format").AsString().NotNullable()
             .WithColumn("size").AsInt64().NotNullable()
@@ -41,13 +43,14 @@ public sealed class M0001_Library : Migration
             .WithColumn("updated_at").AsInt64().NotNullable()
             .WithColumn("thumbnails").AsBoolean().NotNullable();
 
+        Create.Index("ux_media_content_hash").OnTable("media").OnColumn("content_hash").Unique();
         // Keyset paging: (sort key, id) and (added, id) are walked in either direction.
         Create.Index("ix_media_taken").OnTable("media").OnColumn("taken_sort").Ascending().OnColumn("id").Ascending();
         Create.Index("ix_media_added").OnTable("media").OnColumn("added_at").Ascending().OnColumn("id").Ascending();
 
         Create.Table("files")
             .WithColumn("id").AsInt64().PrimaryKey().Identity()
-            .WithColumn("path").AsString().NotNullable().Unique("ux_files_path")
+            .WithColumn("path").AsString().NotNullable()
             .WithColumn("folder_id").AsInt64().NotNullable().ForeignKey("fk_files_folder", "folders", "id")
             .WithColumn("kind").AsInt32().NotNullable()
             .WithColumn("size").AsInt64().NotNullable()
@@ -57,6 +60,7 @@ public sealed class M0001_Library : Migration
             .WithColumn("reason").AsString().Nullable()
             .WithColumn("seen_at").AsInt64().NotNullable();
 
+        Create.Index("ux_files_path").OnTable("files").OnColumn("path").Unique();
         Create.Index("ix_files_folder").OnTable("files").OnColumn("folder_id");
         // Paths of an item, offline items, duplicate counts and the "has a path" test of outdated analyses.
         Create.Index("ix_files_media").OnTable("files").OnColumn("media_id");
