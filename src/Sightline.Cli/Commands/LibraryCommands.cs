@@ -240,8 +240,8 @@ public static class LibraryCommands
         // Several models run at once over the photos in flight: one sleeping thread per run (see ForConcurrentRuns).
         using var engine = new InferenceEngine(ctx.EngineOptions.ForConcurrentRuns(), ctx.Warn);
         await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
-        var report = await ctx.Progress.RunAsync($"scanning {library.Folder}", update =>
-            library.ScanAsync(taskContext, new InlineProgress<IngestProgress>(p => update(p.Done, p.Total > 0 ? p.Total : null)), ct)).ConfigureAwait(false);
+        var report = await ctx.Progress.RunAsync<IngestReport>($"scanning {library.Folder}", update =>
+            library.ScanAsync(taskContext, new InlineProgress<IngestProgress>(p => update(p.Done, p.Total > 0 ? p.Total : null, ProgressNote(p))), ct)).ConfigureAwait(false);
         if (ctx.Json)
         {
             ctx.WriteJson(report);
@@ -250,6 +250,12 @@ public static class LibraryCommands
         WriteReport(ctx, report);
         return ExitCodes.Ok;
     }
+
+    /// <summary>What the progress bar shows beside the count: the stage, the rate and the failures so far.</summary>
+    internal static string ProgressNote(IngestProgress p) =>
+        $"{p.Stage}, {p.PhotosPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} photos/s"
+        + (p.Eta is { } eta ? $", {(int)eta.TotalMinutes}:{eta.Seconds:00} left" : "")
+        + (p.Failed > 0 ? $", {p.Failed} failed" : "");
 
     internal static string Summary(IngestReport r) =>
         $"{r.FilesSeen} files: {r.NewPhotos} new photos, {r.NewVideos} new videos, {r.Changed} changed, {r.Linked} linked to photos already held, "
