@@ -52,6 +52,7 @@ internal sealed class FolderWatchers : IDisposable
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
                 InternalBufferSize = 64 * 1024,
             };
+            _watchers.Add(watcher);
             watcher.Created += (_, e) => queue.Changed(e.FullPath);
             watcher.Changed += (_, e) => queue.Changed(e.FullPath);
             watcher.Deleted += (_, e) => queue.Changed(e.FullPath);
@@ -61,8 +62,16 @@ internal sealed class FolderWatchers : IDisposable
                 queue.Changed(e.FullPath);
             };
             watcher.Error += (_, _) => queue.Overflowed();
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
+            try
+            {
+                watcher.EnableRaisingEvents = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // Linux refuses more inotify watches than fs.inotify.max_user_watches allows; say so instead of failing obscurely.
+                Dispose();
+                throw new LibraryInputException($"cannot watch {folder}: {e.Message} (on Linux, raise fs.inotify.max_user_watches; 'sightline library scan' works without watching)");
+            }
         }
     }
 
