@@ -78,11 +78,9 @@ public static class FaceEndpoints
                 var analysisOptions = new FaceAnalysisOptions(detect, FaceTasks.Recognition);
                 var (first, faceA) = await LargestFaceAsync(worker, a, "a", options.ImageLimits, analysisOptions).ConfigureAwait(false);
                 var (second, faceB) = await LargestFaceAsync(worker, b, "b", options.ImageLimits, analysisOptions).ConfigureAwait(false);
-                var comparison = FaceComparison.Of(faceA.Descriptor!, faceB.Descriptor!, worker.Analyzer.Describer, threshold);
-                return new VerifyResponse(comparison.Same, comparison.Distance, comparison.Threshold, comparison.Confidence, DescriberRef(worker),
-                    worker.Models, first, second);
+                return FaceVerification.Of(first, faceA, second, faceB, worker.Analyzer.Describer, worker.Models, threshold);
             })
-            .WithName("VerifyFaces")
+            .WithName("VerifyFaces").Produces<FaceVerification>()
             .WithSummary("Whether the largest faces of two images (multipart fields 'a' and 'b') are the same person: same, distance, threshold, confidence")
             .Accepts<IFormFileCollection>("multipart/form-data").DisableAntiforgery();
 
@@ -194,8 +192,7 @@ public static class FaceEndpoints
         var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
         var face = analysis.LargestFace() is { Descriptor: not null } largest ? largest
             : throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face", $"image '{field}' ({file.Name}) has no face to compare");
-        return (new VerifiedImage(file.Name, new ImageSize(analysis.Width, analysis.Height), analysis.Faces.Count, FaceResult.From(face),
-            FaceStageTimings.From(analysis.Timings, decodeMs, 0)), face);
+        return (VerifiedImage.From(analysis, face, decodeMs), face);
     }
 
     private static ModelRef DescriberRef(FaceWorker worker) =>
