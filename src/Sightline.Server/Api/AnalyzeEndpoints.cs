@@ -87,16 +87,28 @@ public sealed class AnalysisServices(VisionServices vision, ServerOptions option
         return await RunAsync(request, (IImageTask<TResult>)pipeline.Tasks[0], cancellationToken, decodeSize ?? pipeline.DecodeSize).ConfigureAwait(false);
     }
 
+    /// <summary>The registry task for these options, from the cache above, for endpoints that work on its parts (the face analysis behind gallery identification).</summary>
+    public async Task<TTask> TaskAsync<TTask>(string task, TaskOptions taskOptions, CancellationToken cancellationToken) where TTask : class, IImageTask
+    {
+        var pipeline = await PipelineAsync([new ChosenTask(BuiltInTasks.Registry.Resolve(task), taskOptions)], cancellationToken).ConfigureAwait(false);
+        return (TTask)pipeline.Tasks[0];
+    }
+
     /// <summary>Runs <paramref name="task"/> (built on <see cref="Context"/>) on the request's image, decoded once at <paramref name="decodeSize"/> or the task's size.</summary>
-    public async Task<TaskRun<TResult>> RunAsync<TResult>(HttpRequest request, IImageTask<TResult> task, CancellationToken cancellationToken, DecodeSize? decodeSize = null)
+    public Task<TaskRun<TResult>> RunAsync<TResult>(HttpRequest request, IImageTask<TResult> task, CancellationToken cancellationToken, DecodeSize? decodeSize = null)
+        where TResult : class =>
+        // Not cancellable once queued: a batch may be using the image, which is disposed when the run returns.
+        RunAsync(request, decodeSize ?? task.DecodeSize, image => task.RunAsync(image, CancellationToken.None), cancellationToken);
+
+    /// <summary>Reads and decodes the request's image once at <paramref name="decodeSize"/> and runs <paramref name="run"/> on it; the image is disposed when the run is done.</summary>
+    public async Task<TaskRun<TResult>> RunAsync<TResult>(HttpRequest request, DecodeSize decodeSize, Func<DecodedImage, Task<TResult>> run, CancellationToken cancellationToken)
         where TResult : class
     {
         var start = Stopwatch.GetTimestamp();
         // Decoded here rather than by the pipeline's loop, so that an unreadable upload keeps its own problem code (ApiProblem.Classify).
-        using var image = await ImageUpload.ReadAsync(request, decodeSize ?? task.DecodeSize, options.ImageLimits, cancellationToken).ConfigureAwait(false);
+        using var image = await ImageUpload.ReadAsync(request, decodeSize, options.ImageLimits, cancellationToken).ConfigureAwait(false);
         var decodeMs = StageTimings.Since(start);
-        // Not cancellable once queued: a batch may be using the image, which is disposed when this returns.
-        var result = await task.RunAsync(image, CancellationToken.None).ConfigureAwait(false);
+        var result = await run(image).ConfigureAwait(false);
         return new TaskRun<TResult>(result, image.Source, new ImageSize(image.OriginalWidth, image.OriginalHeight), decodeMs);
     }
 

@@ -126,7 +126,7 @@ public static class SightlineServer
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         // Runs before the engine goes: the shared task context's batchers drain first.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AnalysisServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
-        // Registered last so it runs first: the face queues drain before the shared engine goes.
+        // Registered last so it runs first: the face queue drains before the shared engine goes.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
