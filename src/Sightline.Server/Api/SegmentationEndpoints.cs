@@ -59,8 +59,10 @@ public static class SegmentationEndpoints
     private static async Task<SemanticSegmentResult> SemanticAsync(HttpRequest request, AnalysisServices analysis,
         string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
     {
-        var options = new SegmentTaskOptions { Model = ModelFrom(model), Method = SegmentOptions.ParseMethod(method), Threshold = threshold, MinPersonScore = minScore };
-        options.Validate();
+        // Checked as the API's parameters (minScore, not the task's minPersonScore), before any model is loaded.
+        var checkedOptions = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore);
+        checkedOptions.Validate();
+        var options = new SegmentTaskOptions { Model = ModelFrom(model), Method = checkedOptions.Method, Threshold = threshold, MinPersonScore = minScore };
         if (classes is not null)
             throw ApiProblem.BadParameter("classes applies to instances=true only");
         var run = await analysis.RunAsync<SegmentResult>(request, SegmentTask.TaskName, options, ct, DecodeSize.Original).ConfigureAwait(false);
