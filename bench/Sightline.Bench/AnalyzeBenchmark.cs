@@ -56,7 +56,7 @@ public static class AnalyzeBenchmark
             var detector = Detectors.Create(await store.EnsureAsync(Detectors.DefaultModel), engine);
             var faces = await FaceAnalyzer.CreateAsync(store, engine);
             var embedder = Embedders.Create(await store.EnsureAsync(Embedders.DefaultModel), engine);
-            Console.WriteLine($"{cores.Label}: {pin.Description}; commands: {engine.Options.EffectiveThreads} inference threads (spinning), analyze: {pipelineEngine.Options.EffectiveThreads} per run (sleeping)");
+            Console.WriteLine($"{pin.Description}; commands: {engine.Options.EffectiveThreads} inference threads (spinning), analyze: {pipelineEngine.Options.EffectiveThreads} per run (sleeping)");
 
             // Warm-up: sessions, allocators, the thread pool and the batchers.
             var warm = files.Take(2).ToList();
