@@ -18,9 +18,9 @@ using Sightline.Vision.Results;
 namespace Sightline.Server.Api;
 
 /// <summary>
-/// The tasks /v1/analyze runs, built once per choice of tasks and options on one <see cref="TaskContext"/>, so
-/// that concurrent requests share each model's batcher (detector and embedder runs gather images of
-/// several requests).
+/// The tasks the server runs, /v1/analyze's and every single-task endpoint's, built once per choice of tasks and
+/// options on one <see cref="TaskContext"/>, so that concurrent requests of any endpoint share each model's batcher
+/// (detector and embedder runs gather images of several requests).
 /// </summary>
 public sealed class AnalysisServices(VisionServices vision, ServerOptions options) : IAsyncDisposable
 {
