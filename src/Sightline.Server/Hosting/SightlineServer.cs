@@ -49,7 +49,6 @@ public static class SightlineServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<VisionServices>();
         builder.Services.AddSingleton<FaceServices>();
-        builder.Services.AddSingleton<SegmentationServices>();
         builder.Services.AddSingleton<ClassifierServices>();
         builder.Services.AddSingleton<AnalysisServices>();
         builder.Services.AddSingleton<RequestMetrics>();
@@ -125,9 +124,10 @@ public static class SightlineServer
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
-        // Registered last so it runs first: the face queues drain before the shared engine goes.
+        // Runs before the engine goes: the shared task context's batchers drain first.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AnalysisServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Registered last so it runs first: the face queue drains before the shared engine goes.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SegmentationServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 

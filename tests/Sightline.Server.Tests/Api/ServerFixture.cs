@@ -23,6 +23,9 @@ public sealed class RunningServer : IAsyncDisposable
     public HttpClient Client { get; }
     public VisionServices Services => _app.Services.GetRequiredService<VisionServices>();
 
+    /// <summary>The server's shared task context and task cache, whose workers every endpoint's task runs on.</summary>
+    public Sightline.Server.Api.AnalysisServices Analysis => _app.Services.GetRequiredService<Sightline.Server.Api.AnalysisServices>();
+
     public static async Task<RunningServer> StartAsync(ServerOptions options)
     {
         var app = SightlineServer.Build(options with { Urls = "http://127.0.0.1:0" }, logging => logging.SetMinimumLevel(LogLevel.Warning));
