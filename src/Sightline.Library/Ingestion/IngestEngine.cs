@@ -94,7 +94,8 @@ internal sealed class IngestEngine
             return (FileScanner.Scan(folder.Path, cancellationToken).Select(OwnFiles).ToList(), stored);
 
         // Only the changed paths: a file is classified on its own, a folder (new, or renamed into place) is scanned whole.
-        var roots = paths.Where(p => IsUnder(p, folder.Path)).Distinct(StringComparer.Ordinal).ToList();
+        // A path inside a hidden folder is left to the full scan, which counts the hidden folder once and does not search it.
+        var roots = paths.Where(p => IsUnder(p, folder.Path) && !InHiddenFolder(p, folder.Path)).Distinct(StringComparer.Ordinal).ToList();
         var scanned = new Dictionary<string, ScannedFile>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
@@ -111,6 +112,9 @@ internal sealed class IngestEngine
     private ScannedFile OwnFiles(ScannedFile file) => IsUnder(file.Path, _library.Folder) || file.Path == _library.Folder
         ? file with { Kind = FileKind.Ignored, Format = null, Reason = "the library's own files" }
         : file;
+
+    internal static bool InHiddenFolder(string path, string folder) =>
+        Path.GetRelativePath(folder, path).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(segment => segment.StartsWith('.'));
 
     private static bool IsUnder(string path, string folder) =>
         path.Length > folder.Length && path.StartsWith(folder, StringComparison.Ordinal) && (path[folder.Length] == '/' || path[folder.Length] == Path.DirectorySeparatorChar || folder.EndsWith('/'));

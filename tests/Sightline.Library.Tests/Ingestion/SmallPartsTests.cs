@@ -110,3 +110,17 @@ public class InputErrorReasonTests
         Assert.Equal("odd (unreadable_image)", IngestEngine.Reason(new Sightline.Vision.Pipeline.InputError("unreadable_image", "odd")));
     }
 }
+
+public class WatchedPathTests
+{
+    [Theory]
+    [InlineData("/photos/.hidden/a.jpg", true)]
+    [InlineData("/photos/trip/.thumbs/a.jpg", true)]
+    [InlineData("/photos/.hidden", false)]
+    [InlineData("/photos/trip/a.jpg", false)]
+    [InlineData("/photos/.a.jpg", false)]
+    public void A_changed_path_inside_a_hidden_folder_is_left_to_the_full_scan(string path, bool inHidden)
+    {
+        Assert.Equal(inHidden, IngestEngine.InHiddenFolder(path, "/photos"));
+    }
+}
