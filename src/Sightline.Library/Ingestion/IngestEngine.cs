@@ -261,6 +261,11 @@ internal sealed class IngestEngine
         {
             outcome = await pipeline.AnalyzeAsync(ImageSource.Bytes(bytes, file.Path), cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (IsOfThisPhoto(e))
+        {
+            // One photo that trips an analysis must not stop every later scan at the same photo.
+            return Failure(entry, $"analysis failed ({e.GetType().Name}: {e.Message})", hash);
+        }
         finally
         {
             _analyses.Forget(file.Path);
@@ -421,6 +426,10 @@ internal sealed class IngestEngine
         {
             outcome = await pipeline.AnalyzeAsync(ImageSource.Bytes(bytes, work.Path), cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (IsOfThisPhoto(e))
+        {
+            return RefreshFailure(work, $"cannot re-analyse: analysis failed ({e.GetType().Name}: {e.Message})");
+        }
         finally
         {
             _analyses.Forget(work.Path);
@@ -469,6 +478,15 @@ internal sealed class IngestEngine
         lock (_gate)
             counter += by;
     }
+
+    /// <summary>
+    /// Whether an analysis failure belongs to the one photo (it is recorded as failed and the scan goes on) rather than
+    /// to the machine: the disk, the database, the models and cancellation stop the scan instead, so that they never
+    /// mark good photos as failed.
+    /// </summary>
+    internal static bool IsOfThisPhoto(Exception e) => e is not (OperationCanceledException or IOException or UnauthorizedAccessException
+        or LibraryStoreException or Sightline.Models.ModelStoreException or Sightline.Inference.Sessions.InferenceException
+        or OutOfMemoryException or InsufficientExecutionStackException) && !StorageFaults.IsDiskFull(e);
 
     /// <summary>A file whose size or time differs from the scan's after it was read was being written: not trusted now, read again by the next scan.</summary>
     private static string? ChangedWhileRead(ScannedFile file, long? bytesRead)

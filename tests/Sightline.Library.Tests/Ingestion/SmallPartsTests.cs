@@ -124,3 +124,18 @@ public class WatchedPathTests
         Assert.Equal(inHidden, IngestEngine.InHiddenFolder(path, "/photos"));
     }
 }
+
+public class AnalysisFailureTests
+{
+    [Fact]
+    public void A_failure_of_one_photo_is_recorded_but_the_disk_the_database_and_the_models_stop_the_scan()
+    {
+        Assert.True(IngestEngine.IsOfThisPhoto(new InvalidOperationException("odd image")));
+        Assert.True(IngestEngine.IsOfThisPhoto(new ArgumentOutOfRangeException("width")));
+        Assert.False(IngestEngine.IsOfThisPhoto(new IOException("No space left on device")));
+        Assert.False(IngestEngine.IsOfThisPhoto(new LibraryStoreException("library database x: locked")));
+        Assert.False(IngestEngine.IsOfThisPhoto(new Sightline.Inference.Sessions.InferenceException("model run failed")));
+        Assert.False(IngestEngine.IsOfThisPhoto(new OperationCanceledException()));
+        Assert.False(IngestEngine.IsOfThisPhoto(new InvalidOperationException("wrapped", new IOException("No space left on device"))));
+    }
+}
