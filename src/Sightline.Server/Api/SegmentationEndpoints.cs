@@ -19,18 +19,20 @@ public static class SegmentationEndpoints
     {
         var v1 = app.MapGroup("/v1").WithTags("segmentation");
         v1.MapPost("/segment", async (HttpRequest request, SegmentationServices services, VisionServices vision, string? model, string? method, bool? instances,
-                float? minScore, float? threshold, string? classes, CancellationToken ct) =>
+                float? minScore, float? threshold, string? classes, string? regions, CancellationToken ct) =>
             {
                 var score = minScore ?? SegmentOptions.DefaultMinScore;
                 var cut = threshold ?? SegmentOptions.DefaultThreshold;
+                if (instances == true && regions is not null)
+                    throw ApiProblem.BadParameter("regions applies to semantic segmentation; instances use the detector's boxes");
                 return instances == true
                     ? Results.Ok(await InstancesAsync(request, services, vision, model, method, score, cut, classes, ct).ConfigureAwait(false))
-                    : Results.Ok(await SemanticAsync(request, services, vision, model, method, score, cut, classes, ct).ConfigureAwait(false));
+                    : Results.Ok(await SemanticAsync(request, services, vision, model, method, regions, score, cut, classes, ct).ConfigureAwait(false));
             })
             .WithName("Segment")
             .WithSummary("Which pixels are a person (or the salient object), or with instances=true each detected object's own mask (COCO RLE and polygons)")
-            .WithDescription("Query: model (selfie|meet|salient, default selfie), method (auto|full|crops: whole image, or each person the detector finds; "
-                + "auto uses crops for person models), minScore (least detection score for crops and instances, default 0.3), threshold (probability from which "
+            .WithDescription("Query: model (selfie|meet|salient, default selfie), method (auto|full|crops: whole image, or a crop around each person; "
+                + "auto uses crops for person models), regions (mask|detector: person crops from the whole-image mask, confirmed by each crop, default; or CenterNet's person boxes), minScore (least detection score for crops and instances, default 0.3), threshold (probability from which "
                 + "a pixel is foreground, default 0.5), instances=true (CenterNet objects, person masks by selfie and others by U²-Net-p), classes (instances: "
                 + "comma-separated class names).")
             .Produces<SemanticSegmentResult>().Produces<InstanceSegmentResult>()
@@ -50,9 +52,9 @@ public static class SegmentationEndpoints
     private static ModelRef Ref(VisionServices vision, string id) => new(id, vision.Store.Get(id).Version);
 
     private static async Task<SemanticSegmentResult> SemanticAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
-        string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
+        string? model, string? method, string? regions, float minScore, float threshold, string? classes, CancellationToken ct)
     {
-        var options = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore);
+        var options = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore, Regions: SegmentOptions.ParseRegions(regions));
         options.Validate();
         var id = ModelFrom(model);
         if (classes is not null)
@@ -61,7 +63,8 @@ public static class SegmentationEndpoints
         var personModel = scoreMap.Labels.Count == 2 && string.Equals(scoreMap.Labels[1], "person", StringComparison.OrdinalIgnoreCase);
         if (options.Method == SegmentationMethod.PersonCrops && !personModel)
             throw ApiProblem.BadParameter($"method=crops needs a person model (selfie or meet); '{model}' segments {string.Join(", ", scoreMap.Labels)}");
-        var needsDetector = options.Method == SegmentationMethod.PersonCrops || (options.Method == SegmentationMethod.Auto && personModel);
+        var needsDetector = options.Regions == PersonRegionSource.Detector
+            && (options.Method == SegmentationMethod.PersonCrops || (options.Method == SegmentationMethod.Auto && personModel));
         var detector = needsDetector ? await services.DetectorAsync().ConfigureAwait(false) : null;
         var segmenter = new SemanticSegmenter(scoreMap, detector);
         var start = Stopwatch.GetTimestamp();
