@@ -29,8 +29,8 @@ public static class SegmentationCommands
 
     private static Option<string> RegionsOption() => new("--regions")
     {
-        Description = "Where person crops come from: mask (the whole-image mask's regions, confirmed by each crop; default) or detector (--detector's person boxes)",
-        DefaultValueFactory = _ => "mask",
+        Description = "Where person crops come from: detector (--detector's person boxes; default) or mask (the whole-image mask's regions, each confirmed by its crop: no detector, faster, but keeps the mask's false positives)",
+        DefaultValueFactory = _ => "detector",
     };
 
     private static Option<string> DetectorOption() => new("--detector") { Description = "Detector for person crops and instances: centernet (default) or nanodet", DefaultValueFactory = _ => "centernet" };

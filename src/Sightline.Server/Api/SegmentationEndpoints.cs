@@ -32,7 +32,7 @@ public static class SegmentationEndpoints
             .WithName("Segment")
             .WithSummary("Which pixels are a person (or the salient object), or with instances=true each detected object's own mask (COCO RLE and polygons)")
             .WithDescription("Query: model (selfie|meet|salient, default selfie), method (auto|full|crops: whole image, or a crop around each person; "
-                + "auto uses crops for person models), regions (mask|detector: person crops from the whole-image mask, confirmed by each crop, default; or CenterNet's person boxes), minScore (least detection score for crops and instances, default 0.3), threshold (probability from which "
+                + "auto uses crops for person models), regions (detector|mask: person crops from CenterNet's person boxes, default; or from the whole-image mask, each confirmed by its crop, faster but with the mask's false positives), minScore (least detection score for crops and instances, default 0.3), threshold (probability from which "
                 + "a pixel is foreground, default 0.5), instances=true (CenterNet objects, person masks by selfie and others by U²-Net-p), classes (instances: "
                 + "comma-separated class names).")
             .Produces<SemanticSegmentResult>().Produces<InstanceSegmentResult>()

@@ -31,7 +31,7 @@ public sealed record SegmentTaskOptions : TaskOptions
         InRange("minPersonScore", MinPersonScore, 0, 1);
         InRange("cropPadding", CropPadding, 0, 2);
         if (!Enum.IsDefined(Regions))
-            throw new TaskOptionsException("regions", $"regions must be mask or detector, got {Regions}");
+            throw new TaskOptionsException("regions", $"regions must be detector or mask, got {Regions}");
     }
 
     public SegmentOptions ToSegmentOptions() => SegmentOptions.Default with
@@ -64,8 +64,8 @@ public sealed record SegmentResult(
 
 /// <summary>
 /// The <c>segment</c> task: which pixels are a person (or the salient object); person models segment each
-/// person's crop, found from the whole-image mask (or, with <see cref="PersonRegionSource.Detector"/>, by the
-/// context's shared detector). <paramref name="decodeSize"/> is at most
+/// person's crop, found by the context's shared detector (or, with <see cref="PersonRegionSource.Mask"/>, from
+/// the whole-image mask). <paramref name="decodeSize"/> is at most
 /// <see cref="MaxDecodeSide"/> a side unless the caller wants masks at another size (<c>sightline segment</c> makes
 /// them at the image's own, <see cref="DecodeSize.Original"/>).
 /// </summary>

@@ -23,20 +23,22 @@ public enum SegmentationMethod
 /// <summary>Where the person crops of <see cref="SegmentationMethod.PersonCrops"/> come from.</summary>
 public enum PersonRegionSource
 {
+    /// <summary>The detector's person boxes, padded (the default: the most accurate on coco128).</summary>
+    Detector,
     /// <summary>
     /// The person model on the whole image first: its confident pixels, grouped into connected regions and
-    /// padded, are the crops; a crop whose own mask does not confirm the region is dropped. No detector runs.
+    /// padded, are the crops; a crop whose own mask does not confirm the region is dropped. No detector runs:
+    /// about 4x faster, but the person model confirms its own false positives (coco128: 16 % false-positive
+    /// pixels on photos without people, against 0 % from the detector's boxes).
     /// </summary>
     Mask,
-    /// <summary>The detector's person boxes, padded.</summary>
-    Detector,
 }
 
 /// <summary>
 /// Options of semantic segmentation: the method; for two-class models, the probability from which a pixel
 /// is foreground; for person crops, the least detection score, the margin around each box (a fraction of
-/// its size per side), how the crop fills the model input, and where the crops come from (the whole-image
-/// mask by default, or the detector).
+/// its size per side), how the crop fills the model input, and where the crops come from (the detector by
+/// default, or the whole-image mask).
 /// </summary>
 public sealed record SegmentOptions(
     SegmentationMethod Method = SegmentationMethod.Auto,
@@ -44,7 +46,7 @@ public sealed record SegmentOptions(
     float MinPersonScore = SegmentOptions.DefaultMinScore,
     float CropPadding = 0.1f,
     CropFit Fit = CropFit.Stretch,
-    PersonRegionSource Regions = PersonRegionSource.Mask) : TaskOptions
+    PersonRegionSource Regions = PersonRegionSource.Detector) : TaskOptions
 {
     /// <summary>The probability from which a pixel is foreground: the models' own sigmoid midpoint.</summary>
     public const float DefaultThreshold = 0.5f;
@@ -68,12 +70,12 @@ public sealed record SegmentOptions(
         _ => throw new TaskOptionsException("method", $"method must be auto, full or crops, got '{method}'"),
     };
 
-    /// <summary>mask or detector, any case; null is mask; another throws <see cref="TaskOptionsException"/> (regions).</summary>
-    public static PersonRegionSource ParseRegions(string? regions) => (regions ?? "mask").Trim().ToLowerInvariant() switch
+    /// <summary>detector or mask, any case; null is detector; another throws <see cref="TaskOptionsException"/> (regions).</summary>
+    public static PersonRegionSource ParseRegions(string? regions) => (regions ?? "detector").Trim().ToLowerInvariant() switch
     {
         "mask" => PersonRegionSource.Mask,
         "detector" => PersonRegionSource.Detector,
-        _ => throw new TaskOptionsException("regions", $"regions must be mask or detector, got '{regions}'"),
+        _ => throw new TaskOptionsException("regions", $"regions must be detector or mask, got '{regions}'"),
     };
 
     /// <summary>Names are the API's query parameters (the CLI's options are the same words: minScore is --min-score).</summary>
@@ -83,7 +85,7 @@ public sealed record SegmentOptions(
         InRange("minScore", MinPersonScore, 0, 1);
         InRange("padding", CropPadding, 0, 1);
         if (!Enum.IsDefined(Regions))
-            throw new TaskOptionsException("regions", $"regions must be mask or detector, got {Regions}");
+            throw new TaskOptionsException("regions", $"regions must be detector or mask, got {Regions}");
     }
 }
 
