@@ -134,6 +134,17 @@ public sealed class ClassifierFileTests : IDisposable
     }
 
     [Fact]
+    public void A_file_whose_rule_uses_a_score_the_format_does_not_hold_is_refused_as_damaged()
+    {
+        var path = Path.Combine(_dir, "m.sightline");
+        ClassifierFile.Save(SampleModel(), path);
+        var edited = Rewrite(path, json => json.Replace("\"centroidCosine\"", "\"mahalanobis\""));
+        var e = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(edited));
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, e.Kind);
+        Assert.Contains("Mahalanobis", e.Message);
+    }
+
+    [Fact]
     public void Another_format_version_is_refused_with_both_versions_named()
     {
         var path = Path.Combine(_dir, "m.sightline");

@@ -68,6 +68,33 @@ public sealed class ClassifierTrainerTests
         Assert.True(Rejected(known) <= 0.08, $"new known images rejected: {Rejected(known):P0}");
     }
 
+    [Theory]
+    [InlineData(UnknownScore.Mahalanobis)]
+    [InlineData(UnknownScore.NearestExample)]
+    public void The_candidate_scores_are_calibrated_on_held_out_known_images_like_the_centroid_cosine(UnknownScore score)
+    {
+        var data = Synthetic.Clusters(Centres[..3], 30, noise: 0.25, seed: 24);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(UnknownScore: score)).Train(data);
+        Assert.Equal(score, trained.Unknown.Score);
+        Assert.Equal(score, trained.Metrics.UnknownScore);
+        var far = Synthetic.Clusters(Centres[3..], 40, noise: 0.25, seed: 25).Examples;
+        var known = Synthetic.Clusters(Centres[..3], 100, noise: 0.25, seed: 26).Examples;
+        double Rejected(IEnumerable<LabelledExample> examples) => examples.Average(e => trained.Unknown.IsUnknown(trained.Head.Logits(e.Features), e.Features) ? 1.0 : 0.0);
+        // Random centres in 24 dimensions lie nearer each other than the flowers' do to a bus: most, not all, are caught.
+        Assert.True(Rejected(far) >= 0.5, $"far-away images answered unknown: {Rejected(far):P0}");
+        Assert.True(Rejected(known) <= 0.08, $"new known images rejected: {Rejected(known):P0}");
+        // Neither is a rule a classifier file holds.
+        var backbone = new BackboneInfo("test-backbone", "1", new string('a', 64), data.Dimension, 224, 224, "224x224");
+        Assert.Throws<ArgumentException>(() => ClassifierModel.Create(trained, backbone, new TrainingSummary("/data", data.CountPerClass(), [], false, 0, 1, 0, 0)));
+    }
+
+    [Fact]
+    public void Training_refuses_an_unknown_score_it_cannot_calibrate()
+    {
+        var data = Synthetic.Clusters(Centres[..3], 10, noise: 0.25, seed: 27);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTrainer(new ClassifierTrainingOptions(UnknownScore: UnknownScore.MaxLogit)).Train(data));
+    }
+
     [Fact]
     public void A_folder_too_small_to_calibrate_gets_its_rule_off_with_a_plain_reason()
     {
