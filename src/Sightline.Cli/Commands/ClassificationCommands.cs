@@ -351,7 +351,7 @@ public static class ClassificationCommands
             var chosenScores = parse.GetValue(scores) is { Length: > 0 } given ? given.Distinct().ToArray() : [options.UnknownScore];
             if (perClass is null && (parse.GetValue(classes) is not null || parse.GetValue(outliers) is { Length: > 0 } || parse.GetValue(scores) is { Length: > 0 }))
                 throw new UsageException("--classes, --outliers and --unknown-score go with --split");
-            foreach (var s in chosenScores.Where(s => s is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample)))
+            foreach (var s in chosenScores.Where(s => s is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample or UnknownScore.RawCentroidCosine)))
                 throw new UsageException($"--unknown-score {s} is not calibrated by training; use {UnknownScore.CentroidCosine}, {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}");
             if (perClass is { } n)
                 return await HeldOutSplitAsync(ctx, parse.GetValue(folder)!, n, parse.GetValue(classes), parse.GetValue(outliers) ?? [], options, chosenScores, parse.GetValue(backbone)!, parse.GetValue(batch), ct).ConfigureAwait(false);

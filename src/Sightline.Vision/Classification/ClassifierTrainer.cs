@@ -39,7 +39,7 @@ public sealed record ClassifierTrainingOptions(
             throw new ArgumentOutOfRangeException(nameof(SelectionFolds), SelectionFolds, "L2 selection needs at least two folds");
         if (UnknownTolerance is < 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(UnknownTolerance), UnknownTolerance, "the tolerance is a share between 0 and 1");
-        if (UnknownScore is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample))
+        if (UnknownScore is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample or UnknownScore.RawCentroidCosine))
             throw new ArgumentOutOfRangeException(nameof(UnknownScore), UnknownScore, "training calibrates a feature-space score: CentroidCosine, Mahalanobis or NearestExample");
         if (L2Grid is { } grid && grid.Any(l => !(l >= 0) || double.IsInfinity(l)))
             throw new ArgumentOutOfRangeException(nameof(L2Grid), "L2 strengths must be finite and non-negative");
@@ -258,6 +258,8 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
             var means = UnknownCalibration.ClassMeans(examples, k, data.Dimension);
             return new UnknownRule(UnknownScore.Mahalanobis, null, means, UnknownCalibration.ShrunkWithinClassPrecision(examples, means));
         }
+        if (Options.UnknownScore == UnknownScore.RawCentroidCosine)
+            return new UnknownRule(UnknownScore.RawCentroidCosine, null, UnknownCalibration.Centroids(examples.Select(e => (UnknownCalibration.RawEmbedding(e.Features), e.Label)), k, data.Dimension));
         return new UnknownRule(UnknownScore.CentroidCosine, null, UnknownCalibration.Centroids(examples, k, data.Dimension));
     }
 

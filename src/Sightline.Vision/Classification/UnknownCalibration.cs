@@ -24,6 +24,11 @@ public enum UnknownScore
     /// neighbour among the training images of its class, however spread the class; a far-away photo has none.
     /// </summary>
     NearestExample,
+    /// <summary>
+    /// The centroid cosine in the backbone's own embedding space (the head's features squared, then unit
+    /// length), where the largest activations weigh as the backbone made them rather than square-rooted.
+    /// </summary>
+    RawCentroidCosine,
 }
 
 /// <summary>
@@ -137,6 +142,8 @@ public static class UnknownCalibration
     {
         if (score == UnknownScore.Mahalanobis)
             throw new ArgumentException("the Mahalanobis score needs a precision: use MahalanobisScore", nameof(score));
+        if (score == UnknownScore.RawCentroidCosine)
+            return Measure(UnknownScore.CentroidCosine, logits, RawEmbedding(features), centroids);
         if (score is UnknownScore.CentroidCosine or UnknownScore.NearestExample)
         {
             if (centroids is null || centroids.Count == 0)
@@ -343,6 +350,14 @@ public static class UnknownCalibration
                     lower[i, j] = sum / lower[j, j];
             }
         return lower;
+    }
+
+    /// <summary>The unit backbone embedding behind head features (the inverse of the square-root feature map).</summary>
+    public static float[] RawEmbedding(ReadOnlySpan<float> features)
+    {
+        var squared = new float[features.Length];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(features, features, squared);
+        return Embeddings.VectorMath.Normalized(squared);
     }
 
     /// <summary>Mean feature vector of each class (zero for a class without examples).</summary>
