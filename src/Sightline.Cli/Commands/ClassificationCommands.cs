@@ -333,7 +333,7 @@ public static class ClassificationCommands
         var tolerance = ToleranceOption();
         var scores = new Option<UnknownScore[]>("--unknown-score")
         {
-            Description = $"With --split: the unknown rule's score, {UnknownScore.CentroidCosine} (the one classifiers use), {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}; several are each measured on the same embeddings",
+            Description = $"With --split: the unknown rule's score, {UnknownScore.RawCentroidCosine} (the one classifiers use), {UnknownScore.CentroidCosine}, {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}; several are each measured on the same embeddings",
 
             AllowMultipleArgumentsPerToken = true,
         };
@@ -352,7 +352,7 @@ public static class ClassificationCommands
             if (perClass is null && (parse.GetValue(classes) is not null || parse.GetValue(outliers) is { Length: > 0 } || parse.GetValue(scores) is { Length: > 0 }))
                 throw new UsageException("--classes, --outliers and --unknown-score go with --split");
             foreach (var s in chosenScores.Where(s => s is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample or UnknownScore.RawCentroidCosine)))
-                throw new UsageException($"--unknown-score {s} is not calibrated by training; use {UnknownScore.CentroidCosine}, {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}");
+                throw new UsageException($"--unknown-score {s} is not calibrated by training; use {UnknownScore.RawCentroidCosine}, {UnknownScore.CentroidCosine}, {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}");
             if (perClass is { } n)
                 return await HeldOutSplitAsync(ctx, parse.GetValue(folder)!, n, parse.GetValue(classes), parse.GetValue(outliers) ?? [], options, chosenScores, parse.GetValue(backbone)!, parse.GetValue(batch), ct).ConfigureAwait(false);
             var labelled = LabelledFolder.Scan(parse.GetValue(folder)!, minimumClasses: 3);

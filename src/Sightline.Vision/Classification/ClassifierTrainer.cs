@@ -17,7 +17,7 @@ public sealed record ClassifierTrainingOptions(
     double UnknownTolerance = 0.03,
     bool BalanceClasses = true,
     bool Standardize = false,
-    UnknownScore UnknownScore = UnknownScore.CentroidCosine)
+    UnknownScore UnknownScore = UnknownScore.RawCentroidCosine)
 {
     /// <summary>
     /// Half-decade steps from strong to weak decay, for unit-length features used as they are: on

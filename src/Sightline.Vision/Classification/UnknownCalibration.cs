@@ -27,6 +27,9 @@ public enum UnknownScore
     /// <summary>
     /// The centroid cosine in the backbone's own embedding space (the head's features squared, then unit
     /// length), where the largest activations weigh as the backbone made them rather than square-rooted.
+    /// Those few strong channels say what a photo shows; the square root that helps the head raises the
+    /// many weak ones every photo shares, which kept a bus or a cat close to flowers. What classifiers use
+    /// since format version 2: held-out sanity photos answered unknown went from 67-69 % to 95-100 %.
     /// </summary>
     RawCentroidCosine,
 }

@@ -58,6 +58,25 @@ public sealed class UnknownCalibrationTests
         Assert.False(near.IsUnknown(logits, [0.1f, 0.995f]));
         Assert.Throws<ArgumentException>(() => UnknownCalibration.Measure(UnknownScore.CentroidCosine, logits, [1f, 0f]));
     }
+
+    [Fact]
+    public void The_raw_score_compares_the_backbone_embedding_the_features_came_from()
+    {
+        // Features are the square root of the embedding at unit length; squaring them gives its direction back.
+        float[] embedding = [9f, 0f, 16f, 0f];
+        var features = FeatureMap.Apply(embedding);
+        var raw = UnknownCalibration.RawEmbedding(features);
+        float[] direction = [9f / 18.3576f, 0f, 16f / 18.3576f, 0f];
+        for (var i = 0; i < direction.Length; i++)
+            Assert.Equal(direction[i], raw[i], 4);
+        float[][] centroids = [[1f, 0f, 0f, 0f], [0f, 0f, 1f, 0f]];
+        // Raw: the largest component, 16 / 18.36; on the square-rooted features it would be 4 / 5.
+        Assert.Equal(16 / 18.3576, UnknownCalibration.Measure(UnknownScore.RawCentroidCosine, default, features, centroids), 4);
+        Assert.Equal(0.8, UnknownCalibration.Measure(UnknownScore.CentroidCosine, default, features, centroids), 4);
+        var rule = new UnknownRule(UnknownScore.RawCentroidCosine, 0.85, centroids);
+        Assert.False(rule.IsUnknown(default, features));
+        Assert.True(rule.IsUnknown(default, FeatureMap.Apply([1f, 1f, 1f, 1f])));
+    }
 }
 
 public sealed class MahalanobisScoreTests
