@@ -38,7 +38,7 @@ public enum UnknownScore
 /// An image whose <see cref="Score"/> falls below <see cref="Threshold"/> is answered "unknown"; a null
 /// threshold means the rule is off (it could not be calibrated) and never fires.
 /// <see cref="Centroids"/> (unit class centres in head-feature space, one per class) serve
-/// <see cref="UnknownScore.CentroidCosine"/>; for <see cref="UnknownScore.Mahalanobis"/> they are the plain class
+/// <see cref="UnknownScore.CentroidCosine"/> (in the raw embedding space for <see cref="UnknownScore.RawCentroidCosine"/>); for <see cref="UnknownScore.Mahalanobis"/> they are the plain class
 /// means and <see cref="Precision"/> the shared shrunk precision; for <see cref="UnknownScore.NearestExample"/>
 /// they are the training images' features.
 /// </summary>
