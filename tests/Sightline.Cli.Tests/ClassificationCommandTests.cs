@@ -150,6 +150,25 @@ public sealed class ClassificationCommandTests(PretrainedModels models) : IDispo
     }
 
     [Fact]
+    public async Task Eval_unknown_measures_several_scores_on_one_split_and_refuses_one_training_cannot_calibrate()
+    {
+        var root = Folder("scores", 12, "daisy", "roses", "sunflowers");
+        var result = await CliRunner.RunAsync("eval", "unknown", root, "--split", "8", "--outliers", TestPaths.Data("sanity"),
+            "--unknown-score", "CentroidCosine", "Mahalanobis", "NearestExample", "--json");
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.Error);
+        var reports = result.Json.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("report")).ToList();
+        Assert.Equal(["centroidCosine", "mahalanobis", "nearestExample"], reports.Select(r => r.GetProperty("score").GetString()));
+        // One split for all: the same test images and the same closed-set accuracy, only the rule differs.
+        Assert.All(reports, r => Assert.Equal(12, r.GetProperty("testImages").GetInt32()));
+        Assert.Single(reports.Select(r => r.GetProperty("closedSetAccuracy").GetDouble()).Distinct());
+        var logit = await CliRunner.RunAsync("eval", "unknown", root, "--split", "8", "--unknown-score", "MaxLogit");
+        Assert.Equal(ExitCodes.Usage, logit.ExitCode);
+        Assert.Contains("MaxLogit", logit.Error);
+        var withHoldout = await CliRunner.RunAsync("eval", "unknown", root, "--holdout-class", "roses", "--unknown-score", "Mahalanobis");
+        Assert.Equal(ExitCodes.Usage, withHoldout.ExitCode);
+    }
+
+    [Fact]
     public async Task Bad_training_folders_are_bad_input_with_a_clear_message()
     {
         var single = Folder("single", 3, "daisy");

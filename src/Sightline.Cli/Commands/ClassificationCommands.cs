@@ -327,9 +327,15 @@ public static class ClassificationCommands
         var seed = SeedOption();
         var batch = BatchOption();
         var tolerance = ToleranceOption();
+        var scores = new Option<UnknownScore[]>("--unknown-score")
+        {
+            Description = $"With --split: the unknown rule's score, {UnknownScore.RawCentroidCosine} (the one classifiers use), {UnknownScore.CentroidCosine}, {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}; several are each measured on the same embeddings",
+
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("unknown", "Train without one class, then measure how often its images are answered 'unknown' and what that costs on the known classes")
         {
-            folder, holdout, split, classes, outliers, backbone, folds, seed, batch, tolerance,
+            folder, holdout, split, classes, outliers, backbone, folds, seed, batch, tolerance, scores,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -338,10 +344,13 @@ public static class ClassificationCommands
             var perClass = parse.GetValue(split);
             if ((perClass is null) == (parse.GetValue(holdout) is null))
                 throw new UsageException("give either --holdout-class or --split");
-            if (perClass is null && (parse.GetValue(classes) is not null || parse.GetValue(outliers) is { Length: > 0 }))
-                throw new UsageException("--classes and --outliers go with --split");
+            var chosenScores = parse.GetValue(scores) is { Length: > 0 } given ? given.Distinct().ToArray() : [options.UnknownScore];
+            if (perClass is null && (parse.GetValue(classes) is not null || parse.GetValue(outliers) is { Length: > 0 } || parse.GetValue(scores) is { Length: > 0 }))
+                throw new UsageException("--classes, --outliers and --unknown-score go with --split");
+            foreach (var s in chosenScores.Where(s => s is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample or UnknownScore.RawCentroidCosine)))
+                throw new UsageException($"--unknown-score {s} is not calibrated by training; use {UnknownScore.RawCentroidCosine}, {UnknownScore.CentroidCosine}, {UnknownScore.Mahalanobis} or {UnknownScore.NearestExample}");
             if (perClass is { } n)
-                return await HeldOutSplitAsync(ctx, parse.GetValue(folder)!, n, parse.GetValue(classes), parse.GetValue(outliers) ?? [], options, parse.GetValue(backbone)!, parse.GetValue(batch), ct).ConfigureAwait(false);
+                return await HeldOutSplitAsync(ctx, parse.GetValue(folder)!, n, parse.GetValue(classes), parse.GetValue(outliers) ?? [], options, chosenScores, parse.GetValue(backbone)!, parse.GetValue(batch), ct).ConfigureAwait(false);
             var labelled = LabelledFolder.Scan(parse.GetValue(folder)!, minimumClasses: 3);
             ctx.NoteNotProcessed(labelled.NotImages);
             foreach (var w in labelled.Warnings)
@@ -379,7 +388,7 @@ public static class ClassificationCommands
     }
 
     private static async Task<int> HeldOutSplitAsync(CliContext ctx, string folder, int perClass, string? classList, string[] outlierFolders,
-        ClassifierTrainingOptions options, string backbone, int batch, CancellationToken ct)
+        ClassifierTrainingOptions options, IReadOnlyList<UnknownScore> scores, string backbone, int batch, CancellationToken ct)
     {
         if (perClass < 1)
             throw new UsageException($"--split must be at least 1 (got {perClass})");
@@ -408,13 +417,23 @@ public static class ClassificationCommands
             outliers.Add((Path.TrimEndingDirectorySeparator(o),
                 outcomes.Where(x => x.Succeeded).Select(x => FeatureMap.Apply(x.Result!.Vector)).ToList()));
         }
-        var report = await Task.Run(() => HeldOutSplit.Evaluate(HeldOutSplit.Subset(embedded.Set, chosen), perClass, outliers, options, ct), ct).ConfigureAwait(false);
+        // One embedding pass serves every score compared.
+        var subset = HeldOutSplit.Subset(embedded.Set, chosen);
+        var reports = await Task.Run(() => scores.Select(s => HeldOutSplit.Evaluate(subset, perClass, outliers, options with { UnknownScore = s }, ct)).ToList(), ct).ConfigureAwait(false);
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         if (ctx.Json)
         {
-            Json.Write(ctx.Output, new { folder = labelled.Root, report, accuracyDrop = report.AccuracyDrop, seconds });
+            Json.Write(ctx.Output, new { folder = labelled.Root, report = reports[0], accuracyDrop = reports[0].AccuracyDrop, reports = reports.Select(r => new { report = r, accuracyDrop = r.AccuracyDrop }), seconds });
             return ExitCodes.Ok;
         }
+        foreach (var report in reports)
+            WriteHeldOutSplit(ctx, report);
+        ctx.OutputConsole.MarkupLine($"[grey]trained on {perClass} images per class (seeded split, --seed {options.Seed}); {seconds:0.0} s[/]");
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteHeldOutSplit(CliContext ctx, HeldOutSplitReport report)
+    {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("classes", Markup.Escape(string.Join(", ", report.Classes)));
         table.AddRow("training images (per class)", $"{report.TrainImages} ({report.TrainPerClass})");
@@ -429,8 +448,6 @@ public static class ClassificationCommands
         ctx.OutputConsole.Write(table);
         if (report.UnknownOffReason is { } off)
             ctx.Warn(off);
-        ctx.OutputConsole.MarkupLine($"[grey]trained on {report.TrainPerClass} images per class (seeded split, --seed {options.Seed}); {seconds:0.0} s[/]");
-        return ExitCodes.Ok;
     }
 
     public static Command Export(Func<ParseResult, CliContext> context)

@@ -88,7 +88,16 @@ public static class ClassifierExport
                 for (var j = 0; j < d; j++)
                     columns[j * k + c] = centroids[c][j];
             initializers.Add(OnnxBuilder.Tensor(p + "centroids", [d, k], columns));
-            after.Add(OnnxBuilder.Node("MatMul", [p + "unit", p + "centroids"], [SimilarityName], p + "centroid_cosine"));
+            var compared = p + "unit";
+            if (model.Unknown.Score == UnknownScore.RawCentroidCosine)
+            {
+                // The raw rule compares the backbone's embedding itself, at unit length, not the square-rooted features.
+                after.Add(OnnxBuilder.Node("ReduceL2", [p + "features"], [p + "raw_norm"], p + "raw_l2", OnnxBuilder.Attribute("axes", [1L]), OnnxBuilder.Attribute("keepdims", 1L)));
+                after.Add(OnnxBuilder.Node("Max", [p + "raw_norm", p + "epsilon"], [p + "safe_raw_norm"], p + "raw_l2_floor"));
+                after.Add(OnnxBuilder.Node("Div", [p + "features", p + "safe_raw_norm"], [p + "raw_unit"], p + "raw_unit_length"));
+                compared = p + "raw_unit";
+            }
+            after.Add(OnnxBuilder.Node("MatMul", [compared, p + "centroids"], [SimilarityName], p + "centroid_cosine"));
         }
 
         // Nodes must stay in topological order: the new front nodes go before the backbone's.
@@ -115,7 +124,8 @@ public static class ClassifierExport
         ["sightline.format"] = "sightline-image-classifier/1",
         ["sightline.classes"] = JsonSerializer.Serialize(model.Classes),
         ["sightline.input"] = $"{InputName}: float32 [N,{height},{width},3], RGB, values 0-255, image scaled to cover {width}x{height} then centre-cropped",
-        ["sightline.outputs"] = $"{ProbabilitiesName}: float32 [N,{model.Classes.Count}] softmax over the classes in sightline.classes order; {LogitsName}: the same before softmax; {SimilarityName}: cosine similarity to each class centre",
+        ["sightline.outputs"] = $"{ProbabilitiesName}: float32 [N,{model.Classes.Count}] softmax over the classes in sightline.classes order; {LogitsName}: the same before softmax; {SimilarityName}: cosine similarity to each class centre"
+            + (model.Unknown.Score == UnknownScore.RawCentroidCosine ? " (of the backbone's embedding at unit length, before the square-root feature map)" : ""),
         ["sightline.backbone"] = $"{model.Backbone.Id} {model.Backbone.Version} sha256:{model.Backbone.Sha256}",
         ["sightline.unknown"] = JsonSerializer.Serialize(new
         {

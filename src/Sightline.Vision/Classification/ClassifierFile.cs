@@ -91,9 +91,9 @@ public static class ClassifierFile
         {
             throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is damaged: {e.Message}", e);
         }
-        if (version != ClassifierModel.CurrentFormatVersion)
+        if (version is < ClassifierModel.OldestReadableFormatVersion or > ClassifierModel.CurrentFormatVersion)
             throw new ClassifierFileException(ClassifierFileErrorKind.IncompatibleVersion,
-                $"'{source}' is a classifier of format version {version}; this Sightline reads version {ClassifierModel.CurrentFormatVersion}"
+                $"'{source}' is a classifier of format version {version}; this Sightline reads versions {ClassifierModel.OldestReadableFormatVersion} to {ClassifierModel.CurrentFormatVersion}"
                 + (version > ClassifierModel.CurrentFormatVersion ? " (update Sightline)" : " (retrain it with this Sightline)"));
         try
         {

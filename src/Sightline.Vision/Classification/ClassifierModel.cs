@@ -54,11 +54,27 @@ public sealed record ClassifierModel(
     TrainingSummary Training,
     DateTimeOffset Created)
 {
-    /// <summary>The format this Sightline writes and reads. Bump it on any change old readers would misread.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The format this Sightline writes. Bump it on any change old readers would misread. Version 2: the
+    /// unknown rule may be <see cref="UnknownScore.RawCentroidCosine"/>, whose class centres live in the
+    /// backbone's embedding space, not the head's.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest format still read: version-1 files keep the rule they were trained with.</summary>
+    public const int OldestReadableFormatVersion = 1;
+
+    /// <summary>
+    /// The scores a classifier file holds. <see cref="UnknownScore.Mahalanobis"/> and
+    /// <see cref="UnknownScore.NearestExample"/> are measured by <c>sightline eval unknown</c> only: neither
+    /// beat the raw-embedding centroid cosine, so the format has no fields for them.
+    /// </summary>
+    public static bool Stores(UnknownScore score) => score is UnknownScore.MaxProbability or UnknownScore.MaxLogit or UnknownScore.CentroidCosine or UnknownScore.RawCentroidCosine;
 
     public static ClassifierModel Create(TrainedHead trained, BackboneInfo backbone, TrainingSummary training) =>
-        new(CurrentFormatVersion, backbone, Classification.FeatureMap.Name, trained.Classes, trained.Head, trained.Unknown, trained.Metrics, training, DateTimeOffset.UtcNow);
+        Stores(trained.Unknown.Score)
+            ? new(CurrentFormatVersion, backbone, Classification.FeatureMap.Name, trained.Classes, trained.Head, trained.Unknown, trained.Metrics, training, DateTimeOffset.UtcNow)
+            : throw new ArgumentException($"a classifier file cannot hold a {trained.Unknown.Score} unknown rule; train with {UnknownScore.RawCentroidCosine}", nameof(trained));
 
     /// <summary>Checks the parts against each other; throws <see cref="ClassifierFileException"/> (corrupt) when they disagree.</summary>
     public ClassifierModel Validate(string source)
@@ -82,7 +98,11 @@ public sealed record ClassifierModel(
             problem = $"a {Head.Dimension}-d head on a {Backbone.Dimension}-d backbone";
         else if (problem is null && Unknown.Centroids is { } centroids && (centroids.Length != Head.Classes || centroids.Any(c => c is null || c.Length != Head.Dimension)))
             problem = $"the unknown rule's class centres do not fit a {Head.Classes}x{Head.Dimension} head";
-        else if (problem is null && Unknown.Score == UnknownScore.CentroidCosine && Unknown.Centroids is null)
+        else if (problem is null && !Stores(Unknown.Score))
+            problem = $"an unknown rule of score {Unknown.Score}, which classifier files do not hold";
+        else if (problem is null && Unknown.Score == UnknownScore.RawCentroidCosine && FormatVersion < 2)
+            problem = $"format version {FormatVersion} has no {UnknownScore.RawCentroidCosine} rule";
+        else if (problem is null && (Unknown.Score is UnknownScore.CentroidCosine or UnknownScore.RawCentroidCosine) && Unknown.Centroids is null)
             problem = "the unknown rule needs class centres and has none";
         else if (problem is null && FeatureMap != Classification.FeatureMap.Name)
             problem = $"unknown feature map '{FeatureMap}'";

@@ -16,7 +16,8 @@ public sealed record ClassifierTrainingOptions(
     int SelectionFolds = 3,
     double UnknownTolerance = 0.03,
     bool BalanceClasses = true,
-    bool Standardize = false)
+    bool Standardize = false,
+    UnknownScore UnknownScore = UnknownScore.RawCentroidCosine)
 {
     /// <summary>
     /// Half-decade steps from strong to weak decay, for unit-length features used as they are: on
@@ -38,6 +39,8 @@ public sealed record ClassifierTrainingOptions(
             throw new ArgumentOutOfRangeException(nameof(SelectionFolds), SelectionFolds, "L2 selection needs at least two folds");
         if (UnknownTolerance is < 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(UnknownTolerance), UnknownTolerance, "the tolerance is a share between 0 and 1");
+        if (UnknownScore is not (UnknownScore.CentroidCosine or UnknownScore.Mahalanobis or UnknownScore.NearestExample or UnknownScore.RawCentroidCosine))
+            throw new ArgumentOutOfRangeException(nameof(UnknownScore), UnknownScore, "training calibrates a feature-space score: CentroidCosine, Mahalanobis or NearestExample");
         if (L2Grid is { } grid && grid.Any(l => !(l >= 0) || double.IsInfinity(l)))
             throw new ArgumentOutOfRangeException(nameof(L2Grid), "L2 strengths must be finite and non-negative");
     }
@@ -118,11 +121,11 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
             var test = all.Where(i => split[i] == f).ToArray();
             var l2 = ChooseL2(data, train, k, cancellationToken);
             var head = Fit(data, train, k, l2).Head;
-            var centroids = Centroids(data, train, k);
+            var reference = Reference(data, train, k);
             foreach (var i in test)
             {
                 oof[i] = head.Logits(data.Examples[i].Features);
-                oofCentroid[i] = UnknownCalibration.Measure(UnknownScore.CentroidCosine, oof[i], data.Examples[i].Features, centroids);
+                oofCentroid[i] = reference.Measure(oof[i], data.Examples[i].Features);
             }
             Step();
         });
@@ -140,7 +143,8 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
         // of held-out known scores that rejects the tolerated share, so new known images are rejected at the
         // rate estimated here. How many images of an unseen class it rejects is estimated by leaving each
         // class out in turn and treating it as the unknown.
-        const UnknownScore chosen = UnknownScore.CentroidCosine;
+        // The score is the configured one (see UnknownScore for what each sees).
+        var chosen = Options.UnknownScore;
         // The operating tolerance always gets a row, so the estimate behind the rule in use is reported.
         var tolerances = ReportedTolerances.Append(Options.UnknownTolerance).Distinct().Order().ToArray();
         var estimates = new double[tolerances.Length];
@@ -155,7 +159,7 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
             for (var t = 0; t < tolerances.Length; t++)
                 estimates[t] = perClass.Average(p => p[t]);
         }
-        var finalCentroids = Centroids(data, all, k);
+        var finalReference = Reference(data, all, k);
 
         var scores = validated.Select(i => oofCentroid[i]).ToArray();
         var correct = validated.Select((i, j) => predicted[j] == labels[i]).ToArray();
@@ -166,7 +170,7 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
             return new OperatingPoint(tolerance, threshold, accuracy, rejected, k >= 3 ? estimates[t] : null);
         }).ToList();
         var threshold = UnknownCalibration.QuantileThreshold(scores, Options.UnknownTolerance);
-        var rule = new UnknownRule(chosen, threshold, finalCentroids);
+        var rule = finalReference with { Threshold = threshold };
         var offReason = threshold is not null ? null
             : Options.UnknownTolerance == 0 ? "the unknown rule is off: --unknown-tolerance 0 allows no known image to be rejected"
             : scores.Length < UnknownCalibration.MinimumCalibrationScores
@@ -178,7 +182,7 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
         return new TrainedHead(data.Classes, final, rule, metrics);
     }
 
-    /// <summary>Class <paramref name="c"/> plays the unknown: the share of its images the centroid rule rejects at each reported tolerance.</summary>
+    /// <summary>Class <paramref name="c"/> plays the unknown: the share of its images the class-centre rule rejects at each reported tolerance.</summary>
     private double[] LeaveClassOut(LabelledSet data, int c, IReadOnlyList<double> tolerances)
     {
         var known = Enumerable.Range(0, data.Examples.Count).Where(i => data.Examples[i].Label != c).ToArray();
@@ -194,12 +198,12 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
         for (var f = 0; f < folds; f++)
         {
             var train = all.Where(i => split[i] != f).ToArray();
-            var centroids = Centroids(relabelled, train, k);
+            var reference = Reference(relabelled, train, k);
             foreach (var i in all.Where(i => split[i] == f))
-                knownScores[i] = UnknownCalibration.Measure(UnknownScore.CentroidCosine, default, relabelled.Examples[i].Features, centroids);
+                knownScores[i] = reference.Measure(default, relabelled.Examples[i].Features);
         }
-        var fullCentroids = Centroids(relabelled, all, k);
-        var unknownScores = unknown.Select(i => UnknownCalibration.Measure(UnknownScore.CentroidCosine, default, data.Examples[i].Features, fullCentroids)).ToArray();
+        var fullReference = Reference(relabelled, all, k);
+        var unknownScores = unknown.Select(i => fullReference.Measure(default, data.Examples[i].Features)).ToArray();
         return tolerances
             .Select(t => UnknownCalibration.RejectionRate(unknownScores, UnknownCalibration.QuantileThreshold(knownScores, t)))
             .ToArray();
@@ -243,8 +247,21 @@ public sealed class ClassifierTrainer(ClassifierTrainingOptions? options = null)
         return grid[best];
     }
 
-    private static float[][] Centroids(LabelledSet data, int[] subset, int k) =>
-        UnknownCalibration.Centroids(subset.Select(i => (data.Examples[i].Features, data.Examples[i].Label)), k, data.Dimension);
+    /// <summary>The configured score's class centres (and centre) fitted on <paramref name="subset"/>, as a rule without a threshold.</summary>
+    private UnknownRule Reference(LabelledSet data, int[] subset, int k)
+    {
+        var examples = subset.Select(i => (data.Examples[i].Features, data.Examples[i].Label)).ToArray();
+        if (Options.UnknownScore == UnknownScore.NearestExample)
+            return new UnknownRule(UnknownScore.NearestExample, null, examples.Select(e => e.Features).ToArray());
+        if (Options.UnknownScore == UnknownScore.Mahalanobis)
+        {
+            var means = UnknownCalibration.ClassMeans(examples, k, data.Dimension);
+            return new UnknownRule(UnknownScore.Mahalanobis, null, means, UnknownCalibration.ShrunkWithinClassPrecision(examples, means));
+        }
+        if (Options.UnknownScore == UnknownScore.RawCentroidCosine)
+            return new UnknownRule(UnknownScore.RawCentroidCosine, null, UnknownCalibration.Centroids(examples.Select(e => (UnknownCalibration.RawEmbedding(e.Features), e.Label)), k, data.Dimension));
+        return new UnknownRule(UnknownScore.CentroidCosine, null, UnknownCalibration.Centroids(examples, k, data.Dimension));
+    }
 
     private (LinearHead Head, double[] Parameters) Fit(LabelledSet data, int[] subset, int k, double l2)
     {

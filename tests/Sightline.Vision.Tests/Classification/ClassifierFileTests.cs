@@ -134,15 +134,50 @@ public sealed class ClassifierFileTests : IDisposable
     }
 
     [Fact]
+    public void A_version_1_file_still_loads_with_its_old_centroid_rule_and_cannot_claim_the_raw_one()
+    {
+        // A version-1 file as older Sightlines wrote it: the centroid cosine over the head's features.
+        var current = SampleModel();
+        var centroids = UnknownCalibration.Centroids(Synthetic.Clusters(Synthetic.Centres(3, 8, 31), 10, 0.2, 32).Examples.Select(e => (e.Features, e.Label)), 3, 8);
+        var old = current with { FormatVersion = 1, Unknown = new UnknownRule(UnknownScore.CentroidCosine, 0.9, centroids) };
+        var path = Path.Combine(_dir, "old.sightline");
+        ClassifierFile.Save(old, path);
+        var loaded = ClassifierFile.Load(path);
+        Assert.Equal(1, loaded.FormatVersion);
+        Assert.Equal(UnknownScore.CentroidCosine, loaded.Unknown.Score);
+        var probe = Synthetic.Unit([1, 2, 3, 4, 5, 6, 7, 8]);
+        var expected = centroids.Max(c => System.Numerics.Tensors.TensorPrimitives.Dot(c, probe));
+        Assert.Equal(expected, ImageClassifier.Classify(loaded, probe.Select(v => v * v).ToArray(), "p").UnknownScore, 5);
+        // New classifiers carry the raw rule at the current version; a version-1 file claiming it is damaged.
+        Assert.Equal(UnknownScore.RawCentroidCosine, current.Unknown.Score);
+        Assert.Equal(ClassifierModel.CurrentFormatVersion, current.FormatVersion);
+        var raw = Path.Combine(_dir, "raw.sightline");
+        ClassifierFile.Save(current, raw);
+        var claimed = Rewrite(raw, json => json.Replace($"\"formatVersion\": {ClassifierModel.CurrentFormatVersion}", "\"formatVersion\": 1"));
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(claimed)).Kind);
+    }
+
+    [Fact]
+    public void A_file_whose_rule_uses_a_score_the_format_does_not_hold_is_refused_as_damaged()
+    {
+        var path = Path.Combine(_dir, "m.sightline");
+        ClassifierFile.Save(SampleModel(), path);
+        var edited = Rewrite(path, json => json.Replace("\"rawCentroidCosine\"", "\"mahalanobis\""));
+        var e = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(edited));
+        Assert.Equal(ClassifierFileErrorKind.Corrupt, e.Kind);
+        Assert.Contains("Mahalanobis", e.Message);
+    }
+
+    [Fact]
     public void Another_format_version_is_refused_with_both_versions_named()
     {
         var path = Path.Combine(_dir, "m.sightline");
         ClassifierFile.Save(SampleModel(), path);
-        var newer = Rewrite(path, json => json.Replace("\"formatVersion\": 1", "\"formatVersion\": 7"));
+        var newer = Rewrite(path, json => json.Replace($"\"formatVersion\": {ClassifierModel.CurrentFormatVersion}", "\"formatVersion\": 7"));
         var e = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(newer));
         Assert.Equal(ClassifierFileErrorKind.IncompatibleVersion, e.Kind);
         Assert.Contains("7", e.Message);
-        Assert.Contains($"version {ClassifierModel.CurrentFormatVersion}", e.Message);
+        Assert.Contains($"versions {ClassifierModel.OldestReadableFormatVersion} to {ClassifierModel.CurrentFormatVersion}", e.Message);
     }
 
     [Fact]

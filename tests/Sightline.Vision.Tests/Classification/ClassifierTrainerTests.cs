@@ -6,11 +6,18 @@ public sealed class ClassifierTrainerTests
 {
     private static readonly float[][] Centres = Synthetic.Centres(5, 24, seed: 11);
 
+    /// <summary>
+    /// Synthetic features have signed components, which the raw-embedding score (it squares them back into
+    /// the non-negative embedding real features come from) would fold together; the calibration these tests
+    /// check is the same for every class-centre score, so they use the head-space cosine.
+    /// </summary>
+    private const UnknownScore SignedFeatureScore = UnknownScore.CentroidCosine;
+
     [Fact]
     public void Separable_classes_reach_high_cross_validated_accuracy_and_every_example_is_validated_once()
     {
         var data = Synthetic.Clusters(Centres[..4], 20, noise: 0.2, seed: 12);
-        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 4)).Train(data);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(Folds: 4, UnknownScore: SignedFeatureScore)).Train(data);
         Assert.Equal(80, trained.Metrics.Report.Examples);
         Assert.True(trained.Metrics.Accuracy >= 0.95, $"accuracy {trained.Metrics.Accuracy:P1}");
         Assert.Contains(trained.Metrics.L2, ClassifierTrainingOptions.DefaultL2Grid);
@@ -44,7 +51,7 @@ public sealed class ClassifierTrainerTests
     public void Images_of_an_unseen_class_are_rejected_more_often_than_known_ones()
     {
         var data = Synthetic.Clusters(Centres[..4], 25, noise: 0.35, seed: 14);
-        var options = new ClassifierTrainingOptions(UnknownTolerance: 0.05);
+        var options = new ClassifierTrainingOptions(UnknownTolerance: 0.05, UnknownScore: SignedFeatureScore);
         var trained = new ClassifierTrainer(options).Train(data);
         var known = Synthetic.Clusters(Centres[..4], 25, noise: 0.35, seed: 15).Examples;
         var unseen = Synthetic.Clusters(Centres[4..], 50, noise: 0.35, seed: 16).Examples;
@@ -60,12 +67,39 @@ public sealed class ClassifierTrainerTests
     {
         // Three classes of ten, as a new user's first folder: too few for the old accuracy-drop rule to cut anywhere.
         var data = Synthetic.Clusters(Centres[..3], 10, noise: 0.25, seed: 21);
-        var trained = new ClassifierTrainer().Train(data);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(UnknownScore: SignedFeatureScore)).Train(data);
         var far = Synthetic.Clusters(Centres[3..], 40, noise: 0.25, seed: 22).Examples;
         var known = Synthetic.Clusters(Centres[..3], 100, noise: 0.25, seed: 23).Examples;
         double Rejected(IEnumerable<LabelledExample> examples) => examples.Average(e => trained.Unknown.IsUnknown(trained.Head.Logits(e.Features), e.Features) ? 1.0 : 0.0);
         Assert.True(Rejected(far) >= 0.8, $"far-away images answered unknown: {Rejected(far):P0}");
         Assert.True(Rejected(known) <= 0.08, $"new known images rejected: {Rejected(known):P0}");
+    }
+
+    [Theory]
+    [InlineData(UnknownScore.Mahalanobis)]
+    [InlineData(UnknownScore.NearestExample)]
+    public void The_candidate_scores_are_calibrated_on_held_out_known_images_like_the_centroid_cosine(UnknownScore score)
+    {
+        var data = Synthetic.Clusters(Centres[..3], 30, noise: 0.25, seed: 24);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions(UnknownScore: score)).Train(data);
+        Assert.Equal(score, trained.Unknown.Score);
+        Assert.Equal(score, trained.Metrics.UnknownScore);
+        var far = Synthetic.Clusters(Centres[3..], 40, noise: 0.25, seed: 25).Examples;
+        var known = Synthetic.Clusters(Centres[..3], 100, noise: 0.25, seed: 26).Examples;
+        double Rejected(IEnumerable<LabelledExample> examples) => examples.Average(e => trained.Unknown.IsUnknown(trained.Head.Logits(e.Features), e.Features) ? 1.0 : 0.0);
+        // Random centres in 24 dimensions lie nearer each other than the flowers' do to a bus: most, not all, are caught.
+        Assert.True(Rejected(far) >= 0.5, $"far-away images answered unknown: {Rejected(far):P0}");
+        Assert.True(Rejected(known) <= 0.08, $"new known images rejected: {Rejected(known):P0}");
+        // Neither is a rule a classifier file holds.
+        var backbone = new BackboneInfo("test-backbone", "1", new string('a', 64), data.Dimension, 224, 224, "224x224");
+        Assert.Throws<ArgumentException>(() => ClassifierModel.Create(trained, backbone, new TrainingSummary("/data", data.CountPerClass(), [], false, 0, 1, 0, 0)));
+    }
+
+    [Fact]
+    public void Training_refuses_an_unknown_score_it_cannot_calibrate()
+    {
+        var data = Synthetic.Clusters(Centres[..3], 10, noise: 0.25, seed: 27);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTrainer(new ClassifierTrainingOptions(UnknownScore: UnknownScore.MaxLogit)).Train(data));
     }
 
     [Fact]
@@ -115,7 +149,7 @@ public sealed class ClassifierTrainerTests
         Assert.Throws<ClassifierTrainingException>(() => HeldOutSplit.Subset(data, ["class0", "nope"]));
 
         var far = Synthetic.Clusters(Centres[3..4], 30, noise: 0.25, seed: 29).Examples.Select(e => e.Features).ToList();
-        var report = HeldOutSplit.Evaluate(data, 10, [("far", far)], new ClassifierTrainingOptions());
+        var report = HeldOutSplit.Evaluate(data, 10, [("far", far)], new ClassifierTrainingOptions(UnknownScore: SignedFeatureScore));
         Assert.Equal(30, report.TrainImages);
         Assert.Equal(15, report.TestImages);
         Assert.True(report.KnownAccuracy <= report.ClosedSetAccuracy);

@@ -56,6 +56,28 @@ public sealed class FlowersClassificationTests(PretrainedModels models, ITestOut
     }
 
     [Fact]
+    public void A_small_classifier_answers_unknown_for_a_photo_of_something_else_and_not_for_its_own_flowers()
+    {
+        var data = HeldOutSplit.Subset(FlowerEmbeddings.Get(models), ["daisy", "roses", "sunflowers"]);
+        var (train, test) = HeldOutSplit.Split(data, 10, 1);
+        var trained = new ClassifierTrainer(new ClassifierTrainingOptions()).Train(train);
+        var model = ClassifierModel.Create(trained, BackboneInfo.From(models.Get(Embedders.DefaultModel)), new TrainingSummary("flowers-5", train.CountPerClass(), [], false, 0, 1, 0, 0));
+        var classifier = new ImageClassifier(model, FlowerEmbeddings.Embedder(models));
+        // Read in place, nothing like a flower: a cup of coffee (which the old square-rooted centroid rule
+        // let pass as a rose), a bus in a street, a page of text.
+        foreach (var name in new[] { "coffee.png", "bus.jpg", "page.png" })
+        {
+            var result = classifier.Classify(TestPaths.Data(Path.Combine("sanity", name)));
+            Assert.True(result.Unknown, $"{name}: {result.Ranked[0].Label} with unknown score {result.UnknownScore:0.000} (threshold {model.Unknown.ThresholdText})");
+        }
+        // The split's features are already mapped for the head, so the rule reads them directly.
+        var flowers = test.Examples.Select(e => model.Unknown.IsUnknown(model.Head.Logits(e.Features), e.Features)).ToList();
+        var rejected = flowers.Count(unknown => unknown);
+        log.WriteLine($"{rejected} of {flowers.Count} held-out flowers answered unknown; threshold {model.Unknown.ThresholdText}");
+        Assert.True(rejected <= flowers.Count / 10, $"{rejected} of {flowers.Count} held-out flowers answered unknown");
+    }
+
+    [Fact]
     public void Exported_onnx_gives_the_same_probabilities_as_sightline_on_real_photos()
     {
         var data = FlowerEmbeddings.Get(models);
@@ -95,8 +117,7 @@ public sealed class FlowersClassificationTests(PretrainedModels models, ITestOut
                 for (var k = 0; k < model.Classes.Count; k++)
                     worst = Math.Max(worst, Math.Abs(actual[k] - expected.Probabilities[k]));
                 var features = FeatureMap.Apply(embedder.Embed(photos[n]).Vector);
-                var best = model.Unknown.Centroids!.Max(c => System.Numerics.Tensors.TensorPrimitives.Dot(c, features));
-                Assert.Equal(best, similarity.Item(n).ToArray().Max(), 3);
+                Assert.Equal(model.Unknown.Measure(model.Head.Logits(features), features), similarity.Item(n).ToArray().Max(), 3);
             }
             log.WriteLine($"max abs probability difference over {photos.Count} photos: {worst:E2}");
             Assert.True(worst < 1e-4f, $"max abs probability difference {worst}");

@@ -58,4 +58,119 @@ public sealed class UnknownCalibrationTests
         Assert.False(near.IsUnknown(logits, [0.1f, 0.995f]));
         Assert.Throws<ArgumentException>(() => UnknownCalibration.Measure(UnknownScore.CentroidCosine, logits, [1f, 0f]));
     }
+
+    [Fact]
+    public void The_raw_score_compares_the_backbone_embedding_the_features_came_from()
+    {
+        // Features are the square root of the embedding at unit length; squaring them gives its direction back.
+        float[] embedding = [9f, 0f, 16f, 0f];
+        var features = FeatureMap.Apply(embedding);
+        var raw = UnknownCalibration.RawEmbedding(features);
+        float[] direction = [9f / 18.3576f, 0f, 16f / 18.3576f, 0f];
+        for (var i = 0; i < direction.Length; i++)
+            Assert.Equal(direction[i], raw[i], 4);
+        float[][] centroids = [[1f, 0f, 0f, 0f], [0f, 0f, 1f, 0f]];
+        // Raw: the largest component, 16 / 18.36; on the square-rooted features it would be 4 / 5.
+        Assert.Equal(16 / 18.3576, UnknownCalibration.Measure(UnknownScore.RawCentroidCosine, default, features, centroids), 4);
+        Assert.Equal(0.8, UnknownCalibration.Measure(UnknownScore.CentroidCosine, default, features, centroids), 4);
+        var rule = new UnknownRule(UnknownScore.RawCentroidCosine, 0.85, centroids);
+        Assert.False(rule.IsUnknown(default, features));
+        Assert.True(rule.IsUnknown(default, FeatureMap.Apply([1f, 1f, 1f, 1f])));
+    }
+}
+
+public sealed class MahalanobisScoreTests
+{
+    private static (float[] Features, int Label)[] Samples(int n, double[] spread, double[] mean, int label, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => (spread.Select((s, j) => (float)(mean[j] + s * Gaussian(random))).ToArray(), label)).ToArray();
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>v^T (a I + b X^T X)^-1 v by Gaussian elimination on the d x d matrix, independent of the Woodbury form.</summary>
+    private static double DirectSquaredNorm((float[] Features, int Label)[] examples, float[][] means, double a, double b, float[] v)
+    {
+        var d = v.Length;
+        var m = new double[d, d + 1];
+        for (var i = 0; i < d; i++)
+        {
+            m[i, i] = a;
+            m[i, d] = v[i];
+        }
+        foreach (var (features, label) in examples)
+            for (var i = 0; i < d; i++)
+                for (var j = 0; j < d; j++)
+                    m[i, j] += b * (features[i] - means[label][i]) * (features[j] - means[label][j]);
+        for (var p = 0; p < d; p++)
+            for (var r = p + 1; r < d; r++)
+            {
+                var f = m[r, p] / m[p, p];
+                for (var c = p; c <= d; c++)
+                    m[r, c] -= f * m[p, c];
+            }
+        var y = new double[d];
+        for (var i = d - 1; i >= 0; i--)
+        {
+            var s = m[i, d];
+            for (var j = i + 1; j < d; j++)
+                s -= m[i, j] * y[j];
+            y[i] = s / m[i, i];
+        }
+        return Enumerable.Range(0, d).Sum(i => v[i] * y[i]);
+    }
+
+    [Theory]
+    [InlineData(40, 4)]
+    [InlineData(5, 12)]
+    public void The_woodbury_precision_equals_the_inverse_of_the_shrunk_covariance(int perClass, int dimension)
+    {
+        var examples = Samples(perClass, Enumerable.Range(0, dimension).Select(j => 0.1 + 0.2 * j).ToArray(), new double[dimension], 0, 1)
+            .Concat(Samples(perClass, Enumerable.Range(0, dimension).Select(j => 0.3).ToArray(), Enumerable.Repeat(1.0, dimension).ToArray(), 1, 2)).ToArray();
+        var means = UnknownCalibration.ClassMeans(examples, 2, dimension);
+        var precision = UnknownCalibration.ShrunkWithinClassPrecision(examples, means);
+        Assert.InRange(precision.Shrinkage, 0, 1);
+        var b = (1 - precision.Shrinkage) / examples.Length;
+        var probe = Enumerable.Range(0, dimension).Select(j => (float)Math.Sin(j + 1)).ToArray();
+        var expected = DirectSquaredNorm(examples, means, precision.IsotropicVariance, b, probe);
+        Assert.Equal(expected, precision.SquaredNorm(probe), expected * 1e-4);
+    }
+
+    [Fact]
+    public void Ledoit_wolf_shrinks_round_data_much_and_elongated_data_little()
+    {
+        var round = Samples(2000, [1, 1, 1], [0, 0, 0], 0, 3);
+        var elongated = Samples(2000, [10, 1, 0.1], [0, 0, 0], 0, 4);
+        Assert.True(UnknownCalibration.ShrunkWithinClassPrecision(round, UnknownCalibration.ClassMeans(round, 1, 3)).Shrinkage > 0.8);
+        Assert.True(UnknownCalibration.ShrunkWithinClassPrecision(elongated, UnknownCalibration.ClassMeans(elongated, 1, 3)).Shrinkage < 0.05);
+    }
+
+    [Fact]
+    public void A_step_along_a_direction_the_classes_do_not_vary_in_costs_more_than_one_along_their_spread()
+    {
+        // Both classes vary along the first axis and hardly along the second.
+        var examples = Samples(50, [1, 0.05], [0, 0], 0, 5).Concat(Samples(50, [1, 0.05], [0, 3], 1, 6)).ToArray();
+        var means = UnknownCalibration.ClassMeans(examples, 2, 2);
+        var precision = UnknownCalibration.ShrunkWithinClassPrecision(examples, means);
+        var alongSpread = UnknownCalibration.MahalanobisScore([1f, 0f], means, precision);
+        var across = UnknownCalibration.MahalanobisScore([0f, 1f], means, precision);
+        Assert.True(across < alongSpread, $"across {across}, along {alongSpread}");
+        // The nearest class counts: a point at the second mean scores as well as one at the first.
+        Assert.Equal(UnknownCalibration.MahalanobisScore(means[0], means, precision), UnknownCalibration.MahalanobisScore(means[1], means, precision), 1);
+        var rule = new UnknownRule(UnknownScore.Mahalanobis, -4, means, Precision: precision);
+        Assert.False(rule.IsUnknown(default, [0.5f, 0f]));
+        Assert.True(rule.IsUnknown(default, [0f, 1.5f]));
+    }
+
+    [Fact]
+    public void Bad_input_to_the_covariance_is_refused_with_the_reason()
+    {
+        (float[] Features, int Label)[] one = [([1f, 2f], 0)];
+        Assert.Contains("at least two", Assert.Throws<ArgumentException>(() => UnknownCalibration.ShrunkWithinClassPrecision(one, UnknownCalibration.ClassMeans(one, 1, 2))).Message);
+        (float[] Features, int Label)[] same = [([1f, 2f], 0), ([1f, 2f], 0)];
+        Assert.Contains("do not vary", Assert.Throws<ArgumentException>(() => UnknownCalibration.ShrunkWithinClassPrecision(same, UnknownCalibration.ClassMeans(same, 1, 2))).Message);
+        Assert.Throws<ArgumentException>(() => UnknownCalibration.MahalanobisScore([1f, 2f, 3f], [[0f, 0f]], new ShrunkPrecision(1, 1, [])));
+    }
 }
