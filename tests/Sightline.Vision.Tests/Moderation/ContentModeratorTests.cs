@@ -32,7 +32,7 @@ public sealed class ContentModeratorTests(PretrainedModels models)
         Assert.Equal(["neutral"], dog.DrivenBy);
         Assert.Equal(0.5, dog.Threshold);
         Assert.Equal("nsfwjs-mobilenet-v2", dog.ModelId);
-        Assert.Equal("not_found", outcomes[1].Error!.Code);
+        Assert.Equal("image_not_found", outcomes[1].Error!.Code);
     }
 
     [Fact]
