@@ -34,11 +34,14 @@ public sealed class BatchedSession : IAsyncDisposable
 
     /// <summary>
     /// The context's batched session of <paramref name="session"/> (model <paramref name="modelId"/>), made once: every
-    /// component of that context on the same model file shares its runs.
+    /// component of that context on the same model file shares its runs. No run waits for others to join: a face
+    /// passes through several networks one after another, and a wait at each would add up, so a run takes what
+    /// queued while the one before it ran.
     /// </summary>
     public static BatchedSession For(TaskContext context, ModelSession session, string modelId, int maxItems) =>
         context.Workers.GetOrAdd($"session:{modelId}:{session.Path}", () =>
-            new BatchedSession((input, count) => session.Run(input, count), modelId, session.SupportsBatch, maxItems, context.Batching));
+            new BatchedSession((input, count) => session.Run(input, count), modelId, session.SupportsBatch, maxItems,
+                context.Batching with { Window = TimeSpan.Zero }));
 
     /// <summary>
     /// The outputs of <paramref name="count"/> items laid end to end in <paramref name="input"/>, batch-major; the
