@@ -103,7 +103,7 @@ public sealed class FaceAnalyzer
     /// Concurrent analyses on this analyzer share model runs only when they meet: no run waits for others.
     /// </summary>
     public static Task<FaceAnalyzer> CreateAsync(ModelStore store, InferenceEngine engine, FaceModels? models = null, ImageLimits? limits = null, CancellationToken cancellationToken = default) =>
-        CreateAsync(TaskContext.Create(store, engine, limits, BatchingOptions.Default with { Window = TimeSpan.Zero }), models, cancellationToken);
+        CreateAsync(TaskContext.Create(store, engine, limits), models, cancellationToken);
 
     /// <summary>
     /// The analyzer on <paramref name="context"/>'s models: its networks' runs go through the context's batched
