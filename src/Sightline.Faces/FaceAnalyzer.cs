@@ -98,11 +98,21 @@ public sealed class FaceAnalyzer
         return ids;
     }
 
-    /// <summary>Pulls (when missing) and opens the models, each through its role's family registry (<see cref="FaceFamilies"/>).</summary>
-    public static async Task<FaceAnalyzer> CreateAsync(ModelStore store, InferenceEngine engine, FaceModels? models = null, ImageLimits? limits = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Pulls (when missing) and opens the models, each through its role's family registry (<see cref="FaceFamilies"/>).
+    /// Concurrent analyses on this analyzer share model runs only when they meet: no run waits for others.
+    /// </summary>
+    public static Task<FaceAnalyzer> CreateAsync(ModelStore store, InferenceEngine engine, FaceModels? models = null, ImageLimits? limits = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(TaskContext.Create(store, engine, limits), models, cancellationToken);
+
+    /// <summary>
+    /// The analyzer on <paramref name="context"/>'s models: its networks' runs go through the context's batched
+    /// sessions, shared with every other task and image of that context (the pipeline's images in flight).
+    /// </summary>
+    public static async Task<FaceAnalyzer> CreateAsync(TaskContext context, FaceModels? models = null, CancellationToken cancellationToken = default)
     {
         models ??= FaceModels.Default;
-        var context = TaskContext.Create(store, engine, limits);
+        var (store, engine, limits) = (context.Store, context.Engine, context.Limits);
         var detector = await FaceFamilies.Detectors.CreateAsync(context, models.Detector, cancellationToken).ConfigureAwait(false);
         var landmarker = await FaceFamilies.Landmarks.CreateAsync(context, models.Landmarks, cancellationToken).ConfigureAwait(false);
         var describer = await FaceFamilies.Describers.CreateAsync(context, models.Describer, cancellationToken).ConfigureAwait(false);

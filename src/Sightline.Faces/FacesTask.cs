@@ -58,7 +58,7 @@ public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options
     {
         try
         {
-            var analyzer = await FaceAnalyzer.CreateAsync(context.Store, context.Engine, options.Models, context.Limits, cancellationToken).ConfigureAwait(false);
+            var analyzer = await FaceAnalyzer.CreateAsync(context, options.Models, cancellationToken).ConfigureAwait(false);
             var analysisOptions = options.ToAnalysisOptions();
             return new FacesTask(analyzer, analysisOptions, FaceModelRef.For(analyzer, analysisOptions.Tasks, context.Store), options.Descriptors);
         }
@@ -82,7 +82,8 @@ public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options
     /// <summary>The models of <see cref="FacesResult.Models"/>, with their cached versions.</summary>
     public IReadOnlyList<FaceModelRef> Models => models;
 
-    // The face models take one face at a time: the analysis runs on the thread pool beside the image's other tasks.
+    // The analysis is synchronous (its networks' runs are shared with the other images in flight through the
+    // context's batched sessions): it runs on the thread pool beside the image's other tasks.
     public override Task<FacesResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
         Task.Run(() => FacesResult.Of(analyzer.Analyze(image, options), models, withDescriptors), cancellationToken);
 }

@@ -76,7 +76,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(["human-centernet"], bus.GetProperty("models").GetProperty("detect").EnumerateArray().Select(m => m.GetString()));
         Assert.True(bus.GetProperty("timings").GetProperty("decodeMs").GetDouble() > 0);
         Assert.False(bus.TryGetProperty("error", out _));
-        Assert.Contains(documents[2].GetProperty("error").GetProperty("code").GetString(), new[] { "corrupt_image", "truncated_image", "unsupported_format" });
+        Assert.Contains(documents[2].GetProperty("error").GetProperty("code").GetString(), new[] { "corrupt_image", "truncated_image", "unsupported_image_format" });
         Assert.False(documents[2].TryGetProperty("results", out _));
         Assert.Equal("not_an_image", documents[3].GetProperty("error").GetProperty("code").GetString());
 

@@ -2,6 +2,7 @@ using Sightline.Imaging.Tensors;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Catalog;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using SkiaSharp;
 
 namespace Sightline.Faces.Alignment;
@@ -9,22 +10,25 @@ namespace Sightline.Faces.Alignment;
 /// <summary>
 /// A per-face network: square crops of a fixed size in, one row of outputs per face. Every face of an
 /// image goes through in one batch (up to <see cref="MaxBatch"/>), as the converted graphs have a free
-/// batch axis.
+/// batch axis. Given a <see cref="TaskContext"/>, the runs go through the context's batched session of the model,
+/// so the faces of every image in flight share runs too.
 /// </summary>
 internal sealed class FaceNetwork
 {
     private const int MaxBatch = 32;
     private readonly ModelSession _session;
+    private readonly BatchedSession? _shared;
 
     /// <summary>A network whose input (colours, layout, values) the catalog's typed input spec describes.</summary>
-    public FaceNetwork(CachedModel model, InferenceEngine engine)
-        : this(model, engine, (ModelInputs.Of(model.Entry.Id) ?? throw new ArgumentException($"model '{model.Entry.Id}' has no input specification in the catalog", nameof(model))).Format)
+    public FaceNetwork(CachedModel model, InferenceEngine engine, TaskContext? context = null)
+        : this(model, engine, (ModelInputs.Of(model.Entry.Id) ?? throw new ArgumentException($"model '{model.Entry.Id}' has no input specification in the catalog", nameof(model))).Format, context)
     {
     }
 
-    public FaceNetwork(CachedModel model, InferenceEngine engine, TensorFormat format)
+    public FaceNetwork(CachedModel model, InferenceEngine engine, TensorFormat format, TaskContext? context = null)
     {
         _session = engine.Open(model.ModelPath);
+        _shared = context is null ? null : BatchedSession.For(context, _session, model.Entry.Id, MaxBatch);
         Size = _session.Inputs[0].Dimensions[1];
         Format = format;
         ModelId = model.Entry.Id;
@@ -50,7 +54,7 @@ internal sealed class FaceNetwork
         {
             var chunk = regions.Skip(offset).Take(batch).ToList();
             var input = crops.Batch(chunk, Size, Format);
-            var fetched = outputs is null ? _session.Run(input, chunk.Count) : _session.Run(input, chunk.Count, outputs);
+            var fetched = RunSession(input, chunk.Count, outputs);
             if (rows.Count == 0)
                 rows.AddRange(fetched.Select(_ => new float[regions.Count][]));
             for (var o = 0; o < fetched.Count; o++)
@@ -85,7 +89,7 @@ internal sealed class FaceNetwork
         for (var offset = 0; offset < chips.Count; offset += batch)
         {
             var chunk = chips.Skip(offset).Take(batch).ToList();
-            var outputs = _session.Run(crops.ChipBatch(chunk, Size, Format), chunk.Count);
+            var outputs = RunSession(crops.ChipBatch(chunk, Size, Format), chunk.Count, null);
             for (var i = 0; i < chunk.Count; i++)
                 result.Add(new Descriptors.FaceDescriptor(ModelId, metric, outputs[output].Item(i).ToArray()));
         }
@@ -97,7 +101,16 @@ internal sealed class FaceNetwork
     {
         using var crops = new FaceCrops(image);
         var input = crops.Batch([region], Size, Format);
-        return _session.Run(input, 1).Select(o => o.Values).ToArray();
+        return RunSession(input, 1, null).Select(o => o.Values).ToArray();
+    }
+
+    /// <summary>One run of <paramref name="count"/> faces, alone or in the context's shared runs; the named outputs in that order, or all.</summary>
+    private IReadOnlyList<OutputTensor> RunSession(float[] input, int count, IReadOnlyList<string>? outputs)
+    {
+        if (_shared is null)
+            return outputs is null ? _session.Run(input, count) : _session.Run(input, count, outputs);
+        var all = _shared.Run(input, count);
+        return outputs is null ? all : outputs.Select(name => all.First(o => o.Name == name)).ToList();
     }
 
     /// <summary>The index of the output named <paramref name="name"/>.</summary>

@@ -1,6 +1,7 @@
 using Sightline.Faces.Alignment;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using Sightline.Vision.Detection;
 using SkiaSharp;
 
@@ -14,9 +15,9 @@ public sealed class AgeGenderEstimator
     private readonly int _age;
     private readonly int _gender;
 
-    public AgeGenderEstimator(CachedModel model, InferenceEngine engine)
+    public AgeGenderEstimator(CachedModel model, InferenceEngine engine, TaskContext? context = null)
     {
-        _net = new FaceNetwork(model, engine);
+        _net = new FaceNetwork(model, engine, context);
         _age = _net.OutputNamed("age");
         _gender = _net.OutputNamed("gender");
     }

@@ -1,5 +1,6 @@
 using Sightline.Faces.Alignment;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using Sightline.Inference.Sessions;
 using Sightline.Vision.Detection;
 using SkiaSharp;
@@ -29,9 +30,9 @@ public sealed class FaceApiExpressionClassifier : IEmotionClassifier
     private readonly FaceNetwork _net;
     private readonly IReadOnlyList<string> _labels;
 
-    public FaceApiExpressionClassifier(CachedModel model, InferenceEngine engine)
+    public FaceApiExpressionClassifier(CachedModel model, InferenceEngine engine, TaskContext? context = null)
     {
-        _net = new FaceNetwork(model, engine);
+        _net = new FaceNetwork(model, engine, context);
         _labels = model.Entry.Labels ?? Emotions.Labels;
     }
 
@@ -54,8 +55,8 @@ public sealed class HumanEmotionClassifier : IEmotionClassifier
     private static readonly string[] Mapped = ["angry", "disgusted", "fearful", "happy", "sad", "surprised", "neutral"];
     private readonly FaceNetwork _net;
 
-    public HumanEmotionClassifier(CachedModel model, InferenceEngine engine) =>
-        _net = new FaceNetwork(model, engine);
+    public HumanEmotionClassifier(CachedModel model, InferenceEngine engine, TaskContext? context = null) =>
+        _net = new FaceNetwork(model, engine, context);
 
     public string ModelId => _net.ModelId;
 

@@ -2,6 +2,7 @@ using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using SkiaSharp;
 
 namespace Sightline.Faces.Descriptors;
@@ -24,7 +25,7 @@ public sealed class FaceApiDescriber : IFaceDescriber
 
     private readonly FaceNetwork _net;
 
-    public FaceApiDescriber(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine);
+    public FaceApiDescriber(CachedModel model, InferenceEngine engine, TaskContext? context = null) => _net = new FaceNetwork(model, engine, context);
 
     public string ModelId => _net.ModelId;
     public DescriptorMetric Metric => DescriptorMetric.Euclidean;

@@ -2,6 +2,7 @@ using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using SkiaSharp;
 
 namespace Sightline.Faces.Descriptors;
@@ -21,9 +22,9 @@ public sealed class FaceResDescriber : IFaceDescriber
     private readonly FaceNetwork _net;
     private readonly string _descriptor;
 
-    public FaceResDescriber(CachedModel model, InferenceEngine engine)
+    public FaceResDescriber(CachedModel model, InferenceEngine engine, TaskContext? context = null)
     {
-        _net = new FaceNetwork(model, engine);
+        _net = new FaceNetwork(model, engine, context);
         _descriptor = _net.OutputOfLength(1024);
     }
 

@@ -1,5 +1,6 @@
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using Sightline.Imaging;
 using Sightline.Vision.Detection;
 using Sightline.Imaging.Tensors;
@@ -25,10 +26,13 @@ public sealed class BlazeFaceDetector : IFaceDetector
     private const float SmallestFace = 20;
 
     private readonly ModelSession _session;
+    private readonly BatchedSession? _shared;
 
-    public BlazeFaceDetector(CachedModel model, InferenceEngine engine)
+    /// <param name="context">When given, the tiles of every image in flight share the context's runs of the model.</param>
+    public BlazeFaceDetector(CachedModel model, InferenceEngine engine, TaskContext? context = null)
     {
         _session = engine.Open(model.ModelPath);
+        _shared = context is null ? null : BatchedSession.For(context, _session, model.Entry.Id, MaxBatch);
         ModelId = model.Entry.Id;
     }
 
@@ -92,7 +96,7 @@ public sealed class BlazeFaceDetector : IFaceDetector
                 using var tile = ImageResize.RenderRegion(image, regions[offset + i], InputSize, InputSize, SKColors.Black);
                 TensorWriter.Write(tile.GetPixelSpan(), InputSize, InputSize, input.AsSpan(i * plane, plane), Format);
             }
-            var outputs = _session.Run(input.AsMemory(0, count * plane), count);
+            var outputs = _shared is null ? _session.Run(input.AsMemory(0, count * plane), count) : _shared.Run(input.AsMemory(0, count * plane), count);
             for (var b = 0; b < count; b++)
                 found.Add(Decode(outputs, b, regions[offset + b], minScore));
         }

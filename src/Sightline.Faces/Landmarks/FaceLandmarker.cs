@@ -2,6 +2,7 @@ using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
+using Sightline.Vision.Pipeline;
 using Sightline.Vision.Detection;
 using SkiaSharp;
 
@@ -17,7 +18,7 @@ public sealed class FaceLandmarker
     public const string TinyId = "face-api-face-landmark-68-tiny";
     private readonly FaceNetwork _net;
 
-    public FaceLandmarker(CachedModel model, InferenceEngine engine) => _net = new FaceNetwork(model, engine);
+    public FaceLandmarker(CachedModel model, InferenceEngine engine, TaskContext? context = null) => _net = new FaceNetwork(model, engine, context);
 
     public string ModelId => _net.ModelId;
 

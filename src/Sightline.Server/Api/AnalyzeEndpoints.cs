@@ -197,10 +197,6 @@ public static class AnalyzeEndpoints
             : $"no classifier named '{name}'; known: {string.Join(", ", options.Classifiers.Keys)}");
 
     /// <summary>The status of an unreadable upload, as the other endpoints answer it.</summary>
-    private static int StatusOf(InputError error) => error.Code switch
-    {
-        "file_too_large" or "too_many_pixels" => StatusCodes.Status413PayloadTooLarge,
-        "unsupported_format" => StatusCodes.Status415UnsupportedMediaType,
-        _ => StatusCodes.Status400BadRequest,
-    };
+    private static int StatusOf(InputError error) =>
+        ImageErrorCodes.KindOf(error.Code) is { } kind ? ImageErrorCodes.StatusOf(kind) : StatusCodes.Status400BadRequest;
 }

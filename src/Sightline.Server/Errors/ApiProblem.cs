@@ -23,15 +23,8 @@ public static class ApiProblem
         ApiProblemException p => (p.Status, p.Code, p.Message),
         // An option out of the range its options record accepts: the same values the CLI refuses with exit code 2.
         Sightline.Vision.Pipeline.TaskOptionsException bad => (StatusCodes.Status422UnprocessableEntity, "bad_parameter", bad.Message),
-        ImageLoadException image => image.Kind switch
-        {
-            ImageErrorKind.FileTooLarge => (StatusCodes.Status413PayloadTooLarge, "image_too_large", image.Message),
-            ImageErrorKind.TooManyPixels => (StatusCodes.Status413PayloadTooLarge, "image_too_many_pixels", image.Message),
-            ImageErrorKind.UnsupportedFormat => (StatusCodes.Status415UnsupportedMediaType, "unsupported_image_format", image.Message),
-            ImageErrorKind.Empty => (StatusCodes.Status400BadRequest, "empty_image", image.Message),
-            ImageErrorKind.Truncated => (StatusCodes.Status400BadRequest, "truncated_image", image.Message),
-            _ => (StatusCodes.Status400BadRequest, "corrupt_image", image.Message),
-        },
+        // One code per kind, shared with the pipeline's per-input errors (analyze's documents).
+        ImageLoadException image => (ImageErrorCodes.StatusOf(image.Kind), ImageErrorCodes.CodeOf(image.Kind), image.Message),
         Microsoft.AspNetCore.Http.BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge
             => (StatusCodes.Status413PayloadTooLarge, "body_too_large", bad.Message),
         Microsoft.AspNetCore.Http.BadHttpRequestException bad => (StatusCodes.Status400BadRequest, "malformed_request", bad.Message),

@@ -25,6 +25,7 @@ public static class ProblemTypes
         ("corrupt_image", 400, "The image cannot be decoded: its data is invalid, or its header declares an impossible size."),
         ("unauthorized", 401, "An API key is required: send it in the X-Api-Key header or as a Bearer token."),
         ("not_found", 404, "No endpoint at this path; the OpenAPI document lists them."),
+        ("image_not_found", 404, "The image file does not exist, is a folder or cannot be opened."),
         ("unknown_model", 404, "No model of this name in the catalog; GET /v1/models lists them."),
         ("unknown_index", 404, "The server has no similarity index of this name (start it with --index name=path)."),
         ("not_in_index", 404, "The index holds no image at this path."),

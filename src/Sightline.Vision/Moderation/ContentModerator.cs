@@ -55,9 +55,20 @@ public sealed class ContentModerator
     public IReadOnlyList<ModerationResult> Moderate(IReadOnlyList<DecodedImage> images, ModerateOptions options)
     {
         options.Validate();
+        return Moderate(images.Select(image => (image, options)).ToList());
+    }
+
+    /// <summary>
+    /// The verdict on each image under its own options, in order: images of different requests share model runs
+    /// (<see cref="BatchSize"/> at a time), as the scores do not depend on the options.
+    /// </summary>
+    public IReadOnlyList<ModerationResult> Moderate(IReadOnlyList<(DecodedImage Image, ModerateOptions Options)> images)
+    {
+        foreach (var (_, options) in images.DistinctBy(i => i.Options))
+            options.Validate();
         var results = new List<ModerationResult>(images.Count);
         for (var offset = 0; offset < images.Count; offset += _batch)
-            results.AddRange(RunBatch(images.Skip(offset).Take(_batch).ToArray(), options));
+            results.AddRange(RunBatch(images.Skip(offset).Take(_batch).ToArray()));
         return results;
     }
 
@@ -78,14 +89,14 @@ public sealed class ContentModerator
         return scores;
     }
 
-    private ModerationResult[] RunBatch(DecodedImage[] images, ModerateOptions options)
+    private ModerationResult[] RunBatch((DecodedImage Image, ModerateOptions Options)[] images)
     {
         var item = _input.ItemLength;
         var buffer = ArrayPool<float>.Shared.Rent(item * images.Length);
         try
         {
             var start = Stopwatch.GetTimestamp();
-            Parallel.For(0, images.Length, i => Preprocess(images[i].Bitmap, buffer.AsSpan(i * item, item)));
+            Parallel.For(0, images.Length, i => Preprocess(images[i].Image.Bitmap, buffer.AsSpan(i * item, item)));
             var preprocessMs = StageTimings.Since(start);
 
             start = Stopwatch.GetTimestamp();
@@ -93,11 +104,11 @@ public sealed class ContentModerator
             var inferenceMs = StageTimings.Since(start);
 
             start = Stopwatch.GetTimestamp();
-            var decided = scores.Select(s => ModerationRule.Decide(Labels, s, options)).ToArray();
+            var decided = scores.Select((s, i) => ModerationRule.Decide(Labels, s, images[i].Options)).ToArray();
             var timings = new StageTimings(preprocessMs, inferenceMs, StageTimings.Since(start)).Share(images.Length);
-            return decided.Select((d, i) => new ModerationResult(d.Verdict, d.SensitiveScore, options.Threshold, d.DrivenBy,
+            return decided.Select((d, i) => new ModerationResult(d.Verdict, d.SensitiveScore, images[i].Options.Threshold, d.DrivenBy,
                 Labels.Select((label, c) => new ClassScore(label, scores[i][c])).ToArray(),
-                Labels.Where(l => options.SensitiveClasses.Contains(l, StringComparer.OrdinalIgnoreCase)).ToArray(),
+                Labels.Where(l => images[i].Options.SensitiveClasses.Contains(l, StringComparer.OrdinalIgnoreCase)).ToArray(),
                 ModelId, ModelVersion, timings)).ToArray();
         }
         finally

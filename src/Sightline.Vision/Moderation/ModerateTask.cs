@@ -1,4 +1,5 @@
 using Sightline.Imaging;
+using Sightline.Inference.Batching;
 using Sightline.Vision.Pipeline;
 
 namespace Sightline.Vision.Moderation;
@@ -20,8 +21,10 @@ public sealed class ModerateTask : ImageTask<ModerationResult>
         "Content moderation: drawing, hentai, neutral, porn and sexy probabilities and a safe/sensitive verdict", CreateAsync);
 
     private readonly ContentModerator _moderator;
+    private readonly ModerationWorker? _worker;
     private readonly ModerateOptions _options;
 
+    /// <summary>A task that runs each image through the model alone.</summary>
     public ModerateTask(ContentModerator moderator, ModerateOptions options)
     {
         options.Validate();
@@ -29,8 +32,15 @@ public sealed class ModerateTask : ImageTask<ModerationResult>
         _options = options;
     }
 
+    /// <summary>A task whose images share the worker's model runs with every other image of its context.</summary>
+    public ModerateTask(ModerationWorker worker, ModerateOptions options)
+        : this(worker.Moderator, options)
+    {
+        _worker = worker;
+    }
+
     public static async Task<IImageTask<ModerationResult>> CreateAsync(TaskContext context, ModerateOptions options, CancellationToken cancellationToken) =>
-        new ModerateTask(await Families.CreateAsync(context, options.Model, cancellationToken).ConfigureAwait(false), options);
+        new ModerateTask(await ModerationWorker.GetAsync(context, options.Model, cancellationToken).ConfigureAwait(false), options);
 
     public override string Name => TaskName;
     public override DecodeSize DecodeSize => _moderator.DecodeSize;
@@ -40,6 +50,43 @@ public sealed class ModerateTask : ImageTask<ModerationResult>
     public override Task<ModerationResult> RunAsync(DecodedImage image, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_moderator.Moderate(image, _options));
+        return _worker is null ? Task.FromResult(_moderator.Moderate(image, _options)) : _worker.ModerateAsync(image, _options, cancellationToken);
     }
+}
+
+/// <summary>
+/// A content classifier and the batcher that feeds it, one per model in a <see cref="TaskContext"/>: concurrent
+/// images (each with its own options) go through the model in shared runs.
+/// </summary>
+public sealed class ModerationWorker : IAsyncDisposable
+{
+    private readonly DynamicBatcher<(DecodedImage Image, ModerateOptions Options), ModerationResult> _batcher;
+
+    public ModerationWorker(ContentModerator moderator, BatchingOptions batching)
+    {
+        Moderator = moderator;
+        _batcher = SharedWorkers.Batcher<(DecodedImage, ModerateOptions), ModerationResult>(batching, moderator.BatchSize > 1, moderator.Moderate);
+    }
+
+    public ContentModerator Moderator { get; }
+
+    /// <summary>Runs so far and images they held.</summary>
+    public (long Batches, long Items) Statistics => _batcher.Statistics;
+
+    public Task<ModerationResult> ModerateAsync(DecodedImage image, ModerateOptions options, CancellationToken cancellationToken) =>
+        _batcher.EnqueueAsync((image, options), cancellationToken);
+
+    /// <summary>The context's worker for the content classifier <paramref name="name"/> selects, pulling the model when missing.</summary>
+    public static async Task<ModerationWorker> GetAsync(TaskContext context, string? name, CancellationToken cancellationToken)
+    {
+        var entry = ModerateTask.Families.Resolve(name);
+        var id = name is not null && entry.ModelIds.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? entry.ModelIds.First(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase))
+            : entry.ModelId;
+        var model = await context.Store.EnsureAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The model opens once per context: later tasks on it reuse the worker.
+        return context.Workers.GetOrAdd($"moderator:{id}", () => new ModerationWorker(entry.Create(context, model), context.Batching));
+    }
+
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 }

@@ -13,18 +13,8 @@ public sealed record InputError(string Code, string Message)
 {
     public static InputError From(ImageLoadException e) => new(CodeOf(e.Kind), e.Message);
 
-    /// <summary>The stable code of an image error kind: not_found, empty_image, file_too_large, ...</summary>
-    public static string CodeOf(ImageErrorKind kind) => kind switch
-    {
-        ImageErrorKind.NotFound => "not_found",
-        ImageErrorKind.Empty => "empty_image",
-        ImageErrorKind.FileTooLarge => "file_too_large",
-        ImageErrorKind.TooManyPixels => "too_many_pixels",
-        ImageErrorKind.UnsupportedFormat => "unsupported_format",
-        ImageErrorKind.Corrupt => "corrupt_image",
-        ImageErrorKind.Truncated => "truncated_image",
-        _ => "unreadable_image",
-    };
+    /// <summary>The stable code of an image error kind (<see cref="ImageErrorCodes"/>, the API's codes): image_not_found, empty_image, image_too_large, ...</summary>
+    public static string CodeOf(ImageErrorKind kind) => ImageErrorCodes.CodeOf(kind);
 }
 
 /// <summary>

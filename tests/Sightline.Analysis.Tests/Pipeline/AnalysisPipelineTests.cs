@@ -45,10 +45,10 @@ public sealed class AnalysisPipelineTests : IDisposable
         var outcomes = await new AnalysisPipeline([task], options: new PipelineOptions(MaxInFlight: 4)).RunAllAsync(inputs.Select(ImageSource.File));
 
         Assert.Equal(inputs, outcomes.Select(o => o.Source.Name));
-        Assert.Equal("not_found", outcomes[5].Error!.Code);
+        Assert.Equal("image_not_found", outcomes[5].Error!.Code);
         Assert.Contains("missing.png", outcomes[5].Error!.Message);
         Assert.False(outcomes[2].Succeeded);
-        Assert.Contains(outcomes[2].Error!.Code, new[] { "corrupt_image", "truncated_image", "unsupported_format" });
+        Assert.Contains(outcomes[2].Error!.Code, new[] { "corrupt_image", "truncated_image", "unsupported_image_format" });
         var succeeded = outcomes.Where(o => o.Succeeded).ToList();
         Assert.Equal(good, succeeded.Select(o => o.Source.Name));
         Assert.Equal(good.Select((_, i) => 40 + i), succeeded.Select(o => o.Result!.Get<Seen>("fake").Width));

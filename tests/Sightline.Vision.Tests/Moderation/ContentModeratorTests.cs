@@ -32,7 +32,7 @@ public sealed class ContentModeratorTests(PretrainedModels models)
         Assert.Equal(["neutral"], dog.DrivenBy);
         Assert.Equal(0.5, dog.Threshold);
         Assert.Equal("nsfwjs-mobilenet-v2", dog.ModelId);
-        Assert.Equal("not_found", outcomes[1].Error!.Code);
+        Assert.Equal("image_not_found", outcomes[1].Error!.Code);
     }
 
     [Fact]
@@ -73,5 +73,40 @@ public sealed class ContentModeratorTests(PretrainedModels models)
         Assert.Equal(224 * 224 * 3, tensor.Length);
         Assert.Equal([1f, 0.2f, 0f], tensor[..3].Select(v => MathF.Round(v, 5)));
         Assert.Equal([1f, 0.2f, 0f], tensor[^3..].Select(v => MathF.Round(v, 5)));
+    }
+
+    [Fact]
+    public async Task Images_in_shared_runs_each_get_their_own_options_and_the_scores_they_get_alone()
+    {
+        var model = models.Get(ModerationClasses.ModelId);
+        await using var context = TaskContext.Create(models.Store, models.Engine, batching: new BatchingOptions(MaxBatch: 4, Window: TimeSpan.FromMilliseconds(20)));
+        var worker = await ModerationWorker.GetAsync(context, null, default);
+        var alone = new ContentModerator(model, models.Engine, maxBatch: 1);
+        var strict = new ModerateOptions { Threshold = 0.01 };
+        var names = new[] { "dog.jpg", "bus.jpg", "chelsea.png", "astronaut.png", "kite.jpg" };
+        var images = names.Select(n => ImageDecoder.Decode(Sanity(n), alone.DecodeSize)).ToList();
+        try
+        {
+            var options = images.Select((_, i) => i % 2 == 0 ? ModerateOptions.Default : strict).ToList();
+            var gathered = alone.Moderate(images.Select((image, i) => (image, options[i])).ToList());
+            var queued = await Task.WhenAll(images.Select((image, i) => worker.ModerateAsync(image, options[i], default)));
+
+            Assert.Same(worker, await ModerationWorker.GetAsync(context, "nsfwjs", default));
+            for (var i = 0; i < images.Count; i++)
+            {
+                var single = alone.Moderate(images[i], options[i]);
+                foreach (var shared in new[] { gathered[i], queued[i] })
+                {
+                    Assert.Equal(single.Verdict, shared.Verdict);
+                    Assert.Equal(options[i].Threshold, shared.Threshold);
+                    for (var c = 0; c < single.Scores.Count; c++)
+                        Assert.Equal(single.Scores[c].Score, shared.Scores[c].Score, 1e-5);
+                }
+            }
+        }
+        finally
+        {
+            images.ForEach(i => i.Dispose());
+        }
     }
 }
