@@ -27,6 +27,9 @@ public sealed class AnalysisServices(VisionServices vision, ServerOptions option
 
     public ServerOptions Options => options;
 
+    /// <summary>The server's models and batchers, shared with the library's scans.</summary>
+    public TaskContext Context => _context;
+
     /// <summary>The pipeline for these tasks and options; the first request for a choice pulls and loads its models.</summary>
     public async Task<AnalysisPipeline> PipelineAsync(IReadOnlyList<ChosenTask> chosen, CancellationToken cancellationToken)
     {

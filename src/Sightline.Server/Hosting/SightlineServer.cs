@@ -52,6 +52,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<SegmentationServices>();
         builder.Services.AddSingleton<ClassifierServices>();
         builder.Services.AddSingleton<AnalysisServices>();
+        builder.Services.AddSingleton<LibraryServices>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -121,6 +122,7 @@ public static class SightlineServer
         ClassifierEndpoints.Map(app);
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
+        LibraryEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
@@ -128,6 +130,8 @@ public static class SightlineServer
         // Registered last so it runs first: the face queues drain before the shared engine goes.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SegmentationServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Last, so first: a running library scan stops before the models it uses go.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LibraryServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 
