@@ -39,8 +39,8 @@ public static class LibraryEndpoints
 
         library.MapGet("/photos", async (LibraryServices services, string? limit, string? cursor, string? order, string? kind, CancellationToken ct) =>
             {
-                var query = LibraryRequests.PageQuery(limit, cursor, order, kind);
                 var opened = await services.LibraryAsync(ct).ConfigureAwait(false);
+                var query = LibraryRequests.PageQuery(limit, cursor, order, kind);
                 try
                 {
                     return await opened.Store.GetPhotosAsync(query, ct).ConfigureAwait(false);
@@ -60,8 +60,8 @@ public static class LibraryEndpoints
 
         library.MapGet("/photos/{id}", async (LibraryServices services, string id, bool? descriptors, CancellationToken ct) =>
             {
-                var photoId = LibraryRequests.PhotoId(id);
                 var opened = await services.LibraryAsync(ct).ConfigureAwait(false);
+                var photoId = LibraryRequests.PhotoId(id);
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 var paths = await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false);
                 return LibraryPhotoResponse.From(detail, paths.Any(IsServableFile), descriptors == true);
@@ -74,9 +74,9 @@ public static class LibraryEndpoints
 
         library.MapGet("/photos/{id}/thumbnail", async (HttpContext context, LibraryServices services, string id, string? size, CancellationToken ct) =>
             {
+                var opened = await services.LibraryAsync(ct).ConfigureAwait(false);
                 var photoId = LibraryRequests.PhotoId(id);
                 var thumbnailSize = LibraryRequests.Size(size);
-                var opened = await services.LibraryAsync(ct).ConfigureAwait(false);
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 var hash = detail.Photo.ContentHash;
                 var stream = OpenOrNull(opened.Thumbnails.PathOf(hash, thumbnailSize))
@@ -95,8 +95,8 @@ public static class LibraryEndpoints
 
         library.MapGet("/photos/{id}/original", async (HttpContext context, LibraryServices services, string id, CancellationToken ct) =>
             {
-                var photoId = LibraryRequests.PhotoId(id);
                 var opened = await services.LibraryAsync(ct).ConfigureAwait(false);
+                var photoId = LibraryRequests.PhotoId(id);
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 // Only the paths the library holds for this id: the first that still opens is served.
                 foreach (var path in await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false))
@@ -114,7 +114,7 @@ public static class LibraryEndpoints
             .WithName("LibraryOriginal")
             .WithSummary("A photo's or video's original file, with its content type by format; range requests are supported")
             .WithDescription("Served only from a path the library holds for the id; 404 photo_offline when every path is gone.")
-            .Produces(StatusCodes.Status200OK, null, "image/*", "video/*", "application/octet-stream").Produces(StatusCodes.Status206PartialContent)
+            .Produces(StatusCodes.Status200OK, null, "application/octet-stream", [.. LibraryRequests.MediaTypes.Values.Distinct()]).Produces(StatusCodes.Status206PartialContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         library.MapPost("/scan", async (LibraryServices services, CancellationToken ct) =>

@@ -52,39 +52,47 @@ public static class LibraryRequests
     public static ApiProblemException PhotoNotFound(string id) =>
         new(StatusCodes.Status404NotFound, "photo_not_found", $"the library has no photo with id '{Quote(id)}'; ids are the 'id' values GET /v1/library/photos lists");
 
-    /// <summary>The media type of an original file by the format the scan found in its bytes; unknown formats are served as plain bytes.</summary>
-    public static string MediaTypeOf(string format) => format.ToLowerInvariant() switch
+    /// <summary>The media type of each format the scan names (from a file's bytes, not its name).</summary>
+    public static IReadOnlyDictionary<string, string> MediaTypes { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        "jpeg" or "jpg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "bmp" => "image/bmp",
-        "tiff" or "tif" => "image/tiff",
-        "heic" => "image/heic",
-        "heif" => "image/heif",
-        "avif" => "image/avif",
-        "jxl" => "image/jxl",
-        "dng" => "image/x-adobe-dng",
-        "cr2" => "image/x-canon-cr2",
-        "cr3" => "image/x-canon-cr3",
-        "nef" => "image/x-nikon-nef",
-        "arw" => "image/x-sony-arw",
-        "orf" => "image/x-olympus-orf",
-        "rw2" => "image/x-panasonic-rw2",
-        "raf" => "image/x-fuji-raf",
-        "mp4" => "video/mp4",
-        "m4v" => "video/x-m4v",
-        "mov" or "quicktime" => "video/quicktime",
-        "avi" => "video/x-msvideo",
-        "mkv" or "matroska" => "video/x-matroska",
-        "webm" => "video/webm",
-        "3gp" => "video/3gpp",
-        "mts" or "m2ts" => "video/mp2t",
-        "mpeg" or "mpg" => "video/mpeg",
-        "wmv" => "video/x-ms-wmv",
-        _ => "application/octet-stream",
+        ["jpeg"] = "image/jpeg",
+        ["jpg"] = "image/jpeg",
+        ["png"] = "image/png",
+        ["gif"] = "image/gif",
+        ["webp"] = "image/webp",
+        ["bmp"] = "image/bmp",
+        ["tiff"] = "image/tiff",
+        ["tif"] = "image/tiff",
+        ["heic"] = "image/heic",
+        ["heif"] = "image/heif",
+        ["avif"] = "image/avif",
+        ["jxl"] = "image/jxl",
+        ["dng"] = "image/x-adobe-dng",
+        ["cr2"] = "image/x-canon-cr2",
+        ["cr3"] = "image/x-canon-cr3",
+        ["nef"] = "image/x-nikon-nef",
+        ["arw"] = "image/x-sony-arw",
+        ["orf"] = "image/x-olympus-orf",
+        ["rw2"] = "image/x-panasonic-rw2",
+        ["raf"] = "image/x-fuji-raf",
+        ["mp4"] = "video/mp4",
+        ["m4v"] = "video/x-m4v",
+        ["mov"] = "video/quicktime",
+        ["quicktime"] = "video/quicktime",
+        ["avi"] = "video/x-msvideo",
+        ["mkv"] = "video/x-matroska",
+        ["matroska"] = "video/x-matroska",
+        ["webm"] = "video/webm",
+        ["3gp"] = "video/3gpp",
+        ["mts"] = "video/mp2t",
+        ["m2ts"] = "video/mp2t",
+        ["mpeg"] = "video/mpeg",
+        ["mpg"] = "video/mpeg",
+        ["wmv"] = "video/x-ms-wmv",
     };
+
+    /// <summary>The media type of an original file by its format; unknown formats are served as plain bytes.</summary>
+    public static string MediaTypeOf(string format) => MediaTypes.GetValueOrDefault(format, "application/octet-stream");
 
     private static int Limit(string? limit)
     {

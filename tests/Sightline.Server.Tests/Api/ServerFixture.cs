@@ -23,6 +23,9 @@ public sealed class RunningServer : IAsyncDisposable
     public HttpClient Client { get; }
     public VisionServices Services => _app.Services.GetRequiredService<VisionServices>();
 
+    /// <summary>One of the server's own services, for a test that drives it past the HTTP API.</summary>
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
     public static async Task<RunningServer> StartAsync(ServerOptions options)
     {
         var app = SightlineServer.Build(options with { Urls = "http://127.0.0.1:0" }, logging => logging.SetMinimumLevel(LogLevel.Warning));
