@@ -47,7 +47,9 @@ public static class LibraryEndpoints
                 }
                 catch (Exception e) when (query.Cursor is not null && e is ArgumentException or FormatException)
                 {
-                    throw ApiProblem.BadParameter($"cursor is not the nextCursor of a page of this listing ({e.Message}); start without a cursor");
+                    // The store refuses a cursor it did not write, or one of another order.
+                    var reason = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+                    throw ApiProblem.BadParameter($"cursor: {reason}; give the nextCursor of the previous page in the same order, or none to start");
                 }
             })
             .WithName("LibraryPhotos")
