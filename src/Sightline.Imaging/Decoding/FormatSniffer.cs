@@ -143,22 +143,34 @@ internal static class FormatSniffer
     /// </summary>
     public static ImageFormat Refine(ReadOnlySpan<byte> data, ImageFormat format)
     {
-        if (format != ImageFormat.Tiff || data.Length < 8)
+        if (format != ImageFormat.Tiff)
         {
             return format;
+        }
+
+        (bool dng, bool reducedResolution, bool subIfds) = FirstIfdTags(data);
+        return dng || (reducedResolution && subIfds) ? ImageFormat.CameraRaw : format;
+    }
+
+    /// <summary>What the first IFD of a TIFF-like file says: DNGVersion present, a reduced-resolution first page, sub-IFDs.</summary>
+    private static (bool Dng, bool ReducedResolution, bool SubIfds) FirstIfdTags(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 8 || !(data.StartsWith("II"u8) || data.StartsWith("MM"u8)))
+        {
+            return default;
         }
 
         bool little = data[0] == (byte)'I';
 
         if (Read16(data, 2, little) != 42)
         {
-            return format; // BigTIFF: no camera writes RAW in it
+            return default; // BigTIFF: no camera writes RAW in it
         }
 
         long ifd = Read32(data, 4, little);
         if (ifd < 8 || ifd + 2 > data.Length)
         {
-            return format;
+            return default;
         }
 
         int entries = Read16(data, (int)ifd, little);
@@ -175,7 +187,7 @@ internal static class FormatSniffer
             ushort tag = Read16(data, (int)entry, little);
             if (tag == DngVersionTag)
             {
-                return ImageFormat.CameraRaw;
+                return (true, reducedResolution, subIfds);
             }
 
             if (tag == NewSubfileTypeTag)
@@ -187,7 +199,7 @@ internal static class FormatSniffer
             subIfds |= tag == SubIfdsTag;
         }
 
-        return reducedResolution && subIfds ? ImageFormat.CameraRaw : format;
+        return (false, reducedResolution, subIfds);
     }
 
     private static ushort Read16(ReadOnlySpan<byte> data, int at, bool little) =>
@@ -349,30 +361,64 @@ internal static class FormatSniffer
     private static ReadOnlySpan<byte> Ebml => [0x1A, 0x45, 0xDF, 0xA3];
 
     /// <summary>The kind of video the data holds, worded for users ("... video (not an image)"); null when not a video.</summary>
-    public static string? VideoName(ReadOnlySpan<byte> head)
+    public static string? VideoName(ReadOnlySpan<byte> head) => VideoFormat(head) switch
     {
-        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8) && IsoImageFormat(head) is null)
+        null => null,
+        "mov" when !(head.Length >= 8 && head[4..8].SequenceEqual("ftyp"u8)) => "QuickTime video (not an image)",
+        "mp4" or "mov" or "m4v" or "3gp" => "MP4/QuickTime video (not an image)",
+        "avi" => "AVI video (not an image)",
+        _ => "Matroska/WebM video (not an image)",
+    };
+
+    /// <summary>
+    /// The video container, lower-case ("mp4", "mov", "m4v", "3gp", "avi", "mkv", "webm"), from its magic bytes;
+    /// null when the data is not a video (an ISO file whose brands announce a still image is not).
+    /// </summary>
+    public static string? VideoFormat(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
         {
-            return "MP4/QuickTime video (not an image)";
+            if (IsoImageFormat(head[..Math.Min(head.Length, HeadLength)]) is not null)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> brand = head[8..12];
+            if (brand.SequenceEqual("qt  "u8))
+            {
+                return "mov";
+            }
+
+            if (brand.StartsWith("M4V"u8))
+            {
+                return "m4v";
+            }
+
+            return brand.StartsWith("3g"u8) ? "3gp" : "mp4";
         }
 
-        if (head.Length >= 8 && head[4..8].SequenceEqual("moov"u8) || head.Length >= 8 && head[4..8].SequenceEqual("mdat"u8))
+        // QuickTime files older than the ftyp box start with their first atom.
+        if (head.Length >= 8 && (head[4..8].SequenceEqual("moov"u8) || head[4..8].SequenceEqual("mdat"u8) || head[4..8].SequenceEqual("wide"u8)))
         {
-            return "QuickTime video (not an image)";
+            return "mov";
         }
 
         if (head.StartsWith("RIFF"u8) && head.Length >= 12 && head[8..12].SequenceEqual("AVI "u8))
         {
-            return "AVI video (not an image)";
+            return "avi";
         }
 
         if (head.StartsWith(Ebml))
         {
-            return "Matroska/WebM video (not an image)";
+            // The EBML header names its document type near the start.
+            return head.IndexOf("webm"u8) >= 0 ? "webm" : "mkv";
         }
 
         return null;
     }
+
+    /// <summary>Whether a TIFF-like file is a DNG: its first IFD carries DNGVersion (needs the data up to the end of that IFD).</summary>
+    public static bool IsDng(ReadOnlySpan<byte> data) => FirstIfdTags(data).Dng;
 
     private static bool StartsWithText(ReadOnlySpan<byte> head, string text)
     {

@@ -15,8 +15,6 @@ public sealed record ImageSelection(IReadOnlyList<string> Images, IReadOnlyList<
 /// <summary>Which files a command works on: the files named, and the images inside the folders named.</summary>
 public static class ImageFiles
 {
-    private static readonly HashSet<string> SidecarExtensions = new([".xmp", ".aae", ".json", ".thm"], StringComparer.OrdinalIgnoreCase);
-
     /// <summary>
     /// Files are kept as given (even when they are not images, so that they are reported when read, not
     /// silently dropped); folders contribute their images, recursively, in a stable order, and list every
@@ -106,33 +104,18 @@ public static class ImageFiles
     }
 
     /// <summary>Null when the file's first bytes announce a supported image; otherwise the reason it is not read.</summary>
-    public static string? WhyNotAnImage(string path)
+    public static string? WhyNotAnImage(string path) => WhyNotAnImage(FileContent.OfFile(path));
+
+    /// <summary>The reason a file of this content is not read as an image, in the image commands' words; null for an image.</summary>
+    public static string? WhyNotAnImage(ContentGuess content) => content.Kind switch
     {
-        Span<byte> head = stackalloc byte[FormatSniffer.HeadLength];
-        int read;
-        try
-        {
-            read = InputReader.ReadHead(path, head);
-        }
-        catch (ImageLoadException e)
-        {
-            return $"cannot be read ({e.Reason})";
-        }
-
-        if (read == 0)
-            return "empty file (0 bytes)";
-
-        FormatGuess guess = FormatSniffer.Detect(head[..read]);
-        if (guess.Format is not null)
-            return null;
-
-        if (FormatSniffer.VideoName(head[..read]) is { } video)
-            return video.Contains("video", StringComparison.Ordinal) ? "video (not an image)" : video;
-
-        string extension = Path.GetExtension(path);
-        if (SidecarExtensions.Contains(extension))
-            return $"sidecar metadata ({extension.TrimStart('.').ToUpperInvariant()}), not an image";
-
-        return guess.UnsupportedName is { } name ? $"unsupported format ({name})" : "not an image";
-    }
+        ContentKind.Image => null,
+        ContentKind.Unreadable => $"cannot be read ({content.Name})",
+        ContentKind.Empty => "empty file (0 bytes)",
+        ContentKind.Video => "video (not an image)",
+        ContentKind.Sidecar => $"sidecar metadata ({content.Name}), not an image",
+        ContentKind.UnsupportedImage => $"unsupported format ({content.Name})",
+        ContentKind.Archive => $"not an image ({content.Name})",
+        _ => "not an image",
+    };
 }
