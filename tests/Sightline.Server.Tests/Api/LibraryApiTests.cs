@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Sightline.Imaging;
 using Sightline.Library;
 using Sightline.Library.Metadata;
+using Sightline.Library.Scanning;
 using Sightline.Library.Thumbnails;
 using Sightline.Server.Hosting;
 using Sightline.Tests.Shared;
@@ -66,7 +66,7 @@ public sealed class LibraryServerFixture : IAsyncLifetime
                 var path = Path.Combine(source, name);
                 File.Copy(data, path);
                 var bytes = await File.ReadAllBytesAsync(path);
-                var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                var hash = ContentHash.Of(bytes);
                 var format = Path.GetExtension(name)[1..] switch { "jpg" => "jpeg", var other => other };
                 var entry = new FileEntry(path, folder.Id, kind == MediaKind.Video ? FileKind.Video : FileKind.Photo, bytes.Length,
                     File.GetLastWriteTimeUtc(path), hash, null, DateTimeOffset.UtcNow);
