@@ -21,6 +21,17 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
+# The library store tests start a private PostgreSQL (initdb, pg_ctl) unless SIGHTLINE_TEST_POSTGRES names a server;
+# Debian keeps the binaries in /usr/lib/postgresql/N/bin, off the PATH.
+if [ -z "${SIGHTLINE_TEST_POSTGRES:-}" ] && ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "error: the library store tests need PostgreSQL: sudo apt-get install postgresql (or set SIGHTLINE_TEST_POSTGRES=postgres://user:password@host:port/database)" >&2
+    exit 1
+  fi
+fi
+
 dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 # Pull once before the test processes start, so they share one verified cache.
 ./sightline models pull resnet18-imagenet face-api human-blazeface face-api-face-landmark-68 face-api-face-recognition \

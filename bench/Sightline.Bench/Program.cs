@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["segment"] = SegmentationBenchmark.RunAsync,
     ["moderate"] = ModerationBenchmark.RunAsync,
     ["analyze"] = AnalyzeBenchmark.RunAsync,
+    ["library-scale"] = LibraryScaleBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
