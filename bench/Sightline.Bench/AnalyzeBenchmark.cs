@@ -17,7 +17,9 @@ namespace Sightline.Bench;
 /// per model) against the three separate paths one after the other, each decoding on its own as the detect,
 /// faces and embed commands do (one single-task pipeline per command: its own decode at its task's size); same
 /// process, same engine, same run.
-/// Both are weighed against the time spent inside model runs (<see cref="InferenceClock"/>).
+/// Both are weighed against the time spent inside model runs (<see cref="InferenceClock"/>), on equal cores
+/// (<c>--cores 1|all|both</c>, default both: every thread pinned to one core, then to all of them).
+/// Options: --images DIR, --limit N (first N photos, default 32), --rounds N (best of), --in-flight N, --cores 1|all|both.
 /// </summary>
 public static class AnalyzeBenchmark
 {
@@ -29,7 +31,7 @@ public static class AnalyzeBenchmark
         var limit = int.Parse(BenchHarness.Option(args, "--limit") ?? "32", CultureInfo.InvariantCulture);
         var rounds = int.Parse(BenchHarness.Option(args, "--rounds") ?? "1", CultureInfo.InvariantCulture);
         var inFlight = int.Parse(BenchHarness.Option(args, "--in-flight") ?? PipelineOptions.Default.MaxInFlight.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        var threads = BenchHarness.Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
+        var coreSettings = BenchHarness.CoreSettings(args);
         var files = ImageFiles.Scan([folder]).Images.Take(limit).ToList();
         if (files.Count == 0)
         {
@@ -38,45 +40,56 @@ public static class AnalyzeBenchmark
         }
 
         var store = new ModelStore();
-        // Each path runs with the engine its command uses: the single-task commands on all cores with spinning
-        // threads, analyze with one sleeping thread per run (EngineOptions.ForConcurrentRuns); --threads sets both.
-        using var engine = new InferenceEngine(new EngineOptions(threads));
-        using var pipelineEngine = new InferenceEngine(new EngineOptions(threads).ForConcurrentRuns());
-        await using var context = TaskContext.Create(store, pipelineEngine);
-        var tasks = await TaskSelection.CreateAsync(TaskSelection.Choose(BuiltInTasks.Registry, Tasks), context);
-        var pipeline = new AnalysisPipeline(tasks, options: new PipelineOptions(inFlight));
-        var detector = Detectors.Create(await store.EnsureAsync(Detectors.DefaultModel), engine);
-        var faces = await FaceAnalyzer.CreateAsync(store, engine);
-        var embedder = Embedders.Create(await store.EnsureAsync(Embedders.DefaultModel), engine);
-        Console.WriteLine($"analyze benchmark: {files.Count} photos from {folder}; tasks {Tasks}; commands: {engine.Options.EffectiveThreads} inference threads (spinning), analyze: {pipelineEngine.Options.EffectiveThreads} (sleeping), "
-            + $"{inFlight} images in flight; {BenchHarness.Machine()}");
+        Console.WriteLine($"analyze benchmark: {files.Count} photos from {folder}; tasks {Tasks}; {inFlight} images in flight; {BenchHarness.Machine()}");
         Console.WriteLine($"command: {BenchHarness.CommandLine(args)}");
-
-        // Warm-up: sessions, allocators, the thread pool and the batchers.
-        var warm = files.Take(2).ToList();
-        await pipeline.RunAllAsync(warm.Select(ImageSource.File));
-        Separate(detector, faces, embedder, warm);
-
-        Measured? separate = null, together = null;
-        for (var r = 0; r < rounds; r++)
+        var results = new List<(CoreSetting Cores, string Pin, Measured Separate, Measured Together, string Runs)>();
+        foreach (var cores in coreSettings)
         {
-            var s = Measure(() => Separate(detector, faces, embedder, files));
-            var p = Measure(() => Pipeline(pipeline, files));
-            separate = separate is null || s.WallMs < separate.WallMs ? s : separate;
-            together = together is null || p.WallMs < together.WallMs ? p : together;
+            // Both paths held to the same cores: every thread pinned to them, the commands' engine with that many
+            // spinning threads per run, analyze's with one sleeping thread per run and images in flight to fill them.
+            using var pin = BenchHarness.Limit(cores);
+            using var engine = new InferenceEngine(new EngineOptions(cores.Count));
+            using var pipelineEngine = new InferenceEngine(new EngineOptions().ForConcurrentRuns());
+            await using var context = TaskContext.Create(store, pipelineEngine);
+            var tasks = await TaskSelection.CreateAsync(TaskSelection.Choose(BuiltInTasks.Registry, Tasks), context);
+            var pipeline = new AnalysisPipeline(tasks, options: new PipelineOptions(inFlight));
+            var detector = Detectors.Create(await store.EnsureAsync(Detectors.DefaultModel), engine);
+            var faces = await FaceAnalyzer.CreateAsync(store, engine);
+            var embedder = Embedders.Create(await store.EnsureAsync(Embedders.DefaultModel), engine);
+            Console.WriteLine($"{pin.Description}; commands: {engine.Options.EffectiveThreads} inference threads (spinning), analyze: {pipelineEngine.Options.EffectiveThreads} per run (sleeping)");
+
+            // Warm-up: sessions, allocators, the thread pool and the batchers.
+            var warm = files.Take(2).ToList();
+            await pipeline.RunAllAsync(warm.Select(ImageSource.File));
+            Separate(detector, faces, embedder, warm);
+
+            Measured? separate = null, together = null;
+            for (var r = 0; r < rounds; r++)
+            {
+                var s = Measure(() => Separate(detector, faces, embedder, files));
+                var p = Measure(() => Pipeline(pipeline, files));
+                separate = separate is null || s.WallMs < separate.WallMs ? s : separate;
+                together = together is null || p.WallMs < together.WallMs ? p : together;
+            }
+            results.Add((cores, pin.Description, separate!, together!, $"detector runs {StatisticsOf(tasks, "detect")}, embedder runs {StatisticsOf(tasks, "embed")}"));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| path | wall (s) | photos/s | inside model runs, summed (s) | with a model running (s) | wall / model running | objects | faces |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        Row("three commands one after the other (detect, faces, embed)", separate!, files.Count);
-        Row($"analyze --tasks {Tasks} (pipeline)", together!, files.Count);
+        Console.WriteLine("| cores | path | wall (s) | photos/s | inside model runs, summed (s) | with a model running (s) | wall / model running | objects | faces |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Row(r.Cores, "three commands one after the other (detect, faces, embed)", r.Separate, files.Count);
+            Row(r.Cores, $"analyze --tasks {Tasks} (pipeline)", r.Together, files.Count);
+        }
         Console.WriteLine();
-        Console.WriteLine($"speed-up of the pipeline: {separate!.WallMs / together!.WallMs:0.00}x (goal >= 1.3x)");
-        Console.WriteLine($"pipeline wall time over model time: {together.WallMs / together.BusyMs:0.00}x with a model running, "
-            + $"{together.WallMs / together.SumMs:0.00}x over the summed runs; {together.WallMs / separate.SumMs:0.00}x over the three commands' summed runs (goal <= 1.25x)");
-        Console.WriteLine($"pipeline per photo: {together.Stages}");
-        Console.WriteLine($"detector runs {StatisticsOf(tasks, "detect")}, embedder runs {StatisticsOf(tasks, "embed")}");
+        foreach (var (cores, _, separate, together, runs) in results)
+        {
+            Console.WriteLine($"{cores.Label}: speed-up of the pipeline: {separate.WallMs / together.WallMs:0.00}x (goal >= 1.3x); "
+                + $"pipeline wall time over model time: {together.WallMs / together.BusyMs:0.00}x with a model running, {together.WallMs / together.SumMs:0.00}x over the summed runs, "
+                + $"{together.WallMs / separate.SumMs:0.00}x over the three commands' summed runs (goal <= 1.25x)");
+            Console.WriteLine($"{cores.Label}: pipeline per photo: {together.Stages}; {runs}");
+        }
         return 0;
     }
 
@@ -138,6 +151,6 @@ public static class AnalyzeBenchmark
         return $"{runs} for {items} photos";
     }
 
-    private static void Row(string path, Measured m, int photos) =>
-        Console.WriteLine($"| {path} | {m.WallMs / 1000:0.00} | {photos / (m.WallMs / 1000):0.00} | {m.SumMs / 1000:0.00} | {m.BusyMs / 1000:0.00} | {m.WallMs / m.BusyMs:0.00}x | {m.Objects} | {m.Faces} |");
+    private static void Row(CoreSetting cores, string path, Measured m, int photos) =>
+        Console.WriteLine($"| {cores.Count} | {path} | {m.WallMs / 1000:0.00} | {photos / (m.WallMs / 1000):0.00} | {m.SumMs / 1000:0.00} | {m.BusyMs / 1000:0.00} | {m.WallMs / m.BusyMs:0.00}x | {m.Objects} | {m.Faces} |");
 }

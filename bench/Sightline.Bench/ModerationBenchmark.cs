@@ -13,9 +13,11 @@ namespace Sightline.Bench;
 /// on the same images: coco128's first --limit photos and the sanity photos.
 /// Model: both sides get the same 224x224 pixels (Sightline's decode and stretch), which nsfwjs feeds to its model
 /// as they are, so the score difference is the model's. End to end: Sightline's own path (scaled decode, stretch)
-/// against nsfwjs on the full decoded image (its resizeBilinear with alignCorners). Speed: per image, Sightline on
-/// --threads ONNX Runtime threads (default 1) against nsfwjs's classify() on one WASM thread, medians of --repeat runs.
-/// Options: --limit 32, --repeat 3, --threads 1, --backend wasm|cpu, --node path, --json out.json.
+/// against nsfwjs on the full decoded image (its resizeBilinear with alignCorners). Speed, on equal cores
+/// (<c>--cores 1|all|both</c>, default both; every thread and the Node processes pinned to that many CPUs): per image,
+/// Sightline with as many images at once as cores (one ONNX Runtime thread each) against as many Node workers, each
+/// running nsfwjs's classify() on one WASM thread over its share of the images; medians of --repeat runs.
+/// Options: --limit 32, --repeat 3, --cores 1|all|both, --backend wasm|cpu, --node path, --json out.json.
 /// </summary>
 public static class ModerationBenchmark
 {
@@ -27,7 +29,7 @@ public static class ModerationBenchmark
     {
         var limit = int.Parse(BenchHarness.Option(args, "--limit") ?? "32");
         var repeat = int.Parse(BenchHarness.Option(args, "--repeat") ?? "3");
-        var threads = int.Parse(BenchHarness.Option(args, "--threads") ?? "1");
+        var coreSettings = BenchHarness.CoreSettings(args);
         var backend = BenchHarness.Option(args, "--backend") ?? "wasm";
         var node = BenchHarness.Option(args, "--node") ?? NodeReference.DefaultNode();
         var data = BenchHarness.SharedData();
@@ -49,89 +51,108 @@ public static class ModerationBenchmark
         var cocoFiles = ImageFiles.InFolder(coco).Take(limit).ToList();
         var files = cocoFiles.Concat(ImageFiles.InFolder(sanity)).ToList();
         var model = await new ModelStore().EnsureAsync(ModerationClasses.ModelId);
-        using var engine = new InferenceEngine(new EngineOptions(threads));
-        var moderator = new ContentModerator(model, engine, maxBatch: 1);
-        var images = files.Select(f =>
+        var rows = new List<object>();
+        foreach (var cores in coreSettings)
         {
-            var decoded = ImageDecoder.Decode(f, moderator.DecodeSize);
-            return new Image(f, moderator.FitToInput(decoded.Bitmap), decoded);
-        }).ToList();
-
-        // One list, both kinds of input: the 224x224 model inputs, then the full decoded images.
-        var folder = Path.Combine(Path.GetTempPath(), $"sightline-moderation-{Environment.ProcessId}");
-        Directory.CreateDirectory(folder);
-        var lines = new List<string>();
-        for (var i = 0; i < images.Count; i++)
-            lines.Add(WriteRgb(folder, $"m{i}", images[i].Input, images[i].Source));
-        for (var i = 0; i < files.Count; i++)
-        {
-            using var full = ImageDecoder.Decode(files[i]);
-            lines.Add(WriteRgb(folder, $"e{i}", full.Bitmap, files[i]));
-        }
-        var list = Path.Combine(folder, "images.jsonl");
-        File.WriteAllLines(list, lines);
-        string[] nodeArgs = [script, "--list", list, "--backend", backend, "--warmup", "2", "--repeat", repeat.ToString()];
-        var nodeCommand = $"node tools/reference/nsfwjs.js --list <images.jsonl> --backend {backend} --warmup 2 --repeat {repeat}";
-        var json = await NodeReference.RunAsync(node, NodeReference.ToolDirectory("reference"), nodeArgs);
-        var reference = ParseNode(json, moderator.Labels, out var nodeInfo);
-        Directory.Delete(folder, recursive: true);
-
-        // Sightline on the same 224x224 pixels: tensor writing and the model, per image.
-        var tensor = new float[moderator.Input.ItemLength];
-        var modelScores = new float[images.Count][];
-        var modelMs = new double[images.Count];
-        for (var i = 0; i < images.Count; i++)
-        {
-            var input = images[i].Input;
-            modelMs[i] = BenchHarness.MedianMs(() =>
+            using var pin = BenchHarness.Limit(cores);
+            // One ONNX Runtime thread per run; the cores are filled by as many images at once, as nsfwjs's by as many workers.
+            using var engine = new InferenceEngine(new EngineOptions(1));
+            var moderator = new ContentModerator(model, engine, maxBatch: 1);
+            var images = files.Select(f =>
             {
-                moderator.WriteInput(input.GetPixelSpan(), tensor);
-                modelScores[i] = moderator.Score(tensor, 1)[0];
-            }, repeat, warmup: i == 0 ? 2 : 0);
-        }
-        // Sightline end to end from its decode: stretch, tensor, model, verdict.
-        var endScores = new ModerationResult[images.Count];
-        var endMs = new double[images.Count];
-        for (var i = 0; i < images.Count; i++)
-        {
-            var decoded = images[i].Decoded;
-            endMs[i] = BenchHarness.MedianMs(() => endScores[i] = moderator.Moderate(decoded, ModerateOptions.Default), repeat, warmup: 0);
-        }
+                var decoded = ImageDecoder.Decode(f, moderator.DecodeSize);
+                return new Image(f, moderator.FitToInput(decoded.Bitmap), decoded);
+            }).ToList();
 
-        var options = ModerateOptions.Default;
-        var modelDiff = images.Select((_, i) => MaxDiff(modelScores[i], reference[$"m{i}"].Scores)).ToArray();
-        var endDiff = images.Select((_, i) => MaxDiff(endScores[i].Scores.Select(s => s.Score).ToArray(), reference[$"e{i}"].Scores)).ToArray();
-        var modelAgree = images.Where((_, i) => Verdict(moderator, modelScores[i], options) == Verdict(moderator, reference[$"m{i}"].Scores, options)).Count();
-        var endAgree = images.Where((_, i) => endScores[i].Verdict == Verdict(moderator, reference[$"e{i}"].Scores, options)).Count();
-        var nodeModelMs = images.Select((_, i) => reference[$"m{i}"].Ms).ToArray();
-        var nodeEndMs = images.Select((_, i) => reference[$"e{i}"].Ms).ToArray();
+            // One list, both kinds of input: the 224x224 model inputs, then the full decoded images; one share per worker.
+            var folder = Path.Combine(Path.GetTempPath(), $"sightline-moderation-{Environment.ProcessId}");
+            Directory.CreateDirectory(folder);
+            var lines = new List<string>();
+            for (var i = 0; i < images.Count; i++)
+                lines.Add(WriteRgb(folder, $"m{i}", images[i].Input, images[i].Source));
+            for (var i = 0; i < files.Count; i++)
+            {
+                using var full = ImageDecoder.Decode(files[i]);
+                lines.Add(WriteRgb(folder, $"e{i}", full.Bitmap, files[i]));
+            }
+            var list = Path.Combine(folder, "images.jsonl");
+            File.WriteAllLines(list, lines);
+            var workers = cores.Workers(lines.Count);
+            var shares = NodeReference.Shard(list, workers);
+            var nodeArgs = shares.Select(share => (IReadOnlyList<string>)[script, "--list", share.ListFile, "--backend", backend, "--warmup", "2", "--repeat", repeat.ToString()]).ToList();
+            var nodeCommand = $"{workers} x node tools/reference/nsfwjs.js --list <share of images.jsonl> --backend {backend} --warmup 2 --repeat {repeat}";
+            var documents = await NodeReference.RunTogetherAsync(node, NodeReference.ToolDirectory("reference"), nodeArgs);
+            string nodeInfo = "";
+            var reference = new Dictionary<string, NodeImage>();
+            foreach (var json in documents)
+                foreach (var (id, image) in ParseNode(json, moderator.Labels, out nodeInfo))
+                    reference[id] = image;
+            Directory.Delete(folder, recursive: true);
 
-        Console.WriteLine($"moderation benchmark: {images.Count} images ({cocoFiles.Count} coco128 + {files.Count - cocoFiles.Count} sanity); {model.Entry.Id} {model.Version}; Sightline {threads} ONNX Runtime thread(s), nsfwjs {nodeInfo}; {BenchHarness.Machine()}");
-        Console.WriteLine();
-        Console.WriteLine("| comparison | max abs score difference | median abs difference of the top class | verdicts agree | Sightline ms/image | nsfwjs ms/image | speed ratio |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        Console.WriteLine($"| model (same 224x224 input) | {modelDiff.Max():G3} | {Median(images.Select((_, i) => TopDiff(modelScores[i], reference[$"m{i}"].Scores))):G3} | {modelAgree}/{images.Count} | {Median(modelMs):0.0} | {Median(nodeModelMs):0.0} | {Median(nodeModelMs) / Median(modelMs):0.00}x |");
-        Console.WriteLine($"| end to end (each side resizes) | {endDiff.Max():G3} | {Median(images.Select((_, i) => TopDiff(endScores[i].Scores.Select(s => s.Score).ToArray(), reference[$"e{i}"].Scores))):G3} | {endAgree}/{images.Count} | {Median(endMs):0.0} | {Median(nodeEndMs):0.0} | {Median(nodeEndMs) / Median(endMs):0.00}x |");
-        Console.WriteLine();
-        Console.WriteLine($"Sightline ms: tensor + model (model row); stretch + tensor + model + verdict from the decoded image (end-to-end row). nsfwjs ms: the awaited classify() on an int32 tensor (its /255, resize unless 224x224, predict, top-k).");
-        var worst = Array.IndexOf(endDiff, endDiff.Max());
-        Console.WriteLine($"end to end: {endDiff.Count(d => d > 0.1)} of {images.Count} images differ by more than 0.1 in some class; the most: {files[worst]} " +
-            $"(Sightline {Scores(moderator.Labels, endScores[worst].Scores.Select(s => s.Score))}; nsfwjs {Scores(moderator.Labels, reference[$"e{worst}"].Scores)})");
+            // Sightline on the same 224x224 pixels: tensor writing and the model, per image, cores.Count images at once.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = cores.Count };
+            var modelScores = new float[images.Count][];
+            var modelMs = new double[images.Count];
+            Parallel.For(0, images.Count, parallel, i =>
+            {
+                var tensor = new float[moderator.Input.ItemLength];
+                var input = images[i].Input;
+                modelMs[i] = BenchHarness.MedianMs(() =>
+                {
+                    moderator.WriteInput(input.GetPixelSpan(), tensor);
+                    modelScores[i] = moderator.Score(tensor, 1)[0];
+                }, repeat, warmup: i < cores.Count ? 2 : 0);
+            });
+            // Sightline end to end from its decode: stretch, tensor, model, verdict.
+            var endScores = new ModerationResult[images.Count];
+            var endMs = new double[images.Count];
+            Parallel.For(0, images.Count, parallel, i =>
+            {
+                var decoded = images[i].Decoded;
+                endMs[i] = BenchHarness.MedianMs(() => endScores[i] = moderator.Moderate(decoded, ModerateOptions.Default), repeat, warmup: 0);
+            });
+
+            var options = ModerateOptions.Default;
+            var modelDiff = images.Select((_, i) => MaxDiff(modelScores[i], reference[$"m{i}"].Scores)).ToArray();
+            var endDiff = images.Select((_, i) => MaxDiff(endScores[i].Scores.Select(s => s.Score).ToArray(), reference[$"e{i}"].Scores)).ToArray();
+            var modelAgree = images.Where((_, i) => Verdict(moderator, modelScores[i], options) == Verdict(moderator, reference[$"m{i}"].Scores, options)).Count();
+            var endAgree = images.Where((_, i) => endScores[i].Verdict == Verdict(moderator, reference[$"e{i}"].Scores, options)).Count();
+            var nodeModelMs = images.Select((_, i) => reference[$"m{i}"].Ms).ToArray();
+            var nodeEndMs = images.Select((_, i) => reference[$"e{i}"].Ms).ToArray();
+
+            Console.WriteLine($"moderation benchmark, {cores.Label}: {images.Count} images ({cocoFiles.Count} coco128 + {files.Count - cocoFiles.Count} sanity); {model.Entry.Id} {model.Version}; Sightline {cores.Count} image(s) at once on one ONNX Runtime thread each, nsfwjs {workers} worker(s), {nodeInfo}; {BenchHarness.Machine()}");
+            Console.WriteLine(pin.Description);
+            Console.WriteLine();
+            Console.WriteLine("| comparison | max abs score difference | median abs difference of the top class | verdicts agree | Sightline ms/image | nsfwjs ms/image | speed ratio | Sightline images/s | nsfwjs images/s |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine($"| model (same 224x224 input) | {modelDiff.Max():G3} | {Median(images.Select((_, i) => TopDiff(modelScores[i], reference[$"m{i}"].Scores))):G3} | {modelAgree}/{images.Count} | {Median(modelMs):0.0} | {Median(nodeModelMs):0.0} | {Median(nodeModelMs) / Median(modelMs):0.00}x | {PerSecond(cores.Count, modelMs):0.0} | {PerSecond(workers, nodeModelMs):0.0} |");
+            Console.WriteLine($"| end to end (each side resizes) | {endDiff.Max():G3} | {Median(images.Select((_, i) => TopDiff(endScores[i].Scores.Select(s => s.Score).ToArray(), reference[$"e{i}"].Scores))):G3} | {endAgree}/{images.Count} | {Median(endMs):0.0} | {Median(nodeEndMs):0.0} | {Median(nodeEndMs) / Median(endMs):0.00}x | {PerSecond(cores.Count, endMs):0.0} | {PerSecond(workers, nodeEndMs):0.0} |");
+            Console.WriteLine();
+            Console.WriteLine($"Sightline ms: tensor + model (model row); stretch + tensor + model + verdict from the decoded image (end-to-end row). nsfwjs ms: the awaited classify() on an int32 tensor (its /255, resize unless 224x224, predict, top-k). images/s: images at once (workers) / median ms.");
+            var worst = Array.IndexOf(endDiff, endDiff.Max());
+            Console.WriteLine($"end to end: {endDiff.Count(d => d > 0.1)} of {images.Count} images differ by more than 0.1 in some class; the most: {files[worst]} " +
+                $"(Sightline {Scores(moderator.Labels, endScores[worst].Scores.Select(s => s.Score))}; nsfwjs {Scores(moderator.Labels, reference[$"e{worst}"].Scores)})");
+            Console.WriteLine($"node side: {nodeCommand}");
+            Console.WriteLine();
+            rows.Add(new
+            {
+                cores = cores.Count, workers, pin = pin.Description, nodeInfo,
+                model = new { maxAbsDiff = modelDiff.Max(), agree = modelAgree, sightlineMs = Median(modelMs), nsfwjsMs = Median(nodeModelMs) },
+                endToEnd = new { maxAbsDiff = endDiff.Max(), agree = endAgree, sightlineMs = Median(endMs), nsfwjsMs = Median(nodeEndMs) },
+            });
+            foreach (var image in images)
+            {
+                image.Input.Dispose();
+                image.Decoded.Dispose();
+            }
+        }
         Console.WriteLine($"command: {BenchHarness.CommandLine(args)}");
-        Console.WriteLine($"node side: {nodeCommand}");
-        BenchHarness.WriteJson(BenchHarness.Option(args, "--json"), new
-        {
-            images = files, threads, backend, nodeInfo,
-            model = new { maxAbsDiff = modelDiff.Max(), agree = modelAgree, sightlineMs = Median(modelMs), nsfwjsMs = Median(nodeModelMs) },
-            endToEnd = new { maxAbsDiff = endDiff.Max(), agree = endAgree, sightlineMs = Median(endMs), nsfwjsMs = Median(nodeEndMs) },
-        });
-        foreach (var image in images)
-        {
-            image.Input.Dispose();
-            image.Decoded.Dispose();
-        }
+        BenchHarness.WriteJson(BenchHarness.Option(args, "--json"), new { images = files, backend, runs = rows });
         return 0;
     }
+
+    /// <summary>Images per second with <paramref name="atOnce"/> images in progress at a time, each taking the median of <paramref name="ms"/>.</summary>
+    private static double PerSecond(int atOnce, IEnumerable<double> ms) => atOnce * 1000 / Median(ms);
 
     private static string WriteRgb(string folder, string id, SKBitmap bitmap, string source)
     {

@@ -73,6 +73,15 @@ public sealed class FacesTask(FaceAnalyzer analyzer, FaceAnalysisOptions options
     public override DecodeSize DecodeSize => FaceAnalysisTask.Size;
     public override IReadOnlyList<string> ModelIds => [.. analyzer.Models.Values.Distinct()];
 
+    /// <summary>The open face models, for callers that work on the analysis itself (gallery identification, verification, enrolment).</summary>
+    public FaceAnalyzer Analyzer => analyzer;
+
+    /// <summary>Which faces and which of their attributes the task analyses.</summary>
+    public FaceAnalysisOptions AnalysisOptions => options;
+
+    /// <summary>The models of <see cref="FacesResult.Models"/>, with their cached versions.</summary>
+    public IReadOnlyList<FaceModelRef> Models => models;
+
     // The face models take one face at a time: the analysis runs on the thread pool beside the image's other tasks.
     public override Task<FacesResult> RunAsync(DecodedImage image, CancellationToken cancellationToken) =>
         Task.Run(() => FacesResult.Of(analyzer.Analyze(image, options), models, withDescriptors), cancellationToken);

@@ -54,7 +54,7 @@ public sealed class ClassificationCommandTests(PretrainedModels models) : IDispo
         var results = classify.Json.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(9, results.Count);
         var first = results.Single(r => r.GetProperty("source").GetString() == query);
-        var top = first.GetProperty("top").EnumerateArray().ToList();
+        var top = first.GetProperty("predictions").EnumerateArray().ToList();
         Assert.Equal(2, top.Count);
         Assert.Equal("sunflowers", top[0].GetProperty("label").GetString());
         Assert.Equal(1.0, top.Sum(t => t.GetProperty("probability").GetDouble()), 4);

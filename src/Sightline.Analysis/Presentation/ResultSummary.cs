@@ -22,7 +22,7 @@ public static class ResultSummary
             ? string.Join(", ", found.Select(c => $"{c.ClassName} {100 * c.Fraction:0.0} %"))
             : $"no {s.MaskClass}",
         EmbedResult e => $"{e.Dimension}-d vector",
-        ClassifyResult c => c.Label is { } label ? $"{label} {c.Top[0].Probability:0.00}" : $"unknown (closest {c.Top[0].Label} {c.Top[0].Probability:0.00})",
+        ClassifyResult c => c.Label is { } label ? $"{label} {c.Predictions[0].Probability:0.00}" : $"unknown (closest {c.Predictions[0].Label} {c.Predictions[0].Probability:0.00})",
         _ => TopLevelValues(result),
     };
 

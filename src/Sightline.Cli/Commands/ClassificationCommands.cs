@@ -191,7 +191,7 @@ public static class ClassificationCommands
                 throw new InputException(missing.Count > 0 ? $"'{missing[0]}' does not exist" : "no images found in the given paths");
             var modelPath = Path.GetFullPath(parse.GetValue(modelFile)!);
             var classifier = await ClassifierAsync(ctx, modelPath, parse.GetValue(batch), ct).ConfigureAwait(false);
-            var outcomes = await TaskRuns.ClassifyAsync(ctx, classifier, files, ct).ConfigureAwait(false);
+            var outcomes = await TaskRuns.ClassifyAsync(ctx, classifier, ClassifyTask.NameOf(modelPath), k, files, ct).ConfigureAwait(false);
             var failed = missing.Select(m => new FailedInput(m, "does not exist")).Concat(TaskRuns.Failed(outcomes)).ToList();
             var model = classifier.Model;
             if (ctx.Json)
@@ -199,12 +199,8 @@ public static class ClassificationCommands
                 ctx.WriteJson(new
                 {
                     model = new { path = modelPath, classes = model.Classes, backbone = model.Backbone.Id, backboneVersion = model.Backbone.Version, created = model.Created, unknownRule = new { score = model.Unknown.Score, threshold = model.Unknown.ThresholdJson } },
-                    results = outcomes.Where(o => o.Succeeded).Select(o => o.Result!).Select(r => new
-                    {
-                        source = r.Source, label = r.Label, unknown = r.Unknown, unknownScore = r.UnknownScore,
-                        top = r.Top(k).Select(p => new { label = p.Label, probability = p.Probability }),
-                        timings = r.Timings,
-                    }),
+                    // Each the record POST /v1/classify answers.
+                    results = outcomes.Where(o => o.Succeeded).Select(o => o.Result!),
                     failed,
                 });
             }
@@ -217,7 +213,7 @@ public static class ClassificationCommands
                     table.AddRow([
                         Markup.Escape(r.Source),
                         r.Unknown ? "[yellow]unknown[/]" : $"[green]{Markup.Escape(r.Label!)}[/]",
-                        .. r.Top(k).Select(p => $"{Markup.Escape(p.Label)} {100 * p.Probability:0.0} %"),
+                        .. r.Predictions.Select(p => $"{Markup.Escape(p.Label)} {100 * p.Probability:0.0} %"),
                     ]);
                 ctx.OutputConsole.Write(table);
                 if (model.Unknown.IsOff)

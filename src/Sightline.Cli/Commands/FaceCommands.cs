@@ -210,16 +210,12 @@ public static partial class FaceCommands
             var analyzer = await AnalyzerAsync(ctx, models, false, ct).ConfigureAwait(false);
             var a = LargestFaceOf(analyzer, parse.GetValue(first)!, options);
             var b = LargestFaceOf(analyzer, parse.GetValue(second)!, options);
-            var comparison = FaceComparison.Of(a.Face.Descriptor!, b.Face.Descriptor!, analyzer.Describer, requested);
+            var verification = FaceVerification.Of(VerifiedImage.From(a.Analysis, a.Face, 0), a.Face, VerifiedImage.From(b.Analysis, b.Face, 0), b.Face,
+                analyzer.Describer, FaceModelRef.For(analyzer, options.Tasks, ctx.Store), requested);
             if (ctx.Json)
             {
-                ctx.WriteJson(new
-                {
-                    same = comparison.Same, distance = comparison.Distance, threshold = comparison.Threshold, confidence = comparison.Confidence,
-                    model = comparison.ModelId, metric = analyzer.Describer.Metric,
-                    similarity = GalleryMatch.SimilarityOf(a.Face.Descriptor!.Values, b.Face.Descriptor!.Values),
-                    first = ComparedJson(a), second = ComparedJson(b),
-                });
+                // The record POST /v1/faces/verify answers.
+                ctx.WriteJson(verification);
                 return ExitCodes.Ok;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "faces", "compared face box x, y, w, h (px)", "score");
@@ -228,19 +224,13 @@ public static partial class FaceCommands
             ctx.OutputConsole.Write(table);
             foreach (var c in new[] { a, b }.Where(c => c.Analysis.Faces.Count > 1))
                 ctx.OutputConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(Path.GetFileName(c.Analysis.Source))} has {c.Analysis.Faces.Count} faces; the largest was compared");
-            ctx.OutputConsole.MarkupLine(comparison.Same ? "same person: [green bold]yes[/]" : "same person: [red bold]no[/]");
-            ctx.OutputConsole.MarkupLine(Markup.Escape($"distance {comparison.Distance:0.000} {(comparison.Same ? "<" : ">=")} threshold {comparison.Threshold:0.000} ({analyzer.Describer.Metric.ToString().ToLowerInvariant()}, {comparison.ModelId})"));
-            ctx.OutputConsole.MarkupLine(Markup.Escape($"confidence {100 * comparison.Confidence:0.0} % (calibrated probability that this answer is right)"));
+            ctx.OutputConsole.MarkupLine(verification.Same ? "same person: [green bold]yes[/]" : "same person: [red bold]no[/]");
+            ctx.OutputConsole.MarkupLine(Markup.Escape($"distance {verification.Distance:0.000} {(verification.Same ? "<" : ">=")} threshold {verification.Threshold:0.000} ({verification.Metric.ToString().ToLowerInvariant()}, {verification.Descriptor.Id})"));
+            ctx.OutputConsole.MarkupLine(Markup.Escape($"confidence {100 * verification.Confidence:0.0} % (calibrated probability that this answer is right)"));
             return ExitCodes.Ok;
         });
         return command;
     }
-
-    private static object ComparedJson(Compared c) => new
-    {
-        source = c.Analysis.Source, faces = c.Analysis.Faces.Count, box = c.Face.Box, normalizedBox = c.Face.NormalizedBox, score = c.Face.Score,
-        quality = c.Face.Quality,
-    };
 
     private readonly record struct Compared(FaceAnalysis Analysis, AnalyzedFace Face);
 

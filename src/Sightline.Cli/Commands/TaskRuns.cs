@@ -42,6 +42,14 @@ internal static class TaskRuns
         return await RunAsync(ctx, new ClassificationTask(classifier, worker), files, $"classifying {files.Count} images", ct).ConfigureAwait(false);
     }
 
+    /// <summary>The classify task's record on each file (the one /v1/classify answers), its <paramref name="top"/> best classes listed.</summary>
+    public static async Task<IReadOnlyList<Outcome<ClassifyResult>>> ClassifyAsync(CliContext ctx, ImageClassifier classifier, string name, int top, IReadOnlyList<string> files,
+        CancellationToken ct)
+    {
+        await using var worker = Worker(classifier.Embedder);
+        return await RunAsync(ctx, new ClassifyTask(classifier, worker, name, top), files, $"classifying {files.Count} images", ct).ConfigureAwait(false);
+    }
+
     private static EmbeddingWorker Worker(IImageEmbedder embedder) => new(embedder, BatchingOptions.Default with { MaxBatch = embedder.Options.BatchSize });
 
     /// <summary>The <c>failed</c> list of a command's JSON: each input that gave nothing, and why.</summary>

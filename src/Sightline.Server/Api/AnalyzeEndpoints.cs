@@ -1,20 +1,26 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sightline.Analysis;
+using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
 using Sightline.Vision.Classification;
+using Sightline.Vision.Detection;
+using Sightline.Imaging;
+using Sightline.Vision.Segmentation;
 using Sightline.Vision.Pipeline;
+using Sightline.Vision.Results;
 
 namespace Sightline.Server.Api;
 
 /// <summary>
-/// The tasks /v1/analyze runs, built once per choice of tasks and options on one <see cref="TaskContext"/>, so
-/// that concurrent requests share each model's batcher (detector and embedder runs gather images of
-/// several requests).
+/// The tasks the server runs, /v1/analyze's and every single-task endpoint's, built once per choice of tasks and
+/// options on one <see cref="TaskContext"/>, so that concurrent requests of any endpoint share each model's batcher
+/// (detector and embedder runs gather images of several requests).
 /// </summary>
 public sealed class AnalysisServices(VisionServices vision, ServerOptions options) : IAsyncDisposable
 {
@@ -24,11 +30,15 @@ public sealed class AnalysisServices(VisionServices vision, ServerOptions option
     private readonly TaskContext _context = TaskContext.Create(vision.Store, vision.Engine, options.ImageLimits,
         new BatchingOptions(options.MaxBatch, options.BatchWindow, options.QueueCapacity));
     private readonly ConcurrentDictionary<string, Lazy<Task<AnalysisPipeline>>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    private Lazy<Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)>>? _instances;
+
+    /// <summary>The server's one task context: every task of every endpoint is built on it, so they share each model's worker.</summary>
+    public TaskContext Context => _context;
 
     public ServerOptions Options => options;
 
-    /// <summary>The server's models and batchers, shared with the library's scans.</summary>
-    public TaskContext Context => _context;
+    /// <summary>The model store the tasks pull from.</summary>
+    public Sightline.Models.Cache.ModelStore Store => vision.Store;
 
     /// <summary>The pipeline for these tasks and options; the first request for a choice pulls and loads its models.</summary>
     public async Task<AnalysisPipeline> PipelineAsync(IReadOnlyList<ChosenTask> chosen, CancellationToken cancellationToken)
@@ -65,8 +75,70 @@ public sealed class AnalysisServices(VisionServices vision, ServerOptions option
         }
     }
 
+    /// <summary>
+    /// Runs one registry task on the request's image: the task for these options comes from the cache above (built
+    /// once on the shared context), the upload is decoded once at the size the task needs (or at
+    /// <paramref name="decodeSize"/>), and the result is the task's own record. Every single-task endpoint runs its task so.
+    /// </summary>
+    public async Task<TaskRun<TResult>> RunAsync<TResult>(HttpRequest request, string task, TaskOptions taskOptions, CancellationToken cancellationToken,
+        DecodeSize? decodeSize = null) where TResult : class
+    {
+        var pipeline = await PipelineAsync([new ChosenTask(BuiltInTasks.Registry.Resolve(task), taskOptions)], cancellationToken).ConfigureAwait(false);
+        return await RunAsync(request, (IImageTask<TResult>)pipeline.Tasks[0], cancellationToken, decodeSize ?? pipeline.DecodeSize).ConfigureAwait(false);
+    }
+
+    /// <summary>The registry task for these options, from the cache above, for endpoints that work on its parts (the face analysis behind gallery identification).</summary>
+    public async Task<TTask> TaskAsync<TTask>(string task, TaskOptions taskOptions, CancellationToken cancellationToken) where TTask : class, IImageTask
+    {
+        var pipeline = await PipelineAsync([new ChosenTask(BuiltInTasks.Registry.Resolve(task), taskOptions)], cancellationToken).ConfigureAwait(false);
+        return (TTask)pipeline.Tasks[0];
+    }
+
+    /// <summary>Runs <paramref name="task"/> (built on <see cref="Context"/>) on the request's image, decoded once at <paramref name="decodeSize"/> or the task's size.</summary>
+    public Task<TaskRun<TResult>> RunAsync<TResult>(HttpRequest request, IImageTask<TResult> task, CancellationToken cancellationToken, DecodeSize? decodeSize = null)
+        where TResult : class =>
+        // Not cancellable once queued: a batch may be using the image, which is disposed when the run returns.
+        RunAsync(request, decodeSize ?? task.DecodeSize, image => task.RunAsync(image, CancellationToken.None), cancellationToken);
+
+    /// <summary>Reads and decodes the request's image once at <paramref name="decodeSize"/> and runs <paramref name="run"/> on it; the image is disposed when the run is done.</summary>
+    public async Task<TaskRun<TResult>> RunAsync<TResult>(HttpRequest request, DecodeSize decodeSize, Func<DecodedImage, Task<TResult>> run, CancellationToken cancellationToken)
+        where TResult : class
+    {
+        var start = Stopwatch.GetTimestamp();
+        // Decoded here rather than by the pipeline's loop, so that an unreadable upload keeps its own problem code (ApiProblem.Classify).
+        using var image = await ImageUpload.ReadAsync(request, decodeSize, options.ImageLimits, cancellationToken).ConfigureAwait(false);
+        var decodeMs = StageTimings.Since(start);
+        var result = await run(image).ConfigureAwait(false);
+        return new TaskRun<TResult>(result, image.Source, new ImageSize(image.OriginalWidth, image.OriginalHeight), decodeMs);
+    }
+
+    /// <summary>
+    /// The segmenter behind /v1/segment?instances=true: the context's shared detector, selfie for people and
+    /// U²-Net-p for other objects, opened on first use and kept.
+    /// </summary>
+    public Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)> InstanceSegmenterAsync()
+    {
+        var lazy = LazyInitializer.EnsureInitialized(ref _instances, () => new Lazy<Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)>>(LoadInstanceSegmenterAsync));
+        var load = lazy.Value;
+        // A load that failed (a model pull that hit a network error) is tried again by the next request.
+        if (load.IsFaulted)
+            Interlocked.CompareExchange(ref _instances, null, lazy);
+        return load;
+    }
+
+    private async Task<(InstanceSegmenter Segmenter, IObjectDetector Detector)> LoadInstanceSegmenterAsync()
+    {
+        var detector = await DetectorWorker.GetAsync(_context, Detectors.CenterNet, CancellationToken.None).ConfigureAwait(false);
+        var person = SegmentationModels.Open(await vision.Store.EnsureAsync(SegmentationModels.Selfie).ConfigureAwait(false), vision.Engine);
+        var salient = SegmentationModels.Open(await vision.Store.EnsureAsync(SegmentationModels.Salient).ConfigureAwait(false), vision.Engine);
+        return (new InstanceSegmenter(detector.Detector, person, salient), detector.Detector);
+    }
+
     public ValueTask DisposeAsync() => _context.DisposeAsync();
 }
+
+/// <summary>One task's result on one upload, with the upload's name, its upright original size and how long reading and decoding it took.</summary>
+public sealed record TaskRun<TResult>(TResult Result, string Source, ImageSize Image, double DecodeMs) where TResult : class;
 
 /// <summary>
 /// POST /v1/analyze?tasks=detect,faces,...: every chosen task on one upload with one decode, answered with the

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
 using Sightline.Vision.Results;
@@ -17,24 +15,9 @@ public sealed record ClassifierInfo(string Name, IReadOnlyList<string>? Classes,
 /// <summary>The classifier's validation figures from training (closed set: the unknown rule off).</summary>
 public sealed record ClassifierMetricsInfo(string Validation, double Accuracy, IReadOnlyList<int> ImagesPerClass);
 
-/// <summary>When an image is answered "unknown": the score the rule looks at and the threshold below which it fires (null: it never fires), and whether the rule is off (it could not be calibrated on the training folder).</summary>
-public sealed record ClassifierUnknownRule(string Score, double? Threshold, bool Off);
-
-/// <summary>One class and its softmax probability.</summary>
-public sealed record ClassPrediction(string Label, float Probability);
-
-/// <summary>
-/// A custom classifier's answer: <see cref="Answer"/> is the top class, or "unknown" when the unknown rule
-/// fires (then <see cref="Label"/> is null); <see cref="Predictions"/> are the top-k classes by probability.
-/// </summary>
-public sealed record ClassifyResponse(ImageSize Image, string Classifier, ModelRef Backbone, DateTimeOffset TrainedAt, string Answer, string? Label,
-    bool Unknown, double UnknownScore, ClassifierUnknownRule UnknownRule, IReadOnlyList<ClassPrediction> Predictions, StageTimings Timings);
-
 /// <summary>GET /v1/classifiers and POST /v1/classify: the user's own classifiers made with <c>sightline train</c>.</summary>
 public static class ClassifierEndpoints
 {
-    public const string UnknownAnswer = "unknown";
-
     public static void Map(IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("classification");
@@ -45,7 +28,7 @@ public static class ClassifierEndpoints
                 {
                     var m = services.Model(name);
                     return new ClassifierInfo(name, m.Classes, new ModelRef(m.Backbone.Id, m.Backbone.Version), m.Created,
-                        new ClassifierMetricsInfo(m.Metrics.Validation, m.Metrics.Accuracy, m.Training.ImagesPerClass), Rule(m.Unknown), null);
+                        new ClassifierMetricsInfo(m.Metrics.Validation, m.Metrics.Accuracy, m.Training.ImagesPerClass), ClassifierUnknownRule.From(m.Unknown), null);
                 }
                 catch (ApiProblemException e) when (e.Status == 503)
                 {
@@ -54,31 +37,21 @@ public static class ClassifierEndpoints
             }).ToList())
             .WithName("ListClassifiers").WithSummary("The custom classifiers this server runs (sightline serve --classifier name=path.sightline)");
 
-        v1.MapPost("/classify", async (HttpRequest request, ClassifierServices services, VisionServices vision, string? classifier, int? top, CancellationToken ct) =>
+        v1.MapPost("/classify", async (HttpRequest request, ClassifierServices services, AnalysisServices analysis, string? classifier, int? top, CancellationToken ct) =>
             {
                 var k = top ?? ClassifyOptions.DefaultTop;
                 new ClassifyOptions(k).Validate();
                 var name = classifier ?? services.DefaultName;
-                var (model, worker) = await services.ClassifierAsync(name).ConfigureAwait(false);
-                var start = Stopwatch.GetTimestamp();
-                var decoded = await ImageUpload.ReadAsync(request, worker.Embedder.DecodeSize, vision.Options.ImageLimits, ct).ConfigureAwait(false);
-                using (decoded)
-                {
-                    var embedding = await worker.EmbedAsync(decoded, StageTimings.Since(start)).ConfigureAwait(false);
-                    var result = model.Classify(embedding);
-                    var m = model.Model;
-                    return new ClassifyResponse(new ImageSize(decoded.OriginalWidth, decoded.OriginalHeight), name,
-                        new ModelRef(embedding.ModelId, embedding.ModelVersion), m.Created, result.Label ?? UnknownAnswer, result.Label,
-                        result.Unknown, result.UnknownScore, Rule(m.Unknown),
-                        result.Top(k).Select(p => new ClassPrediction(p.Label, p.Probability)).ToList(), result.Timings);
-                }
+                // The file is read and checked here, so that an unknown or unreadable classifier keeps its problem code.
+                services.Model(name);
+                var options = new ClassifyTaskOptions { Classifier = services.PathOf(name), Top = k };
+                var run = await analysis.RunAsync<ClassifyResult>(request, ClassifyTask.TaskName, options, ct).ConfigureAwait(false);
+                // Named as the server knows it (its --classifier name), not by its file.
+                return run.Result with { Classifier = services.CanonicalName(name) };
             })
             .WithName("Classify").WithSummary("Which of a custom classifier's classes the image shows, or 'unknown' when it shows none of them")
             .WithDescription($"Query: classifier (a name from /v1/classifiers; default the first), top (how many classes to list, 1-{ClassifyOptions.MaxTop}, default {ClassifyOptions.DefaultTop}).")
-            .Produces<ClassifyResponse>()
+            .Produces<ClassifyResult>()
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
     }
-
-    private static ClassifierUnknownRule Rule(Sightline.Vision.Classification.UnknownRule rule) =>
-        new(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.Score.ToString()), rule.Threshold is { } t && double.IsFinite(t) ? t : null, rule.IsOff);
 }

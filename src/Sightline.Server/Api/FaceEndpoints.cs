@@ -24,23 +24,19 @@ public static class FaceEndpoints
     /// <summary>Most photos one enrolment request takes.</summary>
     public const int MaxEnrollImages = 10;
 
-    private static readonly DecodeSize FaceDecodeSize = DecodeSize.Within(FaceAnalyzer.MaxDecodeSide, FaceAnalyzer.MaxDecodeSide);
-
     public static void Map(IEndpointRouteBuilder app)
     {
         var faces = app.MapGroup("/v1").WithTags("faces");
 
-        faces.MapPost("/faces", async (HttpRequest request, FaceServices services, ServerOptions options, float? minScore, float? minSize, int? max,
+        faces.MapPost("/faces", async (HttpRequest request, FaceServices services, AnalysisServices analysis, float? minScore, float? minSize, int? max,
                 string? descriptor, string? emotion, bool? liveness, bool? descriptors, bool? identify, float? threshold, CancellationToken ct) =>
             {
                 var detect = DetectOptionsFrom(minScore, minSize, max);
                 var emotionModel = string.IsNullOrWhiteSpace(emotion) ? FaceModels.Default.Emotion : FaceModels.EmotionId(emotion);
                 FaceComparison.CheckThreshold(threshold);
                 var gallery = identify == true ? services.Gallery() : null;
-                var models = new FaceModels(Describer: ForGallery(gallery, descriptor), Emotion: emotionModel);
-                var worker = await services.AnalyzerAsync(models).ConfigureAwait(false);
-                var tasks = FaceTasks.Default | (liveness == true ? FaceTasks.Liveness : FaceTasks.None);
-                return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, tasks), gallery, threshold, descriptors == true, ct).ConfigureAwait(false);
+                var task = await FacesTaskAsync(analysis, detect, ForGallery(gallery, descriptor), emotionModel, liveness == true, ct).ConfigureAwait(false);
+                return await AnalyzeAsync(request, services, analysis, task, gallery, threshold, descriptors == true, ct).ConfigureAwait(false);
             })
             .WithName("Faces")
             .WithSummary("Every face: box, score, 5 and 68 landmarks, pose, quality, emotion, age and gender; optionally liveness, descriptors and gallery identity")
@@ -48,26 +44,26 @@ public static class FaceEndpoints
                 + "liveness=true, descriptors=true (include descriptor values), identify=true (match against the server's gallery), threshold (distance under which a match counts).")
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
 
-        faces.MapPost("/faces/identify", async (HttpRequest request, FaceServices services, ServerOptions options, float? minScore, float? minSize, int? max,
+        faces.MapPost("/faces/identify", async (HttpRequest request, FaceServices services, AnalysisServices analysis, float? minScore, float? minSize, int? max,
                 string? descriptor, float? threshold, CancellationToken ct) =>
             {
                 var detect = DetectOptionsFrom(minScore, minSize, max);
                 FaceComparison.CheckThreshold(threshold);
                 var gallery = services.Gallery();
-                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(gallery, descriptor))).ConfigureAwait(false);
                 // Every face attribute, as /v1/faces?identify=true answers: identifying a face does not hide its expression.
-                return await AnalyzeAsync(request, options, worker, new FaceAnalysisOptions(detect, FaceTasks.Default), gallery, threshold, false, ct).ConfigureAwait(false);
+                var task = await FacesTaskAsync(analysis, detect, ForGallery(gallery, descriptor), null, false, ct).ConfigureAwait(false);
+                return await AnalyzeAsync(request, services, analysis, task, gallery, threshold, false, ct).ConfigureAwait(false);
             })
             .WithName("IdentifyFaces").WithSummary("Every face with the nearest person of the server's gallery, or unknown")
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
 
-        faces.MapPost("/faces/verify", async (HttpRequest request, FaceServices services, ServerOptions options, string? descriptor, float? threshold,
+        faces.MapPost("/faces/verify", async (HttpRequest request, FaceServices services, AnalysisServices analysis, ServerOptions options, string? descriptor, float? threshold,
                 float? minScore, float? minSize, CancellationToken ct) =>
             {
                 var detect = DetectOptionsFrom(minScore, minSize, null);
                 FaceComparison.CheckThreshold(threshold);
                 var describer = string.IsNullOrWhiteSpace(descriptor) ? FaceModels.Default.Describer : FaceModels.DescriberId(descriptor);
-                var worker = await services.AnalyzerAsync(new FaceModels(Describer: describer)).ConfigureAwait(false);
+                var task = await FacesTaskAsync(analysis, detect, describer, null, false, ct).ConfigureAwait(false);
                 var files = await ImageUpload.ReadFilesAsync(request, options.ImageLimits, options.MaxUploadBytes, 2, ct).ConfigureAwait(false);
                 var a = files.FirstOrDefault(f => f.Field == "a");
                 var b = files.FirstOrDefault(f => f.Field == "b");
@@ -76,13 +72,11 @@ public static class FaceEndpoints
                 if (a is null || b is null)
                     throw ApiProblem.BadParameter("send two images as multipart/form-data, in fields 'a' and 'b'");
                 var analysisOptions = new FaceAnalysisOptions(detect, FaceTasks.Recognition);
-                var (first, faceA) = await LargestFaceAsync(worker, a, "a", options.ImageLimits, analysisOptions).ConfigureAwait(false);
-                var (second, faceB) = await LargestFaceAsync(worker, b, "b", options.ImageLimits, analysisOptions).ConfigureAwait(false);
-                var comparison = FaceComparison.Of(faceA.Descriptor!, faceB.Descriptor!, worker.Analyzer.Describer, threshold);
-                return new VerifyResponse(comparison.Same, comparison.Distance, comparison.Threshold, comparison.Confidence, DescriberRef(worker),
-                    worker.Models, first, second);
+                var (first, faceA) = await LargestFaceAsync(services, task, a, "a", options.ImageLimits, analysisOptions).ConfigureAwait(false);
+                var (second, faceB) = await LargestFaceAsync(services, task, b, "b", options.ImageLimits, analysisOptions).ConfigureAwait(false);
+                return FaceVerification.Of(first, faceA, second, faceB, task.Analyzer.Describer, task.Models, threshold);
             })
-            .WithName("VerifyFaces")
+            .WithName("VerifyFaces").Produces<FaceVerification>()
             .WithSummary("Whether the largest faces of two images (multipart fields 'a' and 'b') are the same person: same, distance, threshold, confidence")
             .Accepts<IFormFileCollection>("multipart/form-data").DisableAntiforgery();
 
@@ -105,7 +99,7 @@ public static class FaceEndpoints
             })
             .WithName("GetPerson").WithSummary("One enrolled person and their stored faces");
 
-        gallery.MapPost("/people/{name}/faces", async (HttpRequest request, FaceServices services, ServerOptions options, string name,
+        gallery.MapPost("/people/{name}/faces", async (HttpRequest request, FaceServices services, AnalysisServices analysis, ServerOptions options, string name,
                 string? descriptor, float? minScore, float? minSize, float? minQuality, CancellationToken ct) =>
             {
                 var start = Stopwatch.GetTimestamp();
@@ -114,15 +108,15 @@ public static class FaceEndpoints
                 var enrolment = new EnrolmentOptions(minQuality ?? EnrolmentOptions.Default.MinQuality);
                 enrolment.Validate();
                 var g = services.Gallery();
-                var worker = await services.AnalyzerAsync(new FaceModels(Describer: ForGallery(g, descriptor))).ConfigureAwait(false);
+                var task = await FacesTaskAsync(analysis, detect, ForGallery(g, descriptor), null, false, ct).ConfigureAwait(false);
                 var files = await ImageUpload.ReadFilesAsync(request, options.ImageLimits, options.MaxUploadBytes, MaxEnrollImages, ct).ConfigureAwait(false);
                 var analysisOptions = new FaceAnalysisOptions(detect, FaceTasks.Recognition);
                 var photos = new List<EnrolmentPhoto>();
                 // Every image is decoded and analysed before anything is written: a bad one fails the request, the gallery untouched.
                 foreach (var file in files)
                 {
-                    using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, options.ImageLimits);
-                    photos.Add(new EnrolmentPhoto(file.Name, await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false)));
+                    using var image = ImageDecoder.Decode(file.Bytes, file.Name, task.DecodeSize, options.ImageLimits);
+                    photos.Add(new EnrolmentPhoto(file.Name, await services.RunAsync(() => task.Analyzer.Analyze(image, analysisOptions)).ConfigureAwait(false)));
                 }
                 var plan = EnrolmentChoice.Plan(photos, enrolment);
                 if (plan.Chosen.Count == 0)
@@ -130,7 +124,7 @@ public static class FaceEndpoints
                 var result = g.Enroll(clean, plan.Faces());
                 var enrolled = plan.Chosen.Select((c, i) => new EnrolledFaceInfo(result.FaceIds[i], c.Photo.Source, c.Face.Box, c.Face.Quality?.Score)).ToList();
                 var skipped = plan.Skipped.Select(s => new SkippedImage(s.Source, s.Reason)).ToList();
-                var response = new EnrollResponse(PersonInfo.From(result.Person), result.CreatedPerson, enrolled, skipped, DescriberRef(worker), StageTimings.Since(start));
+                var response = new EnrollResponse(PersonInfo.From(result.Person), result.CreatedPerson, enrolled, skipped, DescriberRef(task), StageTimings.Since(start));
                 return result.CreatedPerson
                     ? Results.Created($"/v1/gallery/people/{Uri.EscapeDataString(result.Person.Name)}", response)
                     : Results.Ok(response);
@@ -174,32 +168,44 @@ public static class FaceEndpoints
             .Produces(StatusCodes.Status204NoContent);
     }
 
-    private static async Task<FacesResult> AnalyzeAsync(HttpRequest request, ServerOptions options, FaceWorker worker, FaceAnalysisOptions analysisOptions,
+    /// <summary>
+    /// The registry's faces task for these models and faces, built once per choice on the server's shared task
+    /// context. Its face analysis runs on the face worker (<see cref="FaceServices.RunAsync{T}"/>).
+    /// </summary>
+    private static Task<FacesTask> FacesTaskAsync(AnalysisServices analysis, FaceDetectOptions detect, string describer, string? emotion, bool liveness, CancellationToken ct) =>
+        analysis.TaskAsync<FacesTask>(FacesTask.TaskName, new FacesTaskOptions
+        {
+            Describer = describer,
+            Emotion = emotion ?? FaceModels.Default.Emotion,
+            MinScore = detect.MinScore,
+            MinFaceSize = detect.MinFaceSize,
+            MaxFaces = detect.MaxFaces,
+            Liveness = liveness,
+        }, ct);
+
+    /// <summary>The faces task's record on the upload; with a gallery, each face is named from it.</summary>
+    private static async Task<FacesResult> AnalyzeAsync(HttpRequest request, FaceServices services, AnalysisServices analysis, FacesTask task,
         FaceGallery? gallery, float? threshold, bool withDescriptors, CancellationToken ct)
     {
-        var start = Stopwatch.GetTimestamp();
-        using var decoded = await ImageUpload.ReadAsync(request, FaceDecodeSize, options.ImageLimits, ct).ConfigureAwait(false);
-        var decodeMs = StageTimings.Since(start);
-        var analysis = await worker.AnalyzeAsync(decoded, analysisOptions).ConfigureAwait(false);
-        var describer = worker.Analyzer.Describer;
-        return FacesResult.Of(analysis, worker.ModelsFor(analysisOptions.Tasks), withDescriptors, decodeMs,
-            gallery, FaceComparison.ThresholdFor(describer, threshold), describer);
+        var run = await analysis.RunAsync(request, task.DecodeSize, image => services.RunAsync(() => task.Analyzer.Analyze(image, task.AnalysisOptions)), ct).ConfigureAwait(false);
+        var describer = task.Analyzer.Describer;
+        return FacesResult.Of(run.Result, task.Models, withDescriptors, run.DecodeMs, gallery, FaceComparison.ThresholdFor(describer, threshold), describer);
     }
 
-    private static async Task<(VerifiedImage Image, AnalyzedFace Face)> LargestFaceAsync(FaceWorker worker, UploadedImage file, string field, ImageLimits limits, FaceAnalysisOptions analysisOptions)
+    private static async Task<(VerifiedImage Image, AnalyzedFace Face)> LargestFaceAsync(FaceServices services, FacesTask task, UploadedImage file, string field, ImageLimits limits,
+        FaceAnalysisOptions analysisOptions)
     {
         var start = Stopwatch.GetTimestamp();
-        using var image = ImageDecoder.Decode(file.Bytes, file.Name, FaceDecodeSize, limits);
+        using var image = ImageDecoder.Decode(file.Bytes, file.Name, task.DecodeSize, limits);
         var decodeMs = StageTimings.Since(start);
-        var analysis = await worker.AnalyzeAsync(image, analysisOptions).ConfigureAwait(false);
+        var analysis = await services.RunAsync(() => task.Analyzer.Analyze(image, analysisOptions)).ConfigureAwait(false);
         var face = analysis.LargestFace() is { Descriptor: not null } largest ? largest
             : throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "no_face", $"image '{field}' ({file.Name}) has no face to compare");
-        return (new VerifiedImage(file.Name, new ImageSize(analysis.Width, analysis.Height), analysis.Faces.Count, FaceResult.From(face),
-            FaceStageTimings.From(analysis.Timings, decodeMs, 0)), face);
+        return (VerifiedImage.From(analysis, face, decodeMs), face);
     }
 
-    private static ModelRef DescriberRef(FaceWorker worker) =>
-        worker.Models.FirstOrDefault(m => m.Role == "descriptor") is { } d ? new ModelRef(d.Id, d.Version) : new ModelRef(worker.Analyzer.Describer.ModelId, "");
+    private static ModelRef DescriberRef(FacesTask task) =>
+        task.Models.FirstOrDefault(m => m.Role == "descriptor") is { } d ? new ModelRef(d.Id, d.Version) : new ModelRef(task.Analyzer.Describer.ModelId, "");
 
     /// <summary>The request's values on the library's defaults, checked (before any model is loaded) to the ranges the CLI accepts too.</summary>
     private static FaceDetectOptions DetectOptionsFrom(float? minScore, float? minSize, int? max)

@@ -6,16 +6,6 @@ using Sightline.Vision.Results;
 
 namespace Sightline.Server.Api;
 
-/// <summary>One side of a verification: the image, how many faces it has, and the (largest) face compared.</summary>
-public sealed record VerifiedImage(string Source, ImageSize Image, int Faces, FaceResult Face, FaceStageTimings Timings);
-
-/// <summary>
-/// Whether the largest faces of images a and b are the same person: the descriptor distance, the threshold
-/// it was held against (same when below), and the calibrated probability (0-1) that this decision is right.
-/// </summary>
-public sealed record VerifyResponse(bool Same, float Distance, float Threshold, float Confidence, ModelRef Descriptor,
-    IReadOnlyList<FaceModelRef> Models, VerifiedImage A, VerifiedImage B);
-
 /// <summary>The descriptor model a gallery is bound to (set by its first enrolment).</summary>
 public sealed record GalleryModelInfo(string Id, DescriptorMetric Metric, int Dimension)
 {

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Sightline.Analysis;
 using Sightline.Vision.Moderation;
-using Sightline.Vision.Pipeline;
 
 namespace Sightline.Server.Api;
 
@@ -19,10 +17,7 @@ public static class ModerationEndpoints
                 // Options are checked before the model is pulled or the upload read; the task for these options is
                 // built once and kept, with the server's shared task context, as /v1/analyze keeps its pipelines.
                 var options = ModerateOptions.From(threshold, sensitive, model);
-                var pipeline = await analysis.PipelineAsync([new ChosenTask(BuiltInTasks.Registry.Resolve(ModerateTask.TaskName), options)], ct).ConfigureAwait(false);
-                var task = (IImageTask<ModerationResult>)pipeline.Tasks[0];
-                using var image = await ImageUpload.ReadAsync(request, task.DecodeSize, analysis.Options.ImageLimits, ct).ConfigureAwait(false);
-                return await task.RunAsync(image, ct).ConfigureAwait(false);
+                return (await analysis.RunAsync<ModerationResult>(request, ModerateTask.TaskName, options, ct).ConfigureAwait(false)).Result;
             })
             .WithName("Moderate").WithSummary("Whether the image is safe or sensitive (explicit or suggestive), with the content classifier's five class probabilities")
             .WithDescription($"Query: threshold (least summed probability of the sensitive classes that makes the image sensitive, 0-1, default {ModerateOptions.DefaultThreshold}), " +

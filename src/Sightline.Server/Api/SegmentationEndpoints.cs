@@ -1,14 +1,12 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Sightline.Inference.Timing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
 using Sightline.Vision.Results;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Segmentation;
-using Sightline.Vision.Segmentation.Masks;
+using Sightline.Imaging;
 
 namespace Sightline.Server.Api;
 
@@ -18,14 +16,14 @@ public static class SegmentationEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithTags("segmentation");
-        v1.MapPost("/segment", async (HttpRequest request, SegmentationServices services, VisionServices vision, string? model, string? method, bool? instances,
+        v1.MapPost("/segment", async (HttpRequest request, AnalysisServices analysis, string? model, string? method, bool? instances,
                 float? minScore, float? threshold, string? classes, CancellationToken ct) =>
             {
                 var score = minScore ?? SegmentOptions.DefaultMinScore;
                 var cut = threshold ?? SegmentOptions.DefaultThreshold;
                 return instances == true
-                    ? Results.Ok(await InstancesAsync(request, services, vision, model, method, score, cut, classes, ct).ConfigureAwait(false))
-                    : Results.Ok(await SemanticAsync(request, services, vision, model, method, score, cut, classes, ct).ConfigureAwait(false));
+                    ? Results.Ok(await InstancesAsync(request, analysis, model, method, score, cut, classes, ct).ConfigureAwait(false))
+                    : Results.Ok(await SemanticAsync(request, analysis, model, method, score, cut, classes, ct).ConfigureAwait(false));
             })
             .WithName("Segment")
             .WithSummary("Which pixels are a person (or the salient object), or with instances=true each detected object's own mask (COCO RLE and polygons)")
@@ -37,57 +35,50 @@ public static class SegmentationEndpoints
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
     }
 
+    /// <summary>The models /v1/segment takes, by the short names it accepts.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Models = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["selfie"] = SegmentationModels.Selfie,
+        ["meet"] = SegmentationModels.Meet,
+        ["salient"] = SegmentationModels.Salient,
+    };
+
     /// <summary>A short name (selfie, meet, salient) or the catalog id it stands for.</summary>
     private static string ModelFrom(string? model)
     {
         var name = model ?? "selfie";
-        if (SegmentationServices.Models.TryGetValue(name, out var id))
+        if (Models.TryGetValue(name, out var id))
             return id;
-        return SegmentationServices.Models.Values.FirstOrDefault(v => v.Equals(name, StringComparison.OrdinalIgnoreCase))
+        return Models.Values.FirstOrDefault(v => v.Equals(name, StringComparison.OrdinalIgnoreCase))
             ?? throw ApiProblem.BadParameter($"model must be selfie, meet or salient (got '{name}')");
     }
 
-    private static ModelRef Ref(VisionServices vision, string id) => new(id, vision.Store.Get(id).Version);
+    private static ModelRef Ref(AnalysisServices analysis, string id) => new(id, analysis.Store.Get(id).Version);
 
-    private static async Task<SemanticSegmentResult> SemanticAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
+    /// <summary>The segment task on the request's image, decoded at its own size as <c>sightline segment</c> does, so that both give the same masks.</summary>
+    private static async Task<SemanticSegmentResult> SemanticAsync(HttpRequest request, AnalysisServices analysis,
         string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
     {
-        var options = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore);
-        options.Validate();
-        var id = ModelFrom(model);
+        // Checked as the API's parameters (minScore, not the task's minPersonScore), before any model is loaded.
+        var checkedOptions = new SegmentOptions(SegmentOptions.ParseMethod(method), threshold, minScore);
+        checkedOptions.Validate();
+        var options = new SegmentTaskOptions { Model = ModelFrom(model), Method = checkedOptions.Method, Threshold = threshold, MinPersonScore = minScore };
         if (classes is not null)
             throw ApiProblem.BadParameter("classes applies to instances=true only");
-        var scoreMap = await services.ModelAsync(id).ConfigureAwait(false);
-        var personModel = scoreMap.Labels.Count == 2 && string.Equals(scoreMap.Labels[1], "person", StringComparison.OrdinalIgnoreCase);
-        if (options.Method == SegmentationMethod.PersonCrops && !personModel)
-            throw ApiProblem.BadParameter($"method=crops needs a person model (selfie or meet); '{model}' segments {string.Join(", ", scoreMap.Labels)}");
-        var needsDetector = options.Method == SegmentationMethod.PersonCrops || (options.Method == SegmentationMethod.Auto && personModel);
-        var detector = needsDetector ? await services.DetectorAsync().ConfigureAwait(false) : null;
-        var segmenter = new SemanticSegmenter(scoreMap, detector);
-        var start = Stopwatch.GetTimestamp();
-        using var decoded = await ImageUpload.ReadAsync(request, null, vision.Options.ImageLimits, ct).ConfigureAwait(false);
-        var decodeMs = StageTimings.Since(start);
-        var result = await services.RunAsync(() => segmenter.Segment(decoded, options)).ConfigureAwait(false);
-        return SemanticSegmentResult.From(result, detector is null ? null : Ref(vision, detector.ModelId), decodeMs);
+        var run = await analysis.RunAsync<SegmentResult>(request, SegmentTask.TaskName, options, ct, DecodeSize.Original).ConfigureAwait(false);
+        return SemanticSegmentResult.From(run.Result.Segmentation, Ref(analysis, Detectors.DefaultModel), run.DecodeMs);
     }
 
-    private static async Task<InstanceSegmentResult> InstancesAsync(HttpRequest request, SegmentationServices services, VisionServices vision,
+    private static async Task<InstanceSegmentResult> InstancesAsync(HttpRequest request, AnalysisServices analysis,
         string? model, string? method, float minScore, float threshold, string? classes, CancellationToken ct)
     {
         if (model is not null || method is not null)
             throw ApiProblem.BadParameter("model and method apply to semantic segmentation; instances use selfie for people and salient for other objects");
         var options = new InstanceOptions(minScore, Threshold: threshold);
         options.Validate();
-        var detector = await services.DetectorAsync().ConfigureAwait(false);
+        var (segmenter, detector) = await analysis.InstanceSegmenterAsync().ConfigureAwait(false);
         options = options with { Classes = DetectOptions.ParseClasses(classes, detector) };
-        var person = await services.ModelAsync(SegmentationModels.Selfie).ConfigureAwait(false);
-        var salient = await services.ModelAsync(SegmentationModels.Salient).ConfigureAwait(false);
-        var segmenter = new InstanceSegmenter(detector, person, salient);
-        var start = Stopwatch.GetTimestamp();
-        using var decoded = await ImageUpload.ReadAsync(request, null, vision.Options.ImageLimits, ct).ConfigureAwait(false);
-        var decodeMs = StageTimings.Since(start);
-        // RLE and polygons on the worker, where the masks are.
-        return await services.RunAsync(() => InstanceSegmentResult.From(segmenter.Segment(decoded, options), segmenter.Labels, id => vision.Store.Get(id).Version, decodeMs))
-            .ConfigureAwait(false);
+        var run = await analysis.RunAsync(request, new InstanceSegmentTask(segmenter, options), ct).ConfigureAwait(false);
+        return InstanceSegmentResult.From(run.Result, segmenter.Labels, id => analysis.Store.Get(id).Version, run.DecodeMs);
     }
 }

@@ -45,89 +45,82 @@ public static class TaskEndpoints
             })
             .WithName("Thumbnail").WithSummary("A small JPEG of an indexed image");
 
-        v1.MapPost("/detect", async (HttpRequest request, VisionServices services, string? model, float? minScore, float? iou, int? max, string? classes, bool? perClass, CancellationToken ct) =>
-            {
-                var options = DetectOptionsFrom(minScore, iou, max, perClass);
-                var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
-                options = options with { Classes = DetectOptions.ParseClasses(classes, worker.Detector) };
-                return await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
-            })
+        v1.MapPost("/detect", async (HttpRequest request, AnalysisServices analysis, string? model, float? minScore, float? iou, int? max, string? classes, bool? perClass, CancellationToken ct) =>
+                await DetectAsync(request, analysis, DetectOptionsFrom(analysis, model, minScore, iou, max, classes, perClass), ct).ConfigureAwait(false))
             .WithName("Detect").WithSummary("Every object of the model's classes: class, score 0-1, box in pixels and normalised")
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
 
-        v1.MapPost("/localize", async (HttpRequest request, VisionServices services, string? model, string? @class, float? minScore, CancellationToken ct) =>
+        v1.MapPost("/localize", async (HttpRequest request, AnalysisServices analysis, string? model, string? @class, float? minScore, CancellationToken ct) =>
             {
-                var options = DetectOptionsFrom(minScore, null, null, null);
-                var worker = await services.DetectorAsync(model ?? Detectors.DefaultModel).ConfigureAwait(false);
-                options = options with { Classes = DetectOptions.ParseClasses(@class, worker.Detector) };
-                var detection = await DetectAsync(request, services, worker, options, ct).ConfigureAwait(false);
+                var detection = await DetectAsync(request, analysis, DetectOptionsFrom(analysis, model, minScore, null, null, @class, null), ct).ConfigureAwait(false);
                 return ObjectLocalization.MainObject(detection, @class);
             })
             .WithName("Localize").WithSummary("The main object of the image (class, box, score), or found = false")
             .Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream").DisableAntiforgery();
 
-        v1.MapPost("/embeddings", async (HttpRequest request, VisionServices services, string? model, CancellationToken ct) =>
+        v1.MapPost("/embeddings", async (HttpRequest request, AnalysisServices analysis, string? model, CancellationToken ct) =>
             {
-                var (embedding, image) = await EmbedAsync(request, services, model ?? Embedders.DefaultModel, ct).ConfigureAwait(false);
-                return new EmbeddingResponse(image, new ModelRef(embedding.ModelId, embedding.ModelVersion), embedding.Vector.Length, embedding.Vector, embedding.Timings);
+                var run = await EmbedAsync(request, analysis, model ?? Embedders.DefaultModel, ct).ConfigureAwait(false);
+                var embedding = run.Result;
+                return new EmbeddingResponse(run.Image, new ModelRef(embedding.ModelId, embedding.ModelVersion), embedding.Dimension, embedding.Vector, embedding.Timings);
             })
             .WithName("Embed").WithSummary("The image's embedding vector (unit length)").Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream")
             .DisableAntiforgery();
 
-        v1.MapPost("/similar", async (HttpRequest request, VisionServices services, string? index, int? top, CancellationToken ct) =>
+        v1.MapPost("/similar", async (HttpRequest request, VisionServices services, AnalysisServices analysis, string? index, int? top, CancellationToken ct) =>
             {
                 var k = top ?? SimilarOptions.DefaultTop;
                 new SimilarOptions(k).Validate();
                 var name = index ?? services.Options.Indexes.Keys.Order(StringComparer.Ordinal).FirstOrDefault()
                     ?? throw new ApiProblemException(404, "unknown_index", "the server has no similarity index; start it with --index name=path");
                 var store = services.Index(name);
-                var (embedding, image) = await EmbedAsync(request, services, store.ModelId, ct).ConfigureAwait(false);
+                var run = await EmbedAsync(request, analysis, store.ModelId, ct).ConfigureAwait(false);
+                var embedding = run.Result;
                 var start = Stopwatch.GetTimestamp();
                 var matches = store.Search(embedding.Vector, k);
                 var timings = embedding.Timings with { PostprocessMs = embedding.Timings.PostprocessMs + StageTimings.Since(start) };
-                return new SimilarResponse(image, new ModelRef(embedding.ModelId, embedding.ModelVersion), name, store.Count, matches, timings);
+                return new SimilarResponse(run.Image, new ModelRef(embedding.ModelId, embedding.ModelVersion), name, store.Count, matches, timings);
             })
             .WithName("Similar").WithSummary("The indexed images most similar to the uploaded one").Accepts<IFormFile>("multipart/form-data", "image/*", "application/octet-stream")
             .DisableAntiforgery();
     }
 
-    /// <summary>The request's values on the library's defaults, checked (before any model is loaded) to the ranges the CLI accepts too.</summary>
-    private static DetectOptions DetectOptionsFrom(float? minScore, float? iou, int? max, bool? perClass)
+    /// <summary>
+    /// The request's values as the detect task's options, checked (before any model is loaded) to the ranges the CLI
+    /// accepts too. A catalog model that is not a detector is refused here (422); a name the catalog lacks is answered
+    /// by the task with the detectors only, not the whole catalog (404).
+    /// </summary>
+    private static DetectTaskOptions DetectOptionsFrom(AnalysisServices analysis, string? model, float? minScore, float? iou, int? max, string? classes, bool? perClass)
     {
-        var defaults = DetectOptions.Default;
+        var defaults = new DetectTaskOptions();
         var options = defaults with
         {
+            Model = model ?? defaults.Model,
             MinScore = minScore ?? defaults.MinScore,
-            IouThreshold = iou ?? defaults.IouThreshold,
-            MaxDetections = max ?? defaults.MaxDetections,
+            Iou = iou ?? defaults.Iou,
+            Max = max ?? defaults.Max,
+            Classes = classes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             // perClass=true keeps every class found on a box; by default one object keeps its strongest class.
             SameObjectIou = perClass == true ? null : defaults.SameObjectIou,
         };
         options.Validate();
+        if (Detectors.Registry.Find(options.Model) is null && analysis.Store.Catalog.TryGet(options.Model, out var entry))
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "not_a_detector",
+                $"model '{entry.Id}' is not an object detector; detectors: {Detectors.Registry.Describe()}");
         return options;
     }
 
-    private static async Task<DetectionResult> DetectAsync(HttpRequest request, VisionServices services, DetectionWorker worker, DetectOptions options, CancellationToken ct)
+    private static async Task<DetectionResult> DetectAsync(HttpRequest request, AnalysisServices analysis, DetectTaskOptions options, CancellationToken ct)
     {
-        var start = Stopwatch.GetTimestamp();
-        var decoded = await ImageUpload.ReadAsync(request, worker.Detector.DecodeSize, services.Options.ImageLimits, ct).ConfigureAwait(false);
-        using (decoded)
-        {
-            var result = await worker.DetectAsync(decoded, options, StageTimings.Since(start)).ConfigureAwait(false);
-            return result with { Source = decoded.Source };
-        }
+        var run = await analysis.RunAsync<DetectionResult>(request, DetectTask.TaskName, options, ct).ConfigureAwait(false);
+        var result = run.Result;
+        return result with { Source = run.Source, Timings = result.Timings with { PreprocessMs = result.Timings.PreprocessMs + run.DecodeMs } };
     }
 
-    private static async Task<(ImageEmbedding Embedding, ImageSize Image)> EmbedAsync(HttpRequest request, VisionServices services, string model, CancellationToken ct)
+    private static async Task<TaskRun<EmbedResult>> EmbedAsync(HttpRequest request, AnalysisServices analysis, string model, CancellationToken ct)
     {
-        var worker = await services.EmbedderAsync(model).ConfigureAwait(false);
-        var start = Stopwatch.GetTimestamp();
-        var decoded = await ImageUpload.ReadAsync(request, worker.Embedder.DecodeSize, services.Options.ImageLimits, ct).ConfigureAwait(false);
-        using (decoded)
-        {
-            var decodeMs = StageTimings.Since(start);
-            var embedding = await worker.EmbedAsync(decoded, decodeMs).ConfigureAwait(false);
-            return (embedding, new ImageSize(decoded.OriginalWidth, decoded.OriginalHeight));
-        }
+        var run = await analysis.RunAsync<EmbedResult>(request, EmbedTask.TaskName, new EmbedTaskOptions { Model = model }, ct).ConfigureAwait(false);
+        var timings = run.Result.Timings;
+        return run with { Result = run.Result with { Timings = timings with { PreprocessMs = timings.PreprocessMs + run.DecodeMs } } };
     }
 }

@@ -49,7 +49,6 @@ public static class SightlineServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<VisionServices>();
         builder.Services.AddSingleton<FaceServices>();
-        builder.Services.AddSingleton<SegmentationServices>();
         builder.Services.AddSingleton<ClassifierServices>();
         builder.Services.AddSingleton<AnalysisServices>();
         builder.Services.AddSingleton<LibraryServices>();
@@ -127,9 +126,10 @@ public static class SightlineServer
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
-        // Registered last so it runs first: the face queues drain before the shared engine goes.
+        // Runs before the engine goes: the shared task context's batchers drain first.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AnalysisServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Runs before the engine goes: the face queue drains first.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SegmentationServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         // Last, so first: a running library scan stops before the models it uses go.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LibraryServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

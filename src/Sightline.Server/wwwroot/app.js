@@ -295,7 +295,7 @@ const ANALYZE = {
     render: r => `<h3>${esc(r.maskClass)}: ${(100 * (r.classes.find(c => c.className === r.maskClass)?.fraction || 0)).toFixed(1)}% of the pixels</h3><p class="muted">${esc(r.modelId)}, ${esc(r.method)}</p>` },
   embeddings: { task: 'embed', options: () => ({}), render: r => `<h3>Embedding</h3><p>${r.dimension}-d vector from ${esc(r.modelId)}</p>` },
   classify: { task: 'classify', options: f => ({ classifier: f.classifier?.value, top: f.clsTop?.value }),
-    render: r => `<h3>“${esc(r.classifier)}”: ${r.unknown ? 'unknown' : esc(r.label)}</h3><table><tr><th>class</th><th>probability</th></tr>${r.top.map(p =>
+    render: r => `<h3>“${esc(r.classifier)}”: ${r.unknown ? 'unknown' : esc(r.label)}</h3><table><tr><th>class</th><th>probability</th></tr>${r.predictions.map(p =>
       `<tr><td>${esc(p.label)}</td><td class="num">${(100 * p.probability).toFixed(1)}%</td></tr>`).join('')}</table>` },
 };
 

@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Sightline.Imaging;
 using Sightline.Inference.Timing;
 using Sightline.Models;
 using Sightline.Vision.Embeddings;
 using Sightline.Vision.Pipeline;
+using Sightline.Vision.Results;
 
 namespace Sightline.Vision.Classification;
 
@@ -22,11 +24,29 @@ public sealed record ClassifyTaskOptions : TaskOptions
     }
 }
 
+/// <summary>When an image is answered "unknown": the score the rule looks at and the threshold below which it fires (null: it never fires), and whether the rule is off (it could not be calibrated on the training folder).</summary>
+public sealed record ClassifierUnknownRule(string Score, double? Threshold, bool Off)
+{
+    public static ClassifierUnknownRule From(UnknownRule rule) =>
+        new(JsonNamingPolicy.CamelCase.ConvertName(rule.Score.ToString()), rule.Threshold is { } t && double.IsFinite(t) ? t : null, rule.IsOff);
+}
+
 /// <summary>
-/// The <c>classify</c> task's result: the predicted class (null when the image counts as none of the classes),
-/// the <see cref="ClassifyTaskOptions.Top"/> best classes with their probabilities, the unknown rule's score and timings.
+/// The <c>classify</c> task's result, the one record <c>sightline classify --json</c>, <c>POST /v1/classify</c> and
+/// <c>analyze</c> answer: <see cref="Answer"/> is the top class, or "unknown" when the unknown rule fires (then
+/// <see cref="Label"/> is null); <see cref="Predictions"/> are the <see cref="ClassifyTaskOptions.Top"/> best classes
+/// by probability; the classifier's backbone, when it was trained and its unknown rule come with every answer.
 /// </summary>
-public sealed record ClassifyResult(string Classifier, string? Label, bool Unknown, double UnknownScore, IReadOnlyList<ClassProbability> Top, StageTimings Timings);
+public sealed record ClassifyResult(string Source, ImageSize Image, string Classifier, ModelRef Backbone, DateTimeOffset TrainedAt, string Answer,
+    string? Label, bool Unknown, double UnknownScore, ClassifierUnknownRule UnknownRule, IReadOnlyList<ClassProbability> Predictions, StageTimings Timings)
+{
+    public const string UnknownAnswer = "unknown";
+
+    /// <summary>The record of a classifier's answer on an image of <paramref name="image"/>'s size, its <paramref name="top"/> best classes listed.</summary>
+    public static ClassifyResult From(ClassificationResult result, ClassifierModel model, string classifier, ImageSize image, int top) =>
+        new(result.Source, image, classifier, new ModelRef(model.Backbone.Id, model.Backbone.Version), model.Created, result.Label ?? UnknownAnswer,
+            result.Label, result.Unknown, result.UnknownScore, ClassifierUnknownRule.From(model.Unknown), result.Top(top).ToList(), result.Timings);
+}
 
 /// <summary>
 /// The <c>classify</c> task: a trained head on its backbone's embedding. The embedding comes from the context's
@@ -57,7 +77,7 @@ public sealed class ClassifyTask(ImageClassifier classifier, EmbeddingWorker wor
         }
         if (model.Backbone.Mismatch(context.Store.Get(model.Backbone.Id)) is { } problem)
             throw new ClassifierFileException(ClassifierFileErrorKind.BackboneMismatch, problem);
-        return new ClassifyTask(new ImageClassifier(model, worker.Embedder), worker, Path.GetFileName(path), options.Top);
+        return new ClassifyTask(new ImageClassifier(model, worker.Embedder), worker, NameOf(path), options.Top);
     }
 
     public override string Name => TaskName;
@@ -65,10 +85,13 @@ public sealed class ClassifyTask(ImageClassifier classifier, EmbeddingWorker wor
     public override IReadOnlyList<string> ModelIds => _classification.ModelIds;
     public IReadOnlyList<string> Classes => classifier.Classes;
 
+    /// <summary>How a result names the classifier of a file: its file name without the extension (<c>flowers</c> for <c>flowers.sightline</c>).</summary>
+    public static string NameOf(string path) => Path.GetFileNameWithoutExtension(path);
+
     public override async Task<ClassifyResult> RunAsync(DecodedImage image, CancellationToken cancellationToken)
     {
         var result = await _classification.RunAsync(image, cancellationToken).ConfigureAwait(false);
-        return new ClassifyResult(name, result.Label, result.Unknown, result.UnknownScore, result.Top(top).ToList(), result.Timings);
+        return ClassifyResult.From(result, classifier.Model, name, new ImageSize(image.OriginalWidth, image.OriginalHeight), top);
     }
 }
 

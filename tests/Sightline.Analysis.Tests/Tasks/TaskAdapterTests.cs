@@ -5,6 +5,7 @@ using Sightline.Vision.Classification;
 using Sightline.Vision.Detection;
 using Sightline.Vision.Embeddings;
 using Sightline.Vision.Pipeline;
+using Sightline.Vision.Results;
 using Sightline.Vision.Segmentation;
 
 namespace Sightline.Analysis.Tests.Tasks;
@@ -136,8 +137,10 @@ public sealed class TaskAdapterTests(PretrainedModels models)
                 var result = outcomes[i].Result!.Get<ClassifyResult>("classify");
                 var expected = direct.Classify(held[i]);
                 Assert.Equal(expected.Label, result.Label);
-                Assert.Equal(expected.Top(2), result.Top);
-                Assert.Equal(Path.GetFileName(file), result.Classifier);
+                Assert.Equal(expected.Top(2), result.Predictions);
+                Assert.Equal(expected.Label ?? ClassifyResult.UnknownAnswer, result.Answer);
+                Assert.Equal(Path.GetFileNameWithoutExtension(file), result.Classifier);
+                Assert.Equal(new ModelRef(model.Backbone.Id, model.Backbone.Version), result.Backbone);
             }
             Assert.Equal(held.Count, embed.Worker.Statistics.Items);
         }

@@ -34,6 +34,48 @@ public sealed class JsonParityTests(ParityServer server) : IClassFixture<ParityS
         AssertSameDocument(fromCli, fromApi, "$");
     }
 
+    [Theory]
+    [InlineData("sunflowers", "", new string[0])]
+    [InlineData("daisy", "&top=1", new[] { "--top", "1" })]
+    public async Task Classify_json_and_api_answer_the_same_record(string flower, string query, string[] options)
+    {
+        var path = ParityServer.UnseenFlower(flower);
+        var cli = await CliRunner.RunAsync(["classify", path, "--model", server.ClassifierPath, .. options, "--json"]);
+        Assert.True(cli.ExitCode == ExitCodes.Ok, cli.Error);
+        using var response = await server.PostImageAsync($"/v1/classify?classifier=flowers{query}", path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+
+        var fromCli = cli.Json.GetProperty("results")[0];
+        var fromApi = JsonDocument.Parse(body).RootElement;
+        Assert.EndsWith(Path.GetFileName(path), fromCli.GetProperty("source").GetString());
+        Assert.Equal(options.Length == 0 ? ParityServer.FlowerClasses.Length : 1, fromApi.GetProperty("predictions").GetArrayLength());
+        AssertSameDocument(fromCli, fromApi, "$");
+    }
+
+    [Theory]
+    [InlineData("sheldon", 1, "sheldon", 2, new string[0])]
+    [InlineData("sheldon", 1, "penny", 1, new[] { "--descriptor", "faceres" })]
+    public async Task Faces_verify_json_and_api_answer_the_same_record(string personA, int photoA, string personB, int photoB, string[] options)
+    {
+        var a = Crop(personA, photoA);
+        var b = Crop(personB, photoB);
+        var cli = await CliRunner.RunAsync(["faces", "verify", a, b, .. options, "--json"]);
+        Assert.True(cli.ExitCode == ExitCodes.Ok, cli.Error);
+        var query = options.Length == 0 ? "" : $"?descriptor={options[1]}";
+        using var response = await server.PostFormAsync($"/v1/faces/verify{query}", ("a", a), ("b", b));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+
+        var fromApi = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(personA == personB, fromApi.GetProperty("same").GetBoolean());
+        Assert.EndsWith(Path.GetFileName(a), cli.Json.GetProperty("a").GetProperty("source").GetString());
+        AssertSameDocument(cli.Json, fromApi, "$");
+    }
+
+    private static string Crop(string person, int photo) =>
+        Path.Combine(Sightline.Tests.Shared.TestPaths.Data("faces-bbt"), "images", person, $"{person}{photo}.png");
+
     [Fact]
     public void The_comparison_sees_a_changed_value_a_missing_field_and_a_renamed_one()
     {

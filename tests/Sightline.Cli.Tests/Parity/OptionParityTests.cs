@@ -6,7 +6,7 @@ namespace Sightline.Cli.Tests.Parity;
 /// <summary>
 /// The CLI and the API take their options from the same records, so they accept and refuse the same values:
 /// a refused value is exit code 2 naming --the-option on the CLI and 422 bad_parameter naming theOption in
-/// the API; an accepted one runs on both.
+/// the API; an accepted one runs on both. classify and faces verify are held to it too.
 /// </summary>
 [Collection(Sightline.Tests.Shared.PretrainedCollection.Name)]
 public sealed class OptionParityTests(ParityServer server) : IClassFixture<ParityServer>
@@ -51,17 +51,38 @@ public sealed class OptionParityTests(ParityServer server) : IClassFixture<Parit
         { "segment", "threshold", "0.4", true },
         { "segment", "minScore", "1.5", false },
         { "segment", "method", "tiles", false },
+        { "classify", "top", "0", false },
+        { "classify", "top", "1001", false },
+        { "classify", "top", "1", true },
+        { "verify", "threshold", "0", false },
+        { "verify", "threshold", "4.5", false },
+        { "verify", "threshold", "0.6", true },
+        { "verify", "minScore", "1.5", false },
+        { "verify", "descriptor", "arcface", false },
     };
 
     [Theory]
     [MemberData(nameof(Values))]
     public async Task Cli_and_api_accept_and_refuse_the_same_values(string task, string option, string value, bool accepted)
     {
-        var image = ParityServer.Sanity("bus.jpg");
-        var (cliCommand, apiPath) = Tasks[task];
         var cliOption = OptionSpelling.ToCli(option);
-        var cli = await CliRunner.RunAsync([.. cliCommand, image, cliOption, value, "--json"]);
-        using var api = await server.PostImageAsync($"{apiPath}?{option}={Uri.EscapeDataString(value)}", image);
+        var query = $"{option}={Uri.EscapeDataString(value)}";
+        // classify needs its classifier on both sides; verify takes two images (multipart fields a and b in the API).
+        var flower = ParityServer.UnseenFlower("daisy");
+        var (faceA, faceB) = (Crop("sheldon", 1), Crop("sheldon", 2));
+        string[] cliInputs = task switch
+        {
+            "classify" => ["classify", "--model", server.ClassifierPath, flower],
+            "verify" => ["faces", "verify", faceA, faceB],
+            _ => [.. Tasks[task].Cli, ParityServer.Sanity("bus.jpg")],
+        };
+        var cli = await CliRunner.RunAsync([.. cliInputs, cliOption, value, "--json"]);
+        using var api = task switch
+        {
+            "classify" => await server.PostImageAsync($"/v1/classify?classifier=flowers&{query}", flower),
+            "verify" => await server.PostFormAsync($"/v1/faces/verify?{query}", ("a", faceA), ("b", faceB)),
+            _ => await server.PostImageAsync($"{Tasks[task].Api}?{query}", ParityServer.Sanity("bus.jpg")),
+        };
         var body = await api.Content.ReadAsStringAsync();
         if (accepted)
         {
@@ -76,6 +97,9 @@ public sealed class OptionParityTests(ParityServer server) : IClassFixture<Parit
         Assert.Equal("bad_parameter", problem.GetProperty("code").GetString());
         Assert.Contains(option, problem.GetProperty("detail").GetString());
     }
+
+    private static string Crop(string person, int photo) =>
+        Path.Combine(Sightline.Tests.Shared.TestPaths.Data("faces-bbt"), "images", person, $"{person}{photo}.png");
 
     [Theory]
     [InlineData("minScore", "--min-score")]

@@ -58,11 +58,11 @@ public sealed class ProtectionTests(PretrainedModels models)
         models.Get(Embedders.DefaultModel);
         await using var server = await RunningServer.StartAsync(new ServerOptions { MaxBatch = 8, BatchWindow = TimeSpan.FromMilliseconds(50) });
         Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync("/v1/embeddings", Form())).StatusCode);
-        var worker = await server.Services.EmbedderAsync(Embedders.DefaultModel);
-        var before = worker.Batcher.Statistics;
+        var worker = await EmbeddingWorker.GetAsync(server.Analysis.Context, Embedders.DefaultModel, CancellationToken.None);
+        var before = worker.Statistics;
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => server.Client.PostAsync("/v1/embeddings", Form())));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var after = worker.Batcher.Statistics;
+        var after = worker.Statistics;
         Assert.Equal(16, after.Items - before.Items);
         Assert.True(after.Batches - before.Batches < 16, $"16 requests ran in {after.Batches - before.Batches} batches");
     }

@@ -23,6 +23,9 @@ public sealed class RunningServer : IAsyncDisposable
     public HttpClient Client { get; }
     public VisionServices Services => _app.Services.GetRequiredService<VisionServices>();
 
+    /// <summary>The server's shared task context and task cache, whose workers every endpoint's task runs on.</summary>
+    public Sightline.Server.Api.AnalysisServices Analysis => _app.Services.GetRequiredService<Sightline.Server.Api.AnalysisServices>();
+
     /// <summary>One of the server's own services, for a test that drives it past the HTTP API.</summary>
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 

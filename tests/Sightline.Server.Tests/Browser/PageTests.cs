@@ -67,6 +67,27 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
     private static async Task RunTasksAsync(IPage page, string photo, string? minScore, params string[] tasks)
     {
         await page.SetInputFilesAsync("#file", photo);
+        await ChooseAndRunAsync(page, minScore, tasks);
+    }
+
+    /// <summary>Drops a photo on the page's drop zone as a user dragging a file there does.</summary>
+    private static async Task DropAsync(IPage page, string photo)
+    {
+        var dataTransfer = await page.EvaluateHandleAsync("""
+            ([base64, name, type]) => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const transfer = new DataTransfer();
+              transfer.items.add(new File([bytes], name, { type }));
+              return transfer;
+            }
+            """, new[] { Convert.ToBase64String(File.ReadAllBytes(photo)), Path.GetFileName(photo), "image/jpeg" });
+        await page.DispatchEventAsync("#drop", "dragover", new { dataTransfer });
+        await page.DispatchEventAsync("#drop", "drop", new { dataTransfer });
+    }
+
+    /// <summary>Checks just the given tasks (the others, similarity search included, off) on the loaded photo and runs them.</summary>
+    private static async Task ChooseAndRunAsync(IPage page, string? minScore, params string[] tasks)
+    {
         await page.Locator("#run:not([disabled])").WaitForAsync();
         foreach (var box in await page.Locator("input[name=task]").AllAsync())
         {
@@ -150,6 +171,39 @@ public sealed class PageTests(PretrainedModels models) : IAsyncLifetime
             var results = await page.Locator("#results").InnerTextAsync();
             Assert.Contains("Moderation: safe", results);
             Assert.Contains("neutral", results);
+            Assert.Empty(external);
+        }
+    }
+
+    [Fact]
+    public async Task Drop_the_bus_photo_run_detection_and_embedding_in_one_analyze_request_and_see_both_results()
+    {
+        var (playwright, browser, page, external) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            var posts = new List<string>();
+            page.Request += (_, request) => { if (request.Method == "POST") posts.Add(new Uri(request.Url).AbsolutePath); };
+            await DropAsync(page, Path.Combine(TestPaths.Data("sanity"), "bus.jpg"));
+            await ChooseAndRunAsync(page, "0.2", "detect", "embeddings");
+            var document = await ResultJsonAsync(page, 180_000);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtefactDirectory, "page-analyze.png"), FullPage = true });
+
+            // One request for both tasks, answered with the analyze document: one decode, both tasks' records.
+            Assert.Equal(["/v1/analyze"], posts);
+            Assert.Equal("bus.jpg", document.GetProperty("source").GetString());
+            var results = document.GetProperty("results");
+            var detections = results.GetProperty("detect").GetProperty("detections").EnumerateArray().ToList();
+            Assert.True(detections.Count(d => d.GetProperty("className").GetString() == "person") >= 4);
+            Assert.Equal(512, results.GetProperty("embed").GetProperty("dimension").GetInt32());
+            Assert.Equal(["detect", "embed"], document.GetProperty("timings").GetProperty("taskMs").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+            // The page shows both: the detections' table and boxes, the embedding, and the one decode's timing.
+            var shown = await page.Locator("#results").InnerTextAsync();
+            Assert.Contains("person", shown);
+            Assert.Contains("512-d vector from resnet18-imagenet", shown);
+            Assert.Contains("one decode", shown);
+            Assert.Equal(detections.Count, int.Parse(await page.Locator("#canvas").GetAttributeAsync("data-drawn") ?? "0"));
             Assert.Empty(external);
         }
     }
