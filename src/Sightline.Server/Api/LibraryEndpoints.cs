@@ -101,7 +101,8 @@ public static class LibraryEndpoints
                 var photoId = LibraryRequests.PhotoId(id);
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 // Only the paths the library holds for this id: the first that still opens is served.
-                foreach (var path in await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false))
+                var paths = await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false);
+                foreach (var path in paths)
                 {
                     if (!Path.IsPathFullyQualified(path) || OpenOrNull(path) is not { } stream)
                         continue;
@@ -110,8 +111,11 @@ public static class LibraryEndpoints
                     return Results.File(stream, LibraryRequests.MediaTypeOf(detail.Photo.Format),
                         lastModified: File.GetLastWriteTimeUtc(path), enableRangeProcessing: true);
                 }
+                var where = paths.Count == 0
+                    ? "the last scan found its file nowhere"
+                    : $"none of its {paths.Count} known paths holds the file any more";
                 throw new ApiProblemException(StatusCodes.Status404NotFound, "photo_offline",
-                    $"photo {photoId} is offline: none of its {detail.Paths.Count} known paths holds the file any more (its thumbnails and analyses are still served)");
+                    $"photo {photoId} is offline: {where} (its details and thumbnails are still served)");
             })
             .WithName("LibraryOriginal")
             .WithSummary("A photo's or video's original file, with its content type by format; range requests are supported")
