@@ -32,6 +32,21 @@ if [ -z "${SIGHTLINE_TEST_POSTGRES:-}" ] && ! command -v initdb >/dev/null && ! 
   fi
 fi
 
+# One PostgreSQL on loopback for the duration of the tests (the library store's test suite runs against it as
+# well as against SQLite), stopped and deleted when this script ends.
+if [ -z "${SIGHTLINE_TEST_POSTGRES:-}" ]; then
+  pgbin=$(dirname "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+  pgdir=$(mktemp -d /tmp/sightline-pg.XXXXXX)
+  pgas=()
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$pgdir"; pgas=(runuser -u postgres --); fi  # initdb refuses root
+  "${pgas[@]}" "$pgbin/initdb" -D "$pgdir/data" -U sightline --auth=trust -E UTF8 >/dev/null
+  pgport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${pgas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -o "-h 127.0.0.1 -p $pgport -k $pgdir" -l "$pgdir/server.log" -w start >/dev/null
+  trap '"${pgas[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+  export SIGHTLINE_TEST_POSTGRES="postgres://sightline@127.0.0.1:$pgport/postgres"
+  echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$pgport"
+fi
+
 dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 # Pull once before the test processes start, so they share one verified cache.
 ./sightline models pull resnet18-imagenet face-api human-blazeface face-api-face-landmark-68 face-api-face-recognition \

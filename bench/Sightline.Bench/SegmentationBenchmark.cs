@@ -24,7 +24,7 @@ namespace Sightline.Bench;
 /// Runtime thread each; human with N Node processes, one per core, each with a share of the images.</item>
 /// </list>
 /// Sightline's pipelines: selfie on the whole image, selfie on detected person crops (the default), U²-Net-p on
-/// the whole image, instance segmentation. Also: per-stage times of whole-image selfie, the same from JPEG files
+/// the whole image, instance segmentation; person crops also from NanoDet and from the whole-image mask. Also: per-stage times of whole-image selfie, the same from JPEG files
 /// (decode included), and how far human's selfie mask agrees with Sightline's (mean IoU).
 /// Options: --images DIR, --limit N (first N images), --rounds N (best of), --cores N, --no-human, --node,
 /// --human-reference DIR, --quick (whole-image selfie and person crops only).
@@ -69,6 +69,7 @@ public static class SegmentationBenchmark
         var selfie = SegmentationModels.Open(selfieModel, engine);
         var salient = SegmentationModels.Open(await store.EnsureAsync(SegmentationModels.Salient), engine);
         var detector = Detectors.Create(await store.EnsureAsync(Detectors.CenterNet), engine);
+        var nanodet = Detectors.Create(await store.EnsureAsync(Detectors.NanoDet), engine);
 
         var decodeStart = Stopwatch.GetTimestamp();
         var decoded = files.Select(f => ImageDecoder.Decode(f)).ToList();
@@ -82,6 +83,9 @@ public static class SegmentationBenchmark
             {
                 ("Sightline selfie, whole image", i => wholeSelfie.Segment(decoded[i], new SegmentOptions(SegmentationMethod.FullImage))),
                 ("Sightline selfie on person crops (CenterNet; the default)", i => new SemanticSegmenter(selfie, detector).Segment(decoded[i], new SegmentOptions(SegmentationMethod.PersonCrops))),
+                ("Sightline selfie on person crops (NanoDet)", i => new SemanticSegmenter(selfie, nanodet).Segment(decoded[i], new SegmentOptions(SegmentationMethod.PersonCrops))),
+                ("Sightline selfie on person crops from the whole-image mask (no detector)", i => wholeSelfie.Segment(decoded[i],
+                    new SegmentOptions(SegmentationMethod.PersonCrops, Regions: PersonRegionSource.Mask))),
             };
             if (!args.Contains("--quick"))
             {

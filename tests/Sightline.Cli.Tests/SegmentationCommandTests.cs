@@ -73,6 +73,7 @@ public sealed class SegmentationCommandTests(PretrainedModels models) : IDisposa
     {
         Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync("segment", Sanity("dog.jpg"), "--method", "sideways")).ExitCode);
         Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync("segment", Sanity("dog.jpg"), "--threshold", "1.5")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync("segment", Sanity("dog.jpg"), "--regions", "boxes")).ExitCode);
         Assert.Equal(ExitCodes.Usage, (await CliRunner.RunAsync("eval", "segment", "--images", _dir)).ExitCode);
         Assert.Equal(ExitCodes.BadInput, (await CliRunner.RunAsync("eval", "segment", "--masks", Path.Combine(_dir, "absent"), "--images", _dir)).ExitCode);
     }

@@ -23,14 +23,21 @@ public static class SegmentationCommands
 
     private static Option<string> MethodOption() => new("--method")
     {
-        Description = "auto (person models: crops around detected people; others: whole image), full (whole image) or crops",
+        Description = "auto (person models: crops around each person; others: whole image), full (whole image) or crops",
         DefaultValueFactory = _ => "auto",
+    };
+
+    private static Option<string> RegionsOption() => new("--regions")
+    {
+        Description = "Where person crops come from: detector (--detector's person boxes; default) or mask (the whole-image mask's regions, each confirmed by its crop: no detector, faster, but keeps the mask's false positives)",
+        DefaultValueFactory = _ => "detector",
     };
 
     private static Option<string> DetectorOption() => new("--detector") { Description = "Detector for person crops and instances: centernet (default) or nanodet", DefaultValueFactory = _ => "centernet" };
 
-    private static async Task<(SemanticSegmenter Segmenter, ModelRef? Detector)> SemanticAsync(CliContext ctx, string model, string detector, SegmentationMethod method, CancellationToken ct)
+    private static async Task<(SemanticSegmenter Segmenter, ModelRef? Detector)> SemanticAsync(CliContext ctx, string model, string detector, SegmentOptions options, CancellationToken ct)
     {
+        var method = options.Method;
         var cached = await ctx.EnsureModelAsync(SegmentationModels.ResolveId(model), ct).ConfigureAwait(false);
         ScoreMapModel scoreMap;
         try
@@ -46,7 +53,7 @@ public static class SegmentationCommands
             throw new UsageException($"--method crops needs a person model; {cached.Entry.Id} segments {string.Join(", ", scoreMap.Labels)}");
         IObjectDetector? objects = null;
         ModelRef? detectorRef = null;
-        if (person && method != SegmentationMethod.FullImage)
+        if (person && method != SegmentationMethod.FullImage && options.Regions == PersonRegionSource.Detector)
         {
             var cachedDetector = await ctx.EnsureModelAsync(Detectors.ResolveId(detector), ct).ConfigureAwait(false);
             objects = Detectors.Create(cachedDetector, ctx.Engine, 8, ctx.Limits);
@@ -69,6 +76,7 @@ public static class SegmentationCommands
         var model = ModelOption();
         var method = MethodOption();
         var detector = DetectorOption();
+        var regions = RegionsOption();
         var instances = new Option<bool>("--instances") { Description = "A separate mask for each detected object (person model for people, salient-object model for the rest)" };
         var minScore = new Option<float>("--min-score") { Description = "Least detection score of a person crop or an instance (0-1)", DefaultValueFactory = _ => SegmentOptions.DefaultMinScore };
         var threshold = new Option<float>("--threshold") { Description = "Probability from which a pixel belongs to the object (0-1, exclusive)", DefaultValueFactory = _ => SegmentOptions.DefaultThreshold };
@@ -78,7 +86,7 @@ public static class SegmentationCommands
             Description = "Folder for pictures: <name>.mask.png (class index per pixel), <name>.overlay.jpg and <name>.cutout.png (background transparent); with --instances <name>.instances.jpg",
         };
         var command = new Command("segment", "Which pixels belong to which class (semantic), or a mask for each object (--instances)")
-            { images, model, method, detector, instances, minScore, threshold, classes, save };
+            { images, model, method, regions, detector, instances, minScore, threshold, classes, save };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -86,7 +94,7 @@ public static class SegmentationCommands
             var cut = parse.GetValue(threshold);
             TaskOptions options = parse.GetValue(instances)
                 ? new InstanceOptions(score, Threshold: cut)
-                : new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)), cut, score);
+                : new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)), cut, score, Regions: SegmentOptions.ParseRegions(parse.GetValue(regions)));
             // Checked before any model is loaded: a bad value is a usage error at once.
             options.Validate();
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
@@ -99,7 +107,7 @@ public static class SegmentationCommands
 
     private static async Task<int> SemanticAsync(CliContext ctx, IReadOnlyList<string> files, string model, string detector, SegmentOptions options, string? save, CancellationToken ct)
     {
-        var (segmenter, detectorRef) = await SemanticAsync(ctx, model, detector, options.Method, ct).ConfigureAwait(false);
+        var (segmenter, detectorRef) = await SemanticAsync(ctx, model, detector, options, ct).ConfigureAwait(false);
         // Masks at the image's own size, as the saved pictures and the API's record have them.
         var outcomes = await RunAsync(ctx, new SegmentTask(segmenter, options, DecodeSize.Original), files, ct).ConfigureAwait(false);
         var segmentations = outcomes.Select(o => o.Result?.Segmentation).OfType<SemanticSegmentation>().ToList();
@@ -184,10 +192,11 @@ public static class SegmentationCommands
         var model = ModelOption();
         var method = MethodOption();
         var detector = DetectorOption();
+        var regions = RegionsOption();
         var top = new Option<int>("--top-classes") { Description = "Per-class mask AP for this many most frequent classes", DefaultValueFactory = _ => 10 };
         var minScore = new Option<float>("--min-score") { Description = "Mask AP: least detection score (low, for a complete precision-recall curve)", DefaultValueFactory = _ => 0.1f };
         var command = new Command("segment", "Person IoU against class-index masks (--masks) and COCO mask AP against instance polygons (--coco)")
-            { masks, coco, imagesFolder, model, method, detector, top, minScore };
+            { masks, coco, imagesFolder, model, method, regions, detector, top, minScore };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -203,8 +212,8 @@ public static class SegmentationCommands
                 SemanticMaskSet set;
                 try { set = SemanticMaskSet.FromFolders(images, maskFolder); }
                 catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException) { throw new InputException(e.Message); }
-                var segmentOptions = new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)));
-                var (segmenter, _) = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions.Method, ct).ConfigureAwait(false);
+                var segmentOptions = new SegmentOptions(SegmentOptions.ParseMethod(parse.GetValue(method)), Regions: SegmentOptions.ParseRegions(parse.GetValue(regions)));
+                var (segmenter, _) = await SemanticAsync(ctx, parse.GetValue(model)!, parse.GetValue(detector)!, segmentOptions, ct).ConfigureAwait(false);
                 var result = await ctx.Progress.RunAsync($"segmenting {set.Pairs.Count} images", report => Task.Run(() =>
                     PersonIoUEvaluation.Evaluate(set, image =>
                     {

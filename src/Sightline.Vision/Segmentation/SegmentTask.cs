@@ -18,6 +18,7 @@ public sealed record SegmentTaskOptions : TaskOptions
     public float Threshold { get; init; } = SegmentOptions.Default.Threshold;
     public float MinPersonScore { get; init; } = SegmentOptions.Default.MinPersonScore;
     public float CropPadding { get; init; } = SegmentOptions.Default.CropPadding;
+    public PersonRegionSource Regions { get; init; } = SegmentOptions.Default.Regions;
 
     public override void Validate()
     {
@@ -29,11 +30,13 @@ public sealed record SegmentTaskOptions : TaskOptions
             throw new TaskOptionsException("threshold", $"threshold must be between 0 and 1, exclusive, got {Threshold}");
         InRange("minPersonScore", MinPersonScore, 0, 1);
         InRange("cropPadding", CropPadding, 0, 2);
+        if (!Enum.IsDefined(Regions))
+            throw new TaskOptionsException("regions", $"regions must be detector or mask, got {Regions}");
     }
 
     public SegmentOptions ToSegmentOptions() => SegmentOptions.Default with
     {
-        Method = Method, Threshold = Threshold, MinPersonScore = MinPersonScore, CropPadding = CropPadding,
+        Method = Method, Threshold = Threshold, MinPersonScore = MinPersonScore, CropPadding = CropPadding, Regions = Regions,
     };
 }
 
@@ -61,7 +64,8 @@ public sealed record SegmentResult(
 
 /// <summary>
 /// The <c>segment</c> task: which pixels are a person (or the salient object); person models segment each
-/// detected person's crop, with the context's shared detector. <paramref name="decodeSize"/> is at most
+/// person's crop, found by the context's shared detector (or, with <see cref="PersonRegionSource.Mask"/>, from
+/// the whole-image mask). <paramref name="decodeSize"/> is at most
 /// <see cref="MaxDecodeSide"/> a side unless the caller wants masks at another size (<c>sightline segment</c> makes
 /// them at the image's own, <see cref="DecodeSize.Original"/>).
 /// </summary>
@@ -92,13 +96,13 @@ public sealed class SegmentTask(SemanticSegmenter segmenter, SegmentOptions opti
         var wantsCrops = options.Method == SegmentationMethod.PersonCrops || (options.Method == SegmentationMethod.Auto && probe.IsPersonModel);
         if (options.Method == SegmentationMethod.PersonCrops && !probe.IsPersonModel)
             throw new TaskOptionsException("method", $"person crops need a person model (selfie or meet); '{model.Entry.Id}' segments {string.Join(", ", scoreMap.Labels)}");
-        var detector = wantsCrops ? (await DetectorWorker.GetAsync(context, Detectors.DefaultModel, cancellationToken).ConfigureAwait(false)).Detector : null;
+        var detector = wantsCrops && options.Regions == PersonRegionSource.Detector ? (await DetectorWorker.GetAsync(context, Detectors.DefaultModel, cancellationToken).ConfigureAwait(false)).Detector : null;
         return new SegmentTask(new SemanticSegmenter(scoreMap, detector), segmentOptions);
     }
 
     public override string Name => TaskName;
     public override DecodeSize DecodeSize { get; } = decodeSize ?? DecodeSize.Within(MaxDecodeSide, MaxDecodeSide);
-    public override IReadOnlyList<string> ModelIds => segmenter.MethodFor(options) == SegmentationMethod.PersonCrops
+    public override IReadOnlyList<string> ModelIds => segmenter.MethodFor(options) == SegmentationMethod.PersonCrops && options.Regions == PersonRegionSource.Detector
         ? [segmenter.ModelId, Detectors.DefaultModel]
         : [segmenter.ModelId];
 

@@ -20,17 +20,33 @@ public enum SegmentationMethod
     PersonCrops,
 }
 
+/// <summary>Where the person crops of <see cref="SegmentationMethod.PersonCrops"/> come from.</summary>
+public enum PersonRegionSource
+{
+    /// <summary>The detector's person boxes, padded (the default: the most accurate on coco128).</summary>
+    Detector,
+    /// <summary>
+    /// The person model on the whole image first: its confident pixels, grouped into connected regions and
+    /// padded, are the crops; a crop whose own mask does not confirm the region is dropped. No detector runs:
+    /// about 4x faster, but the person model confirms its own false positives (coco128: 16 % false-positive
+    /// pixels on photos without people, against 0 % from the detector's boxes).
+    /// </summary>
+    Mask,
+}
+
 /// <summary>
 /// Options of semantic segmentation: the method; for two-class models, the probability from which a pixel
 /// is foreground; for person crops, the least detection score, the margin around each box (a fraction of
-/// its size per side) and how the crop fills the model input.
+/// its size per side), how the crop fills the model input, and where the crops come from (the detector by
+/// default, or the whole-image mask).
 /// </summary>
 public sealed record SegmentOptions(
     SegmentationMethod Method = SegmentationMethod.Auto,
     float Threshold = SegmentOptions.DefaultThreshold,
     float MinPersonScore = SegmentOptions.DefaultMinScore,
     float CropPadding = 0.1f,
-    CropFit Fit = CropFit.Stretch) : TaskOptions
+    CropFit Fit = CropFit.Stretch,
+    PersonRegionSource Regions = PersonRegionSource.Detector) : TaskOptions
 {
     /// <summary>The probability from which a pixel is foreground: the models' own sigmoid midpoint.</summary>
     public const float DefaultThreshold = 0.5f;
@@ -54,12 +70,22 @@ public sealed record SegmentOptions(
         _ => throw new TaskOptionsException("method", $"method must be auto, full or crops, got '{method}'"),
     };
 
+    /// <summary>detector or mask, any case; null is detector; another throws <see cref="TaskOptionsException"/> (regions).</summary>
+    public static PersonRegionSource ParseRegions(string? regions) => (regions ?? "detector").Trim().ToLowerInvariant() switch
+    {
+        "mask" => PersonRegionSource.Mask,
+        "detector" => PersonRegionSource.Detector,
+        _ => throw new TaskOptionsException("regions", $"regions must be detector or mask, got '{regions}'"),
+    };
+
     /// <summary>Names are the API's query parameters (the CLI's options are the same words: minScore is --min-score).</summary>
     public override void Validate()
     {
         StrictlyBetween("threshold", Threshold, 0, 1);
         InRange("minScore", MinPersonScore, 0, 1);
         InRange("padding", CropPadding, 0, 1);
+        if (!Enum.IsDefined(Regions))
+            throw new TaskOptionsException("regions", $"regions must be detector or mask, got {Regions}");
     }
 }
 

@@ -94,6 +94,15 @@ public sealed class TaskAdapterTests(PretrainedModels models)
         Assert.Equal(direct.Segment(image).ClassMap, result.Segmentation.ClassMap);
         await Assert.ThrowsAsync<TaskOptionsException>(() => BuiltInTasks.Registry.CreateAsync("segment", context,
             new SegmentTaskOptions { Model = "salient", Method = SegmentationMethod.PersonCrops }));
+        Assert.Contains(Detectors.CenterNet, task.ModelIds);
+
+        // Crops from the whole-image mask need no detector, and give the segmenter's own mask.
+        var maskTask = await BuiltInTasks.Registry.CreateAsync("segment", context, new SegmentTaskOptions { Regions = PersonRegionSource.Mask });
+        Assert.DoesNotContain(Detectors.CenterNet, maskTask.ModelIds);
+        var fromMask = (await AnalyzeAsync(maskTask, Sanity("bus.jpg"))).Get<SegmentResult>("segment");
+        Assert.Equal(SegmentationMethod.PersonCrops, fromMask.Method);
+        var maskOnly = new SemanticSegmenter(SegmentationModels.Open(models.Get(SegmentationModels.Selfie), models.Engine));
+        Assert.Equal(maskOnly.Segment(image, new SegmentOptions(Regions: PersonRegionSource.Mask)).ClassMap, fromMask.Segmentation.ClassMap);
     }
 
     [Fact]

@@ -61,6 +61,9 @@ public sealed class TaskOptionsTests
         Refused(options with { MinPersonScore = 2 }, "minPersonScore");
         Refused(options with { CropPadding = -0.5f }, "cropPadding");
         Refused(options with { Method = (SegmentationMethod)42 }, "method");
+        Refused(options with { Regions = (PersonRegionSource)7 }, "regions");
+        Assert.Equal(PersonRegionSource.Detector, options.Regions);
+        Assert.Equal(PersonRegionSource.Mask, (options with { Regions = PersonRegionSource.Mask }).ToSegmentOptions().Regions);
     }
 
     [Fact]

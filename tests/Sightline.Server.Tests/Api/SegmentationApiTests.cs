@@ -71,6 +71,11 @@ public sealed class SegmentationApiTests(SegmentationServerFixture fixture) : IC
         Assert.InRange(person.GetProperty("fraction").GetDouble(), 0.05, 0.6);
         Assert.Equal(person.GetProperty("pixels").GetInt32(), MaskRle.Decode(crops.GetProperty("mask")).Area);
 
+        var fromMask = await Json(await Client.PostAsync("/v1/segment?regions=mask", Form(Sanity("bus.jpg"))));
+        Assert.Equal("crops", fromMask.GetProperty("method").GetString());
+        Assert.True(!fromMask.TryGetProperty("detector", out var detector) || detector.ValueKind == JsonValueKind.Null, "no detector runs for crops from the mask");
+        Assert.True(MaskRle.Decode(fromMask.GetProperty("mask")).Area > 0);
+
         var whole = await Json(await Client.PostAsync("/v1/segment?model=meet&method=full", Form(Sanity("bus.jpg"))));
         Assert.Equal("human-meet", whole.GetProperty("model").GetProperty("id").GetString());
         Assert.Equal("full", whole.GetProperty("method").GetString());
@@ -115,6 +120,8 @@ public sealed class SegmentationApiTests(SegmentationServerFixture fixture) : IC
         await AssertProblem(await Client.PostAsync("/v1/segment?method=tiles", Form(Sanity("bus.jpg"))), HttpStatusCode.UnprocessableEntity, "bad_parameter");
         await AssertProblem(await Client.PostAsync("/v1/segment?model=salient&method=crops", Form(Sanity("bus.jpg"))), HttpStatusCode.UnprocessableEntity, "bad_parameter");
         await AssertProblem(await Client.PostAsync("/v1/segment?threshold=1.5", Form(Sanity("bus.jpg"))), HttpStatusCode.UnprocessableEntity, "bad_parameter");
+        await AssertProblem(await Client.PostAsync("/v1/segment?regions=boxes", Form(Sanity("bus.jpg"))), HttpStatusCode.UnprocessableEntity, "bad_parameter");
+        await AssertProblem(await Client.PostAsync("/v1/segment?instances=true&regions=mask", Form(Sanity("bus.jpg"))), HttpStatusCode.UnprocessableEntity, "bad_parameter");
         await AssertProblem(await Client.PostAsync("/v1/segment?instances=true&classes=unicorn", Form(Sanity("bus.jpg"))), HttpStatusCode.UnprocessableEntity, "bad_parameter");
         var corrupt = File.ReadAllBytes(Sanity("bus.jpg")).Take(200).Concat(Enumerable.Repeat((byte)0x5a, 5000)).ToArray();
         var response = await Client.PostAsync("/v1/segment", Form(corrupt, "broken.jpg"));

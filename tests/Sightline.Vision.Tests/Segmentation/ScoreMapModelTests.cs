@@ -79,6 +79,10 @@ public sealed class ScoreMapModelTests : IDisposable
         var segmenter = new SemanticSegmenter(SegmentationModels.Open(cached, _engine));
         using var image = HalfRed(_dir);
         Assert.Throws<InvalidOperationException>(() => segmenter.Segment(image, new SegmentOptions(SegmentationMethod.PersonCrops)));
+        // Crops from the mask need no detector but still a person model; auto falls back to the whole image.
+        var fromMask = new SegmentOptions(SegmentationMethod.PersonCrops, Regions: PersonRegionSource.Mask);
+        Assert.Contains("person model", Assert.Throws<InvalidOperationException>(() => segmenter.Segment(image, fromMask)).Message);
+        Assert.Equal(SegmentationMethod.FullImage, segmenter.MethodFor(fromMask with { Method = SegmentationMethod.Auto }));
     }
 
     [Fact]
