@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["segment"] = SegmentationBenchmark.RunAsync,
     ["moderate"] = ModerationBenchmark.RunAsync,
     ["analyze"] = AnalyzeBenchmark.RunAsync,
+    ["library-ingest"] = LibraryIngestBenchmark.RunAsync,
     ["library-scale"] = LibraryScaleBenchmark.RunAsync,
 };
 

@@ -18,6 +18,8 @@ public static class ExitCodes
     public const int Classifier = 6;
     /// <summary>A face gallery cannot be used as asked: missing, damaged, bound to another descriptor model, or no such person.</summary>
     public const int Gallery = 7;
+    /// <summary>A photo library cannot be used: not a library, made by a newer version, its database unreachable or its disk full.</summary>
+    public const int Library = 8;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

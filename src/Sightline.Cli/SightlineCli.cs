@@ -73,6 +73,7 @@ public static class SightlineCli
             ClassificationCommands.Classify(context),
             ClassificationCommands.Export(context),
             ModerationCommands.Moderate(context),
+            LibraryCommands.Create(context),
             new Command("eval", "Measure a task on labelled data")
             {
                 SimilarityCommands.EvalSimilar(context),
@@ -115,6 +116,8 @@ public static class SightlineCli
         ClassifierFileException => (ExitCodes.Classifier, e.Message),
         ModelStoreException or InferenceException => (ExitCodes.ModelStore, e.Message),
         IndexException => (ExitCodes.Index, e.Message),
+        Library.LibraryStoreException => (ExitCodes.Library, e.Message),
+        Library.LibraryInputException => (ExitCodes.BadInput, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         _ => (ExitCodes.InternalError, $"unexpected failure: {e.Message}"),
     };

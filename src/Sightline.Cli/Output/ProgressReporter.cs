@@ -8,7 +8,11 @@ namespace Sightline.Cli.Output;
 /// </summary>
 public sealed class ProgressReporter(IAnsiConsole console, bool interactive)
 {
-    public async Task<T> RunAsync<T>(string description, Func<Action<double, double?>, Task<T>> work)
+    public Task<T> RunAsync<T>(string description, Func<Action<double, double?>, Task<T>> work) =>
+        RunAsync<T>(description, report => work((done, total) => report(done, total, null)));
+
+    /// <summary>As <see cref="RunAsync{T}(string, Func{Action{double, double?}, Task{T}})"/>, with a short text shown after the description (a rate, failures so far).</summary>
+    public async Task<T> RunAsync<T>(string description, Func<Action<double, double?, string?>, Task<T>> work)
     {
         if (interactive)
         {
@@ -20,8 +24,10 @@ public sealed class ProgressReporter(IAnsiConsole console, bool interactive)
                 {
                     var task = context.AddTask(description, maxValue: 1);
                     task.IsIndeterminate = true;
-                    result = await work((done, total) =>
+                    result = await work((done, total, note) =>
                     {
+                        if (note is not null)
+                            task.Description = Markup.Escape($"{description} ({note})");
                         if (total is > 0)
                         {
                             task.IsIndeterminate = false;
@@ -37,7 +43,7 @@ public sealed class ProgressReporter(IAnsiConsole console, bool interactive)
         var lastTenth = -1;
         var gate = new object();
         console.MarkupLine($"[grey]{Markup.Escape(description)}...[/]");
-        return await work((done, total) =>
+        return await work((done, total, note) =>
         {
             if (total is not > 0) return;
             var tenth = (int)(10 * done / total.Value);
@@ -46,7 +52,7 @@ public sealed class ProgressReporter(IAnsiConsole console, bool interactive)
                 if (tenth <= lastTenth) return;
                 lastTenth = tenth;
             }
-            console.MarkupLine($"[grey]{Markup.Escape(description)}: {tenth * 10}% ({done:0}/{total:0})[/]");
+            console.MarkupLine($"[grey]{Markup.Escape(description)}: {tenth * 10}% ({done:0}/{total:0}{(note is null ? "" : $"; {Markup.Escape(note)}")})[/]");
         }).ConfigureAwait(false);
     }
 }
