@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Sightline.Library;
 using Sightline.Server.Hosting;
 using Spectre.Console;
 
@@ -72,15 +71,9 @@ public static class ServeCommand
             await using var app = SightlineServer.Build(options);
             if (libraryFolder is not null)
             {
-                // Opened before serving: a folder that is no library, or a database that cannot be used, stops here with its reason.
-                try
-                {
-                    await app.Services.GetRequiredService<LibraryServices>().LibraryAsync(ct).ConfigureAwait(false);
-                }
-                catch (LibraryStoreException e)
-                {
-                    throw new InputException(e.Message);
-                }
+                // Opened before serving: a folder that is no library, or a database that cannot be used, stops here
+                // with its reason and the library exit code, as the library commands do.
+                await app.Services.GetRequiredService<LibraryServices>().LibraryAsync(ct).ConfigureAwait(false);
             }
             await app.StartAsync(ct).ConfigureAwait(false);
             ctx.ErrorConsole.MarkupLine($"[green]Sightline is serving[/] on {Markup.Escape(options.Urls)}: open it in a browser; API docs at /docs{(libraryFolder is null ? "" : $"; photo library {Markup.Escape(libraryFolder)} at /v1/library")}{(keys.Count > 0 ? "; API key required on /v1" : "")}. Ctrl+C stops.");

@@ -15,13 +15,13 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
-    public async Task A_folder_that_holds_no_library_is_bad_input_and_stays_as_it_was()
+    public async Task A_folder_that_holds_no_library_is_a_library_error_and_stays_as_it_was()
     {
         var folder = Directory.CreateTempSubdirectory("sightline-not-a-library-").FullName;
         try
         {
             var result = await CliRunner.RunAsync("serve", "--library", folder, "--urls", "http://127.0.0.1:0");
-            Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+            Assert.Equal(ExitCodes.Library, result.ExitCode);
             Assert.Contains("library", result.Error, StringComparison.OrdinalIgnoreCase);
             Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
         }
