@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Sightline.Server.Hosting;
 using Spectre.Console;
 
@@ -21,7 +22,8 @@ public static class ServeCommand
         var batch = new Option<int>("--max-batch") { Description = "Most images per model run", DefaultValueFactory = _ => 8 };
         var window = new Option<double>("--batch-window-ms") { Description = "How long a request waits for others to share its model run (0: no dynamic batching)", DefaultValueFactory = _ => 5 };
         var gallery = new Option<string?>("--gallery") { Description = "Face gallery file for /v1/faces identification and /v1/gallery (default: faces.gallery in the Sightline home folder)" };
-        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery };
+        var library = new Option<string?>("--library") { Description = "A photo library the API serves under /v1/library (a folder made with 'sightline library init')" };
+        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery, library };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -46,6 +48,9 @@ public static class ServeCommand
                     throw new InputException($"classifier '{path}' does not exist; make it with 'sightline train <folder> --out {path}'");
                 classifierFiles[name] = Path.GetFullPath(path);
             }
+            var libraryFolder = parse.GetValue(library) is { Length: > 0 } libraryPath ? Path.GetFullPath(libraryPath) : null;
+            if (libraryFolder is not null && !Directory.Exists(libraryFolder))
+                throw new InputException($"library folder '{libraryFolder}' does not exist; make one with 'sightline library init {libraryFolder}'");
             if (parse.GetValue(queue) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(window) < 0)
                 throw new UsageException("--queue and --max-batch must be at least 1, --batch-window-ms at least 0");
             var options = new ServerOptions
@@ -61,10 +66,17 @@ public static class ServeCommand
                 MaxBatch = parse.GetValue(batch),
                 BatchWindow = TimeSpan.FromMilliseconds(parse.GetValue(window)),
                 GalleryPath = parse.GetValue(gallery) is { Length: > 0 } galleryPath ? Path.GetFullPath(galleryPath) : null,
+                Library = libraryFolder,
             };
             await using var app = SightlineServer.Build(options);
+            if (libraryFolder is not null)
+            {
+                // Opened before serving: a folder that is no library, or a database that cannot be used, stops here
+                // with its reason and the library exit code, as the library commands do.
+                await app.Services.GetRequiredService<LibraryServices>().LibraryAsync(ct).ConfigureAwait(false);
+            }
             await app.StartAsync(ct).ConfigureAwait(false);
-            ctx.ErrorConsole.MarkupLine($"[green]Sightline is serving[/] on {Markup.Escape(options.Urls)}: open it in a browser; API docs at /docs{(keys.Count > 0 ? "; API key required on /v1" : "")}. Ctrl+C stops.");
+            ctx.ErrorConsole.MarkupLine($"[green]Sightline is serving[/] on {Markup.Escape(options.Urls)}: open it in a browser; API docs at /docs{(libraryFolder is null ? "" : $"; photo library {Markup.Escape(libraryFolder)} at /v1/library")}{(keys.Count > 0 ? "; API key required on /v1" : "")}. Ctrl+C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);

@@ -32,8 +32,13 @@ public static class ProblemTypes
         ("unknown_classifier", 404, "The server has no classifier of this name (start it with --classifier name=path.sightline)."),
         ("unknown_person", 404, "Nobody of this name is enrolled in the face gallery."),
         ("unknown_face", 404, "The face gallery has no face with this id."),
+        ("no_library", 404, "The server serves no photo library: start it with 'sightline serve --library <folder>'."),
+        ("photo_not_found", 404, "The photo library has no photo with this id; GET /v1/library/photos lists the ids."),
+        ("thumbnail_not_found", 404, "The photo's thumbnail is not written yet: the library's scan writes it."),
+        ("photo_offline", 404, "None of the photo's paths holds its file any more (moved or deleted since the last scan); its details and thumbnails are still served."),
         ("method_not_allowed", 405, "The endpoint exists but does not accept this HTTP method."),
         ("gallery_conflict", 409, "The change conflicts with the face gallery's current state."),
+        ("scan_running", 409, "A library scan is already running; GET /v1/library/status shows its progress."),
         ("name_taken", 409, "Another person in the face gallery already has this name."),
         ("body_too_large", 413, "The request body is larger than the server accepts (--max-upload-mb)."),
         ("image_too_large", 413, "The image file is larger than the server's limit."),
@@ -52,6 +57,7 @@ public static class ProblemTypes
         ("index_unavailable", 503, "The similarity index cannot be opened or does not match its model."),
         ("classifier_unavailable", 503, "The classifier file cannot be loaded."),
         ("gallery_unavailable", 503, "The face gallery cannot be opened."),
+        ("library_unavailable", 503, "The photo library cannot be opened or read: its database is missing, locked, unreachable or of a newer version."),
         ("not_ready", 503, "The server is not ready: a configured index is missing."),
     ];
 

@@ -38,4 +38,7 @@ public sealed record ServerOptions
 
     /// <summary>The face gallery the /v1/faces and /v1/gallery endpoints use; null means <c>faces.gallery</c> in the Sightline home folder.</summary>
     public string? GalleryPath { get; init; }
+
+    /// <summary>The photo library folder /v1/library serves (made with <c>sightline library init</c>); null serves none.</summary>
+    public string? Library { get; init; }
 }

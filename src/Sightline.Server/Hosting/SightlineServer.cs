@@ -51,6 +51,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<FaceServices>();
         builder.Services.AddSingleton<ClassifierServices>();
         builder.Services.AddSingleton<AnalysisServices>();
+        builder.Services.AddSingleton<LibraryServices>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -120,14 +121,17 @@ public static class SightlineServer
         ClassifierEndpoints.Map(app);
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
+        LibraryEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         // Runs before the engine goes: the shared task context's batchers drain first.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AnalysisServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
-        // Registered last so it runs first: the face queue drains before the shared engine goes.
+        // Runs before the engine goes: the face queue drains first.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Last, so first: a running library scan stops before the models it uses go.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LibraryServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 

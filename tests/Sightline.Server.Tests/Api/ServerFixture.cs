@@ -26,6 +26,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The server's shared task context and task cache, whose workers every endpoint's task runs on.</summary>
     public Sightline.Server.Api.AnalysisServices Analysis => _app.Services.GetRequiredService<Sightline.Server.Api.AnalysisServices>();
 
+    /// <summary>One of the server's own services, for a test that drives it past the HTTP API.</summary>
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
     public static async Task<RunningServer> StartAsync(ServerOptions options)
     {
         var app = SightlineServer.Build(options with { Urls = "http://127.0.0.1:0" }, logging => logging.SetMinimumLevel(LogLevel.Warning));
