@@ -257,9 +257,17 @@ public static class LibraryCommands
         + (p.Eta is { } eta ? $", {(int)eta.TotalMinutes}:{eta.Seconds:00} left" : "")
         + (p.Failed > 0 ? $", {p.Failed} failed" : "");
 
-    internal static string Summary(IngestReport r) =>
-        $"{r.FilesSeen} files: {r.NewPhotos} new photos, {r.NewVideos} new videos, {r.Changed} changed, {r.Linked} linked to photos already held, "
-        + $"{r.Unchanged} unchanged, {r.Removed} removed, {r.Sidecars} sidecars, {r.Ignored} ignored, {r.Failed} failed; {r.AnalysesRun} analyses run in {r.Elapsed.TotalSeconds:0.0} s";
+    /// <summary>"117 files: 83 new photos, 4 new videos, 7 linked to photos already held, 11 sidecars, 12 ignored; 332 analyses in 83.5 s": the buckets that are not empty.</summary>
+    internal static string Summary(IngestReport r)
+    {
+        var parts = new (int Count, string Name)[]
+        {
+            (r.NewPhotos, "new photos"), (r.NewVideos, "new videos"), (r.Changed, "changed"), (r.Linked, "linked to photos already held"),
+            (r.Unchanged, "unchanged"), (r.Removed, "removed"), (r.Sidecars, "sidecars"), (r.Ignored, "ignored"), (r.Failed, "failed"),
+        }.Where(p => p.Count > 0).Select(p => $"{p.Count} {p.Name}").ToList();
+        var files = parts.Count == 0 ? $"{r.FilesSeen} files" : $"{r.FilesSeen} files: {string.Join(", ", parts)}";
+        return $"{files}; {r.AnalysesRun} analyses in {r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+    }
 
     private static void WriteReport(CliContext ctx, IngestReport report)
     {
@@ -273,7 +281,7 @@ public static class LibraryCommands
             ctx.OutputConsole.Write(table);
         }
         if (media > 0 && report.Elapsed > TimeSpan.Zero)
-            ctx.OutputConsole.MarkupLine($"[grey]{media / report.Elapsed.TotalSeconds:0.00} photos/s[/]");
+            ctx.OutputConsole.MarkupLine($"[grey]{(media / report.Elapsed.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture)} photos/s over the scan[/]");
         foreach (var failure in report.NewFailures.Take(50))
             ctx.Warn($"{failure.Path}: {failure.Reason}");
         if (report.NewFailures.Count > 50)

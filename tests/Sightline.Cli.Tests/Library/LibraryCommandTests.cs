@@ -140,6 +140,19 @@ public sealed class LibraryCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_scan_summary_names_only_the_buckets_that_are_not_empty()
+    {
+        static Sightline.Library.IngestReport Report(int seen, int newPhotos, int linked, int unchanged, int failed, int analyses) =>
+            new(seen, newPhotos, 0, 0, linked, unchanged, 0, 0, 0, failed, analyses, TimeSpan.FromSeconds(83.46),
+                new Dictionary<string, double>(), []);
+
+        Assert.Equal("10 files: 7 new photos, 2 linked to photos already held, 1 failed; 28 analyses in 83.5 s",
+            LibraryCommands.Summary(Report(10, 7, 2, 0, 1, 28)));
+        Assert.Equal("8 files: 8 unchanged; 0 analyses in 83.5 s", LibraryCommands.Summary(Report(8, 0, 0, 8, 0, 0)));
+        Assert.Equal("0 files; 0 analyses in 83.5 s", LibraryCommands.Summary(Report(0, 0, 0, 0, 0, 0)));
+    }
+
+    [Fact]
     public void The_progress_note_gives_stage_rate_time_left_and_failures()
     {
         var note = LibraryCommands.ProgressNote(new Sightline.Library.IngestProgress("analysing", 10, 100, 2, 4.25, TimeSpan.FromSeconds(75)));
