@@ -7,38 +7,56 @@ namespace Sightline.Faces.Alignment;
 /// <summary>
 /// The face chip face-api's descriptor network was trained on (dlib's ResNet face model: 150x150 chips,
 /// a quarter of the face's size as margin): the similarity transform (rotation, uniform scale, shift)
-/// that puts the eye corners and the base of the nose where they sit on the canonical face. Levelling
-/// a tilted head and framing every face the same way is what lets one distance threshold fit them all.
-/// Pure functions.
+/// that puts the face's landmarks where they sit on dlib's mean face, as dlib's own chip framing for
+/// 68-point shapes (<c>get_face_chip_details</c>) does. Levelling a tilted head and framing every face
+/// the same way is what lets one distance threshold fit them all. Pure functions.
 /// </summary>
 public static class FaceChip
 {
     /// <summary>Margin around the canonical face, as a fraction of its size on each side, that the descriptor network was trained with.</summary>
     public const float TrainingPadding = 0.25f;
 
-    /// <summary>The 68-point indices of the five reference points: outer and inner corner of each eye, then the base of the nose.</summary>
-    internal static ReadOnlySpan<int> ReferenceIndices => [45, 42, 36, 39, 33];
-
     /// <summary>
-    /// Where the five reference points sit on the canonical face, 0-1 on each axis of the face's square:
-    /// dlib's five-point mean face, the frame its face-chip extraction and so its recognition model use.
+    /// The 68-point indices the fit uses, dlib's choice: nose, eyes and upper mouth (27-54 and the inner upper
+    /// lip 60-64), without the jaw, the eyebrows and the lower lip, which move with expression and pose. Fitted
+    /// to 33 points rather than five, one landmark's error moves the chip less.
     /// </summary>
-    internal static ReadOnlySpan<float> Template =>
+    internal static ReadOnlySpan<int> ReferenceIndices =>
     [
-        0.8595675f, 0.2134982f,
-        0.6460605f, 0.2289674f,
-        0.1205751f, 0.2137275f,
-        0.3340851f, 0.2290642f,
-        0.4901123f, 0.6277975f,
+        27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54,
+        60, 61, 62, 63, 64,
     ];
 
-    /// <summary>Where reference point <paramref name="index"/> lands on a chip of <paramref name="size"/> pixels with <paramref name="padding"/>.</summary>
+    /// <summary>
+    /// Where the 68 points from 17 on sit on the canonical face, 0-1 on each axis of the face's square: dlib's
+    /// mean face (x then y of point 17 + i at 2i, 2i + 1), the frame its face-chip extraction and so its
+    /// recognition model use.
+    /// </summary>
+    private static ReadOnlySpan<float> MeanFaceFrom17 =>
+    [
+        0.000213256f, 0.106454f, 0.0752622f, 0.038915f, 0.18113f, 0.0187482f, 0.29077f, 0.0344891f,
+        0.393397f, 0.0773906f, 0.586856f, 0.0773906f, 0.689483f, 0.0344891f, 0.799124f, 0.0187482f,
+        0.904991f, 0.038915f, 0.98004f, 0.106454f, 0.490127f, 0.203352f, 0.490127f, 0.307009f,
+        0.490127f, 0.409805f, 0.490127f, 0.515625f, 0.36688f, 0.587326f, 0.426036f, 0.609345f,
+        0.490127f, 0.628106f, 0.554217f, 0.609345f, 0.613373f, 0.587326f, 0.121737f, 0.216423f,
+        0.187122f, 0.178758f, 0.265825f, 0.179852f, 0.334606f, 0.231733f, 0.260918f, 0.245099f,
+        0.182743f, 0.244077f, 0.645647f, 0.231733f, 0.714428f, 0.179852f, 0.793132f, 0.178758f,
+        0.858516f, 0.216423f, 0.79751f, 0.244077f, 0.719335f, 0.245099f, 0.254149f, 0.780233f,
+        0.340985f, 0.745405f, 0.428858f, 0.727388f, 0.490127f, 0.742578f, 0.551395f, 0.727388f,
+        0.639268f, 0.745405f, 0.726104f, 0.780233f, 0.642159f, 0.864805f, 0.556721f, 0.902192f,
+        0.490127f, 0.909281f, 0.423532f, 0.902192f, 0.338094f, 0.864805f, 0.290379f, 0.784792f,
+        0.428096f, 0.778746f, 0.490127f, 0.785343f, 0.552157f, 0.778746f, 0.689874f, 0.784792f,
+        0.553364f, 0.824182f, 0.490127f, 0.831803f, 0.42689f, 0.824182f,
+    ];
+
+    /// <summary>Where reference point <paramref name="index"/> (a position in <see cref="ReferenceIndices"/>) lands on a chip of <paramref name="size"/> pixels with <paramref name="padding"/>.</summary>
     public static FacePoint TemplatePoint(int index, int size, float padding = TrainingPadding)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ReferenceIndices.Length);
-        var t = Template;
-        return new FacePoint((padding + t[2 * index]) / (2 * padding + 1) * size, (padding + t[2 * index + 1]) / (2 * padding + 1) * size);
+        var t = MeanFaceFrom17;
+        var point = ReferenceIndices[index] - 17;
+        return new FacePoint((padding + t[2 * point]) / (2 * padding + 1) * size, (padding + t[2 * point + 1]) / (2 * padding + 1) * size);
     }
 
     /// <summary>

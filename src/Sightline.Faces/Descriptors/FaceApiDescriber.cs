@@ -1,5 +1,6 @@
 using Sightline.Faces.Alignment;
 using Sightline.Faces.Detection;
+using Sightline.Imaging.Tensors;
 using Sightline.Inference.Sessions;
 using Sightline.Models.Cache;
 using Sightline.Vision.Pipeline;
@@ -9,8 +10,8 @@ namespace Sightline.Faces.Descriptors;
 
 /// <summary>
 /// face-api's recognition net (dlib's ResNet-34-like face model, trained with a metric loss): the 150x150
-/// face chip it was trained on (<see cref="FaceChip"/>: eye corners and nose base on the canonical face by
-/// a similarity transform), 0-255 values; 128-d descriptor compared by Euclidean distance.
+/// face chip it was trained on (<see cref="FaceChip"/>: nose, eyes and upper mouth on dlib's mean face by
+/// a similarity transform), dlib's input values; 128-d descriptor compared by Euclidean distance.
 /// </summary>
 public sealed class FaceApiDescriber : IFaceDescriber
 {
@@ -25,7 +26,17 @@ public sealed class FaceApiDescriber : IFaceDescriber
 
     private readonly FaceNetwork _net;
 
-    public FaceApiDescriber(CachedModel model, InferenceEngine engine, TaskContext? context = null) => _net = new FaceNetwork(model, engine, context);
+    /// <summary>
+    /// The values dlib's network was trained on: <c>(pixel - mean) / 256</c> per channel (dlib's <c>input_rgb_image</c>),
+    /// where face-api's port, and so the converted graph, divides by 255. The graph computes <c>(x - mean) / 255</c>,
+    /// so it is fed <c>x = pixel * 255/256 + mean/256</c>.
+    /// </summary>
+    internal static readonly TensorFormat DlibInput = TensorFormat.PerChannel(PixelColours.Rgb, channelsFirst: false,
+        [255f / 256, 255f / 256, 255f / 256], [MeanRgb[0] / 256, MeanRgb[1] / 256, MeanRgb[2] / 256]);
+
+    private static ReadOnlySpan<float> MeanRgb => [122.782f, 117.001f, 104.298f];
+
+    public FaceApiDescriber(CachedModel model, InferenceEngine engine, TaskContext? context = null) => _net = new FaceNetwork(model, engine, DlibInput, context);
 
     public string ModelId => _net.ModelId;
     public DescriptorMetric Metric => DescriptorMetric.Euclidean;

@@ -102,7 +102,9 @@ public static class TfjsModels
             "FaceLandmark68TinyNet; output: 68 (x, y) pairs relative to the square input (0-1)."),
         FaceApi("face-recognition", "face_recognition", "face-api face recognition net: 128-d face descriptor", ModelTask.FaceAnalysis, 150,
             "aligned face crop padded to square (centred), stretch to size (bilinear)", null,
-            "FaceRecognitionNet (ResNet-34-like); output: the 128-d descriptor (faces match below Euclidean distance 0.6)."),
+            "FaceRecognitionNet (ResNet-34-like), on dlib's 150x150 face chip (a similarity transform of 33 of the 68 landmarks onto dlib's mean face); "
+            + "Sightline feeds pixel * 255/256 + mean/256, so that the graph's (x - mean) / 255 (face-api's) gives the (pixel - mean) / 256 dlib trained on; "
+            + "output: the 128-d descriptor (faces match below Euclidean distance 0.6)."),
         FaceApi("ssd-mobilenet-v1", "ssd_mobilenetv1", "face-api SSD MobileNet v1 face detector", ModelTask.FaceDetection, 512,
             "stretch to size (bilinear); face-api pads to square first", ["face"],
             "SsdMobilenetv1 up to decoded boxes [5118, 4] (y0, x0, y1, x1, relative) and face scores [5118], before non-maximum suppression; batch 1."),

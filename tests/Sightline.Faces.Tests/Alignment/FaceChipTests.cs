@@ -6,7 +6,7 @@ namespace Sightline.Faces.Tests.Alignment;
 
 public sealed class FaceChipTests
 {
-    /// <summary>68 landmarks whose five reference points are the canonical face's, placed in the image by a similarity of <paramref name="scale"/>, <paramref name="degrees"/> and shift.</summary>
+    /// <summary>68 landmarks whose reference points are the canonical face's, placed in the image by a similarity of <paramref name="scale"/>, <paramref name="degrees"/> and shift.</summary>
     private static FacePoint[] Face(float scale, float degrees, float shiftX, float shiftY)
     {
         var c = MathF.Cos(degrees * MathF.PI / 180) * scale;
@@ -14,7 +14,7 @@ public sealed class FaceChipTests
         FacePoint Place(float x, float y) => new(c * x - s * y + shiftX, s * x + c * y + shiftY);
         // Points the fit does not use sit on a rough outline, so a wrong index choice shows.
         var points = Enumerable.Range(0, 68).Select(i => Place(0.5f + 0.4f * MathF.Cos(i), 0.5f + 0.4f * MathF.Sin(i))).ToArray();
-        for (var k = 0; k < 5; k++)
+        for (var k = 0; k < FaceChip.ReferenceIndices.Length; k++)
         {
             var t = FaceChip.TemplatePoint(k, 1, padding: 0);
             points[FaceChip.ReferenceIndices[k]] = Place(t.X, t.Y);
@@ -45,7 +45,7 @@ public sealed class FaceChipTests
 
         var toChip = FaceChip.ToChip(face, 150);
 
-        for (var k = 0; k < 5; k++)
+        for (var k = 0; k < FaceChip.ReferenceIndices.Length; k++)
         {
             var mapped = toChip.MapPoint(face[FaceChip.ReferenceIndices[k]].X, face[FaceChip.ReferenceIndices[k]].Y);
             var expected = FaceChip.TemplatePoint(k, 150);
@@ -62,9 +62,25 @@ public sealed class FaceChipTests
     public void The_training_margin_shrinks_the_face_to_two_thirds_of_the_chip()
     {
         // With a quarter margin on each side the canonical face spans 1 / 1.5 of the chip.
-        var eyes = FaceChip.TemplatePoint(0, 150).X - FaceChip.TemplatePoint(2, 150).X;
-        var eyesWithoutMargin = FaceChip.TemplatePoint(0, 150, padding: 0).X - FaceChip.TemplatePoint(2, 150, padding: 0).X;
+        int rightOuter = FaceChip.ReferenceIndices.IndexOf(45), leftOuter = FaceChip.ReferenceIndices.IndexOf(36);
+        var eyes = FaceChip.TemplatePoint(rightOuter, 150).X - FaceChip.TemplatePoint(leftOuter, 150).X;
+        var eyesWithoutMargin = FaceChip.TemplatePoint(rightOuter, 150, padding: 0).X - FaceChip.TemplatePoint(leftOuter, 150, padding: 0).X;
         Assert.Equal(eyesWithoutMargin / 1.5f, eyes, 3);
+    }
+
+    [Fact]
+    public void The_jaw_eyebrows_and_lower_lip_do_not_move_the_chip()
+    {
+        var face = Face(120, 10, 200, 150);
+        var moved = face.ToArray();
+        foreach (var i in Enumerable.Range(0, 27).Concat(Enumerable.Range(55, 5)).Concat(Enumerable.Range(65, 3)))
+            moved[i] = new FacePoint(moved[i].X + 40, moved[i].Y - 25);
+
+        var expected = FaceChip.ToChip(face, 150);
+        var actual = FaceChip.ToChip(moved, 150);
+
+        foreach (var (value, reference) in new[] { (actual.ScaleX, expected.ScaleX), (actual.SkewX, expected.SkewX), (actual.TransX, expected.TransX), (actual.SkewY, expected.SkewY), (actual.TransY, expected.TransY) })
+            Assert.Equal(reference, value, 3);
     }
 
     [Fact]
