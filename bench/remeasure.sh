@@ -68,7 +68,7 @@ if [ ${#chosen[@]} -eq 0 ]; then
   mapfile -t chosen < <(names)
 fi
 for name in "${chosen[@]}"; do
-  if ! names | grep -qx -- "$name"; then
+  if ! names | grep -x -- "$name" >/dev/null; then  # not -q: with pipefail an early exit of grep fails the pipe
     echo "remeasure: unknown figure set '$name'; one of: $(names | tr '\n' ' ')" >&2
     exit 2
   fi
