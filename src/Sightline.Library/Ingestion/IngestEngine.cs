@@ -145,6 +145,17 @@ internal sealed class IngestEngine
         if (files.Count == 0)
             return;
         _meter.Start("analysing", files.Count);
+        await RunInFlightAsync(files, (file, ct) => IngestAsync(file, now, ct), item => item is FailureItem, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on at most <see cref="MaxInFlight"/> items at once and commits what each gives in
+    /// batches. A fault (the database, the disk, a model) stops the rest, after what was done is committed, and is
+    /// thrown; an item cut short by the stop is not recorded, so that the next scan takes it again.
+    /// </summary>
+    private async Task RunInFlightAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, Task<IngestItem?>> run,
+        Func<IngestItem?, bool> isFailure, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Exception? fatal = null;
         void Fail(Exception e)
@@ -155,8 +166,8 @@ internal sealed class IngestEngine
 
         var committer = new BatchCommitter(_store, _clock, Fail);
         using var slots = new SemaphoreSlim(MaxInFlight, MaxInFlight);
-        var running = new List<Task>(files.Count);
-        foreach (var file in files)
+        var running = new List<Task>(items.Count);
+        foreach (var each in items)
         {
             try
             {
@@ -171,8 +182,8 @@ internal sealed class IngestEngine
                 var failed = false;
                 try
                 {
-                    var item = await IngestAsync(file, now, stop.Token).ConfigureAwait(false);
-                    failed = item is FailureItem;
+                    var item = await run(each, stop.Token).ConfigureAwait(false);
+                    failed = isFailure(item);
                     if (item is not null)
                         committer.Add(item);
                 }
@@ -339,60 +350,9 @@ internal sealed class IngestEngine
 
         await _analyses.BuildAsync(_context, cancellationToken).ConfigureAwait(false);
         _meter.Start("re-analysing", work.Count);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Exception? fatal = null;
-        void Fail(Exception e)
-        {
-            Interlocked.CompareExchange(ref fatal, e, null);
-            stop.Cancel();
-        }
-        var committer = new BatchCommitter(_store, _clock, Fail);
-        using var slots = new SemaphoreSlim(MaxInFlight, MaxInFlight);
-        var running = new List<Task>(work.Count);
-        foreach (var item in work)
-        {
-            try
-            {
-                await slots.WaitAsync(stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            running.Add(Task.Run(async () =>
-            {
-                var failed = false;
-                try
-                {
-                    var update = await RefreshAsync(item, wanted, now, stop.Token).ConfigureAwait(false);
-                    failed = update is null;
-                    if (update is not null)
-                        committer.Add(new UpdateItem(update));
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-                catch (Exception e)
-                {
-                    Fail(e);
-                }
-                finally
-                {
-                    slots.Release();
-                    _meter.Done(failed);
-                }
-            }, CancellationToken.None));
-        }
-        await Task.WhenAll(running).ConfigureAwait(false);
-        try
-        {
-            await committer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref fatal, e, null);
-        }
-        ThrowIfFailed(fatal, cancellationToken);
+        await RunInFlightAsync(work,
+            async (item, ct) => await RefreshAsync(item, wanted, now, ct).ConfigureAwait(false) is { } update ? new UpdateItem(update) : null,
+            item => item is null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The out-of-date analyses of one photo, run again from one of its paths; null (and a reported failure) when the file cannot be used.</summary>
