@@ -1,4 +1,5 @@
 using Sightline.Library.Ingestion;
+using Sightline.Library.People;
 using Sightline.Library.Storage;
 using Sightline.Library.Thumbnails;
 using Sightline.Vision.Pipeline;
@@ -61,7 +62,11 @@ public sealed class PhotoLibrary : IAsyncDisposable
         Settings = settings;
         SchemaVersion = schemaVersion;
         Thumbnails = new ThumbnailStore(folder, settings);
+        People = new PeopleService(store, PeopleOptions.Default);
     }
+
+    /// <summary>The library's people: clustering of its faces and the user's decisions about them.</summary>
+    public PeopleService People { get; }
 
     public string Folder { get; }
 

@@ -1,0 +1,126 @@
+using Sightline.Library.People.Clustering;
+
+namespace Sightline.Library.People;
+
+/// <summary>
+/// How the library's faces become people. <see cref="Threshold"/>, when set, replaces the descriptor model's own cut
+/// (<see cref="PeopleDefaults.ThresholdFor"/>); a group needs <see cref="MinFaces"/> faces to become a person.
+/// </summary>
+public sealed record PeopleOptions
+{
+    public static PeopleOptions Default { get; } = new();
+
+    public float? Threshold { get; init; }
+
+    public int MinFaces { get; init; } = 2;
+
+    /// <summary>Merge suggestions: pairs of people whose faces lie on average nearer than this many times the cut.</summary>
+    public float SuggestionFactor { get; init; } = 1.5f;
+
+    public ClusteringOptions For(string descriptorModel) => new(Threshold ?? PeopleDefaults.ThresholdFor(descriptorModel), MinFaces);
+}
+
+/// <summary>Why a face is not part of a person.</summary>
+public enum FaceStatus
+{
+    /// <summary>In a person (by clustering, or by the user when <see cref="PersonFace.Confirmed"/>).</summary>
+    Assigned,
+
+    /// <summary>Clusterable but without support yet (seen once), or kept apart by a constraint.</summary>
+    Unassigned,
+
+    /// <summary>Too poor to identify (cut by the frame, profile, too small, blurred): kept out of clustering; <see cref="PersonFace.TooPoor"/> says why.</summary>
+    TooPoor,
+
+    /// <summary>No descriptor of the library's descriptor model yet (imported region, or not analysed yet).</summary>
+    NoDescriptor,
+}
+
+/// <summary>A person of a library as listed: name (null until named), counts, cover face and whether the user has decided anything about them.</summary>
+public sealed record PersonSummary(
+    long Id,
+    string? Name,
+    bool Hidden,
+    int FaceCount,
+    int PhotoCount,
+    long? CoverFaceId,
+    long? CoverPhotoId,
+    bool Confirmed,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A face of the library as people management shows it: box in the upright original's pixels, its person (null when none), whether the user placed it there, and why it is not in a person.</summary>
+public sealed record PersonFace(
+    long FaceId,
+    long PhotoId,
+    int Index,
+    float X,
+    float Y,
+    float Width,
+    float Height,
+    float Score,
+    long? PersonId,
+    bool Confirmed,
+    FaceStatus Status,
+    string? TooPoor = null,
+    string? Expression = null,
+    float? Age = null,
+    string? Gender = null,
+    float? Quality = null);
+
+public sealed record PersonDetail(PersonSummary Person, IReadOnlyList<PersonFace> Faces);
+
+/// <summary>"These two may be the same person": the mean descriptor distance between their faces (smaller is likelier).</summary>
+public sealed record MergeSuggestion(PersonSummary First, PersonSummary Second, float Distance);
+
+/// <summary>Which people to list.</summary>
+public sealed record PeopleQuery(bool IncludeHidden = false, bool NamedOnly = false, int Limit = 1000);
+
+/// <summary>What one clustering pass did: faces new to clustering, faces re-grouped (those of the components the new faces touched), people and faces after it.</summary>
+public sealed record ClusteringReport(
+    bool Full,
+    string? DescriptorModel,
+    float Threshold,
+    int NewFaces,
+    int FacesReclustered,
+    int ComponentsReclustered,
+    int People,
+    int Assigned,
+    int Unassigned,
+    int TooPoor,
+    TimeSpan Elapsed);
+
+/// <summary>What importing a face gallery's named people did: people made (or found by name), faces placed with them, and what was skipped with the reason.</summary>
+public sealed record GalleryImportReport(int People, int Faces, IReadOnlyList<string> Skipped);
+
+/// <summary>Every face with its person, for evaluation and export: the face, its photo's content hash and the person (null when none).</summary>
+public sealed record FaceAssignment(long FaceId, long PhotoId, string ContentHash, int Index, float Width, float Height, long? PersonId, FaceStatus Status);
+
+/// <summary>What went wrong with a people request.</summary>
+public enum PeopleErrorKind
+{
+    /// <summary>No such person or face (HTTP 404).</summary>
+    NotFound,
+
+    /// <summary>A malformed request: empty name, no faces named, a face that is not the person's (HTTP 400).</summary>
+    Invalid,
+
+    /// <summary>A request that would break a rule: merging people who share a photo, a person into themselves (HTTP 409).</summary>
+    Conflict,
+}
+
+/// <summary>A people request that cannot be done, with the kind and a message naming what and why.</summary>
+public sealed class PeopleException(PeopleErrorKind kind, string message) : Exception(message)
+{
+    public PeopleErrorKind Kind { get; } = kind;
+}
+
+/// <summary>The clustering cut of each descriptor model, measured on faces-lfw and faces-bbt (README, People).</summary>
+public static class PeopleDefaults
+{
+    /// <summary>The cut for a descriptor model id; an unknown model gets face-api's.</summary>
+    public static float ThresholdFor(string descriptorModel) => descriptorModel switch
+    {
+        _ => 0.55f,
+    };
+}
