@@ -367,4 +367,57 @@ public abstract class PeopleTests : PeopleStoreFixture
         await people.UpdateAsync();
         Assert.Empty(await people.SuggestAsync(10));
     }
+
+    [Fact]
+    public async Task A_gallery_names_the_library_faces_nearest_its_people_one_face_per_photo()
+    {
+        var store = await OpenAsync();
+        var people = Service(store);
+        await store.CommitAsync([
+            .. Enumerable.Range(1, 3).Select(i => Photo($"a{i}", Face(1, i))),
+            .. Enumerable.Range(1, 2).Select(i => Photo($"b{i}", Face(2, i))),
+            Photo("both", Face(1, 50, noise: 0.02f), Face(1, 51, noise: 0.001f)),
+            Photo("stranger", Face(3, 1)),
+        ]);
+        await people.UpdateAsync();
+        var bo = await people.NameAsync((await PersonByKeyAsync(people))["b1:0"]!.Value, "bo");
+        var path = Path.Combine(Path.GetTempPath(), "sightline-gallery-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            using (var gallery = Sightline.Faces.Gallery.FaceGallery.Open(path))
+            {
+                foreach (var (name, person) in new[] { ("Ada", 1), ("Bo", 2), ("Cy", 9) })
+                    gallery.Enroll(name, [new Sightline.Faces.Gallery.EnrolledFace(
+                        new Sightline.Faces.Descriptors.FaceDescriptor(Model, Sightline.Faces.Descriptors.DescriptorMetric.Euclidean, Face(person, 100)), $"{name}.jpg")]);
+
+                var report = await people.ImportGalleryAsync(gallery);
+
+                Assert.Equal(2, report.People);
+                Assert.Equal(4, report.Faces); // Bo's two faces were his already
+                Assert.StartsWith("Cy: no face of the library", Assert.Single(report.Skipped));
+            }
+            var ada = (await people.FindByNameAsync("Ada"))!;
+            Assert.True(ada.Confirmed);
+            var byKey = await PersonByKeyAsync(people);
+            Assert.True(new[] { "a1:0", "a2:0", "a3:0", "both:1" }.All(k => byKey[k] == ada.Id));
+            Assert.NotEqual(ada.Id, byKey["both:0"]);
+            Assert.Equal(bo.Id, byKey["b2:0"]);
+            Assert.Null(byKey["stranger:0"]);
+            Assert.Equal(2, (await people.ListAsync(new PeopleQuery(NamedOnly: true))).Count);
+
+            var other = path + "-other.db";
+            using var otherGallery = Sightline.Faces.Gallery.FaceGallery.Open(other);
+            otherGallery.Enroll("Ada", [new Sightline.Faces.Gallery.EnrolledFace(
+                new Sightline.Faces.Descriptors.FaceDescriptor("another-descriptor", Sightline.Faces.Descriptors.DescriptorMetric.Euclidean, Face(1, 100)), "ada.jpg")]);
+            var refused = await people.ImportGalleryAsync(otherGallery);
+            Assert.Equal((0, 0), (refused.People, refused.Faces));
+            Assert.Contains("cannot be compared", Assert.Single(refused.Skipped));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+                File.Delete(file);
+        }
+    }
 }
