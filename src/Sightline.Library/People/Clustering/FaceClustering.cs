@@ -214,6 +214,12 @@ public static class FaceClustering
                     a.Links[b.Id] = sum;
                     b.Links[a.Id] = sum;
                 }
+            // The edges now live in the links; a large component would otherwise hold them twice.
+            foreach (var i in component)
+            {
+                pairs[i].Clear();
+                pairs[i].Capacity = 0;
+            }
             return alive;
         }
 
