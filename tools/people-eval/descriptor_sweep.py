@@ -2,7 +2,7 @@
 """Constrained average linkage (UPGMA; cannot-link: two faces of one photo) over the descriptors that
 `sightline faces <set> --descriptor <d> --json --descriptors` wrote to <dir>/lfw-<d>.json and <dir>/bbt-<d>.json,
 cut at a sweep of thresholds; BCubed F1 over the labelled faces (faces-lfw: the largest face of each photo;
-faces-bbt: the 40 crops), and how many of the faces-lfw people seen once are left alone.
+faces-bbt: the 40 crops; faces whose `identifiable` is false stay alone, as the library keeps them out of clustering), and how many of the faces-lfw people seen once are left alone.
 
     python3 descriptor_sweep.py <dir> <descriptor> unit|euclid [data folder, default ../shared/data]
 
@@ -33,7 +33,9 @@ def load(set_name, desc):
         for i, f in enumerate(fs):
             d = f['descriptor']
             v = d['values'] if isinstance(d, dict) else d
-            faces.append((f'{os.path.basename(src)}#{i}', src, v, lab if i == largest else None))
+            # A face too poor to identify is kept out of clustering (as the library does): it stays alone, and
+            # when it is the labelled one it still counts, as a cluster of its own.
+            faces.append((f'{os.path.basename(src)}#{i}', src, v, lab if i == largest else None, f.get('identifiable', True)))
     # Stable keys (file name + face index) order the faces, so ties fall the same way every run.
     faces.sort(key=lambda f: f[0])
     return faces, labels, nlab_photos
@@ -54,7 +56,8 @@ def linkage(faces, space, maxcut):
         for k in range(i + 1, n):
             D[i][k] = D[k][i] = dist(vs[i], vs[k])
     photo = [f[1] for f in faces]
-    cl = [[photo[i] == photo[k] and i != k for k in range(n)] for i in range(n)]
+    poor = [not f[4] for f in faces]
+    cl = [[(photo[i] == photo[k] or poor[i] or poor[k]) and i != k for k in range(n)] for i in range(n)]
     size = [1] * n
     active = set(range(n))
     members = {i: [i] for i in range(n)}
