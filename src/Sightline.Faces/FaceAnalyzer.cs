@@ -34,9 +34,9 @@ public sealed record FaceModels(
     /// <inheritdoc cref="ResolveDetector"/>
     public static string ResolveEmotion(string name) => FaceFamilies.Emotions.Find(name)?.ModelId ?? name;
 
-    /// <summary>The descriptor model a user's name selects (face-api or faceres, or their catalog ids); another throws <see cref="TaskOptionsException"/> (descriptor).</summary>
+    /// <summary>The descriptor model a user's name selects (a family of <see cref="FaceFamilies.Describers"/>, or its catalog id); another throws <see cref="TaskOptionsException"/> (descriptor).</summary>
     public static string DescriberId(string name) => FaceFamilies.Describers.Find(name.Trim())?.ModelId
-        ?? throw new TaskOptionsException("descriptor", $"descriptor must be face-api or faceres, got '{name}'");
+        ?? throw new TaskOptionsException("descriptor", $"descriptor must be one of {string.Join(", ", FaceFamilies.Describers.Entries.Select(e => e.Family))}, got '{name}'");
 
     /// <summary>The expression model a user's name selects (face-api or human, or their catalog ids); another throws <see cref="TaskOptionsException"/> (emotion).</summary>
     public static string EmotionId(string name) => FaceFamilies.Emotions.Find(name.Trim())?.ModelId

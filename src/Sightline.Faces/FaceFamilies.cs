@@ -24,7 +24,10 @@ public static class FaceFamilies
 
     public static FamilyRegistry<IFaceDescriber> Describers { get; } = new FamilyRegistry<IFaceDescriber>("face-descriptor", "face descriptor model")
         .Add(new("face-descriptor", "face-api", [FaceApiDescriber.Id], ["faceapi"], (c, m) => new FaceApiDescriber(m, c.Engine, c), IsDefault: true))
-        .Add(new("face-descriptor", "faceres", [FaceResDescriber.Id], [], (c, m) => new FaceResDescriber(m, c.Engine, c)));
+        .Add(new("face-descriptor", "faceres", [FaceResDescriber.Id], [], (c, m) => new FaceResDescriber(m, c.Engine, c)))
+        .Add(new("face-descriptor", "faceres-deep", [FaceResDeepDescriber.Id], [], (c, m) => new FaceResDeepDescriber(m, c.Engine, c)))
+        .Add(new("face-descriptor", "mobilefacenet", [MobileFaceNetDescriber.Id], [], (c, m) => new MobileFaceNetDescriber(m, c.Engine, c)))
+        .Add(new("face-descriptor", "mobileface", [MobileFaceDescriber.Id], [], (c, m) => new MobileFaceDescriber(m, c.Engine, c)));
 
     public static FamilyRegistry<IEmotionClassifier> Emotions { get; } = new FamilyRegistry<IEmotionClassifier>("face-emotion", "expression model")
         .Add(new("face-emotion", "face-api", [FaceApiExpressionClassifier.Id], ["faceapi"], (c, m) => new FaceApiExpressionClassifier(m, c.Engine, c), IsDefault: true))

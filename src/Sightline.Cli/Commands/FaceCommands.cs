@@ -24,7 +24,7 @@ public static partial class FaceCommands
 
     private static Option<string?> DescriptorOption(string fallback) => new("--descriptor")
     {
-        Description = $"Face descriptor: face-api (128-d) or faceres (1024-d); default: {fallback}",
+        Description = $"Face descriptor: face-api (128-d), faceres or faceres-deep (1024-d), mobilefacenet (192-d) or mobileface (256-d); default: {fallback}",
     };
 
     private static Option<string> EmotionOption() => new("--emotion") { Description = "Expression model: face-api (default) or human", DefaultValueFactory = _ => "face-api" };

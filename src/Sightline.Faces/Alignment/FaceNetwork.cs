@@ -79,11 +79,19 @@ internal sealed class FaceNetwork
     /// Descriptors from output <paramref name="output"/> for faces aligned to the canonical face chip
     /// (<see cref="FaceChip"/>) by a similarity transform of their landmarks.
     /// </summary>
-    public IReadOnlyList<Descriptors.FaceDescriptor> DescribeChips(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric)
+    public IReadOnlyList<Descriptors.FaceDescriptor> DescribeChips(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric) =>
+        DescribeChips(crops, landmarks, output, metric, (l, size) => FaceChip.ToChip(l, size));
+
+    /// <summary>
+    /// Descriptors from output <paramref name="output"/> for faces aligned by <paramref name="toChip"/> (68 landmarks
+    /// and the chip size to the transform from image pixels to chip pixels).
+    /// </summary>
+    public IReadOnlyList<Descriptors.FaceDescriptor> DescribeChips(FaceCrops crops, IReadOnlyList<Detection.FacePoint[]> landmarks, int output, Descriptors.DescriptorMetric metric,
+        Func<Detection.FacePoint[], int, SKMatrix> toChip)
     {
         if (landmarks.Count == 0)
             return [];
-        var chips = landmarks.Select(l => FaceChip.ToChip(l, Size)).ToList();
+        var chips = landmarks.Select(l => toChip(l, Size)).ToList();
         var batch = _session.SupportsBatch ? MaxBatch : 1;
         var result = new List<Descriptors.FaceDescriptor>(landmarks.Count);
         for (var offset = 0; offset < chips.Count; offset += batch)

@@ -33,6 +33,21 @@ public sealed record FaceDescriptor(string ModelId, DescriptorMetric Metric, flo
         return Distance(Metric, Values, other.Values);
     }
 
+    /// <summary>
+    /// This descriptor divided by its length. Cosine distances do not change; Euclidean distances between unit
+    /// vectors are then monotone in them (d² = 2 (1 − cos)), so a store that compares by Euclidean distance
+    /// (the library's clustering) ranks such descriptors as their cosine does. A zero vector is refused.
+    /// </summary>
+    public FaceDescriptor ToUnitLength()
+    {
+        var length = TensorPrimitives.Norm(Values);
+        if (!(length > 0) || !float.IsFinite(length))
+            throw new DescriptorMismatchException($"descriptor of '{ModelId}' has length {length}: it has no direction to keep");
+        var values = new float[Values.Length];
+        TensorPrimitives.Divide(Values, length, values);
+        return this with { Values = values };
+    }
+
     public static float Distance(DescriptorMetric metric, ReadOnlySpan<float> a, ReadOnlySpan<float> b) => metric switch
     {
         DescriptorMetric.Euclidean => TensorPrimitives.Distance(a, b),

@@ -129,6 +129,13 @@ public static class PeopleDefaults
     public static float ThresholdFor(string descriptorModel) => descriptorModel switch
     {
         "face-api-face-recognition" => 0.55f,
+        // Cuts that maximise the mean BCubed F1 of faces-lfw and faces-bbt (docs/notes/people-descriptors.md).
+        // faceres's descriptors are stored as the network gives them (lengths near 12), so its cut is a raw distance;
+        // faceres-deep's, MobileFace's and MobileFaceNet's are stored at unit length.
+        "human-faceres" => 12.1f,
+        "human-faceres-deep" => 0.79f,
+        "human-mobileface" => 1.23f,
+        "human-mobilefacenet" => 0.01f,
         _ => 0.55f,
     };
 }

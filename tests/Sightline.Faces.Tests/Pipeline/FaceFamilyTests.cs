@@ -3,6 +3,7 @@ using Sightline.Faces.Descriptors;
 using Sightline.Faces.Detection;
 using Sightline.Faces.Landmarks;
 using Sightline.Models;
+using Sightline.Vision.Pipeline;
 
 namespace Sightline.Faces.Tests.Pipeline;
 
@@ -21,6 +22,10 @@ public sealed class FaceFamilyTests
     [InlineData("face-api", FaceApiDescriber.Id)]
     [InlineData("faceapi", FaceApiDescriber.Id)]
     [InlineData("faceres", FaceResDescriber.Id)]
+    [InlineData("faceres-deep", FaceResDeepDescriber.Id)]
+    [InlineData("MobileFaceNet", MobileFaceNetDescriber.Id)]
+    [InlineData("mobileface", MobileFaceDescriber.Id)]
+    [InlineData(MobileFaceDescriber.Id, MobileFaceDescriber.Id)]
     public void Describer_names(string name, string id) => Assert.Equal(id, FaceModels.ResolveDescriber(name));
 
     [Theory]
@@ -60,5 +65,15 @@ public sealed class FaceFamilyTests
         Assert.Equal([SsdFaceDetector.Id, FaceLandmarker.Id, FaceResDescriber.Id, HumanEmotionClassifier.Id, AgeGenderEstimator.Id,
             LivenessChecker.AntiSpoofId, LivenessChecker.LivenessId], ids);
         Assert.Throws<ModelStoreException>(() => FaceAnalyzer.RequiredModels(new FaceModels(Landmarks: "dlib")));
+    }
+
+    [Fact]
+    public void An_unknown_descriptor_name_lists_every_descriptor_family()
+    {
+        var error = Assert.Throws<TaskOptionsException>(() => FaceModels.DescriberId("arcface"));
+
+        Assert.Equal("descriptor", error.Option);
+        Assert.Contains("face-api, faceres, faceres-deep, mobilefacenet, mobileface", error.Message);
+        Assert.Contains("'arcface'", error.Message);
     }
 }
