@@ -243,17 +243,20 @@ public sealed class PeopleService
         Locked(async () =>
         {
             var outcome = await decide().ConfigureAwait(false);
-            await PassAsync(full: false, outcome.Components, cancellationToken).ConfigureAwait(false);
+            await PassAsync(full: false, outcome.Components, cancellationToken, outcome.PersonId).ConfigureAwait(false);
             return await People.GetPersonAsync(outcome.PersonId, cancellationToken).ConfigureAwait(false)
                 ?? throw new PeopleException(PeopleErrorKind.NotFound, $"person {outcome.PersonId} does not exist");
         }, cancellationToken);
 
     /// <summary>
     /// One clustering pass: every clusterable face when <paramref name="full"/> (or when the descriptor model or the
-    /// cut differ from the last full pass); otherwise the faces new to clustering, the components of their
-    /// neighbours, the components named, and everything joined to those by pins.
+    /// cut differ from the last full pass, or, above <see cref="PeopleOptions.ExactUpTo"/> faces, when the new faces
+    /// reach <see cref="PeopleOptions.ExactShare"/> of the library). Otherwise, up to ExactUpTo faces, an exact pass:
+    /// the faces new to clustering, the components of their neighbours, the components named, and everything joined
+    /// to those by pins; above it, a local pass (<see cref="LocalFaces"/>) around the new faces and the person
+    /// <paramref name="decided"/> about.
     /// </summary>
-    private async Task<ClusteringReport> PassAsync(bool full, IReadOnlyCollection<long> components, CancellationToken cancellationToken)
+    private async Task<ClusteringReport> PassAsync(bool full, IReadOnlyCollection<long> components, CancellationToken cancellationToken, long? decided = null)
     {
         var started = Stopwatch.GetTimestamp();
         var model = await LibraryModelAsync(cancellationToken).ConfigureAwait(false);
@@ -269,23 +272,42 @@ public sealed class PeopleService
 
         IReadOnlyList<StoredClusterFace> faces;
         int newFaces;
+        IReadOnlySet<long>? held = null;
+        IReadOnlyList<FaceVector>? vectors = null;
+        if (!full)
+        {
+            vectors = await People.GetDescriptorsAsync(model, cancellationToken).ConfigureAwait(false);
+            var fresh = vectors.Count(v => v.Component is null);
+            full = vectors.Count > Options.ExactUpTo && fresh >= Options.ExactShare * vectors.Count;
+        }
         if (full)
         {
             faces = await People.GetClusterFacesAsync(model, null, cancellationToken).ConfigureAwait(false);
             newFaces = faces.Count(f => f.Component is null);
         }
-        else
+        else if (vectors!.Count <= Options.ExactUpTo)
         {
-            var vectors = await People.GetDescriptorsAsync(model, cancellationToken).ConfigureAwait(false);
             var (affected, fresh) = AffectedFaces(vectors, components, options.Threshold, cancellationToken);
             newFaces = fresh;
+            faces = affected.Count == 0 ? [] : await People.GetClusterFacesAsync(model, affected, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // After a decision, the faces of the person it concerns are placed again (their component is most of a
+            // large library); the full pass that follows settles the rest.
+            IReadOnlyList<long> seeds = decided is { } decidedPerson ? vectors.Where(v => v.PersonId == decidedPerson).Select(v => v.FaceId).ToList()
+                : components.Count == 0 ? []
+                : (await People.GetComponentFacesAsync(model, components, cancellationToken).ConfigureAwait(false)).Select(f => f.FaceId).ToList();
+            var (affected, kept, fresh) = LocalFaces(vectors, seeds, options.Threshold, Options.LocalNeighbours, cancellationToken);
+            newFaces = fresh;
+            held = kept;
             faces = affected.Count == 0 ? [] : await People.GetClusterFacesAsync(model, affected, cancellationToken).ConfigureAwait(false);
         }
 
         var componentCount = 0;
         if (faces.Count > 0 || full)
         {
-            var (placed, newPeople, count) = Place(faces, options, cancellationToken);
+            var (placed, newPeople, count) = Place(faces, options, cancellationToken, held);
             componentCount = count;
             // Only what changed is written: a pass over a settled library writes nothing but its state.
             var before = faces.ToDictionary(f => f.FaceId);
@@ -349,18 +371,58 @@ public sealed class PeopleService
     }
 
     /// <summary>
+    /// The faces a local pass places (libraries above <see cref="PeopleOptions.ExactUpTo"/>): the new faces and the
+    /// <paramref name="seeds"/>, their <paramref name="neighbours"/> nearest faces nearer than the cut, every face of
+    /// the people those have, and every face pinned to those people. Returns them, the faces held with their current
+    /// person during the pass (those that are neither new nor seeds and have a person), and how many were new.
+    /// </summary>
+    internal static (IReadOnlyCollection<long> Faces, IReadOnlySet<long> Held, int New) LocalFaces(IReadOnlyList<FaceVector> vectors, IReadOnlyCollection<long> seeds,
+        float threshold, int neighbours, CancellationToken cancellationToken)
+    {
+        var free = new HashSet<long>(seeds);
+        var fresh = vectors.Where(v => v.Component is null).ToList();
+        free.UnionWith(fresh.Select(v => v.FaceId));
+        var faces = new HashSet<long>(free);
+        var people = new HashSet<long>();
+        var byId = vectors.ToDictionary(v => v.FaceId);
+        foreach (var id in free)
+            if (byId.TryGetValue(id, out var seed) && seed.PersonId is { } own)
+                people.Add(own);
+        var queries = vectors.Where(v => free.Contains(v.FaceId)).ToList();
+        if (queries.Count > 0)
+        {
+            var found = NeighbourSearch.Within(new DescriptorMatrix(vectors.Select(v => v.Vector).ToList()),
+                new DescriptorMatrix(queries.Select(v => v.Vector).ToList()), threshold, cancellationToken);
+            foreach (var list in found)
+                foreach (var (row, _) in list.Take(neighbours + 1)) // the query itself is among its neighbours
+                {
+                    faces.Add(vectors[row].FaceId);
+                    if (vectors[row].PersonId is { } person)
+                        people.Add(person);
+                }
+        }
+        foreach (var v in vectors)
+            if ((v.PersonId is { } person && people.Contains(person)) || (v.PinnedPerson is { } pinned && people.Contains(pinned)))
+                faces.Add(v.FaceId);
+        var held = faces.Where(id => !free.Contains(id) && byId[id].PersonId is not null).ToHashSet();
+        return (faces, held, fresh.Count);
+    }
+
+    /// <summary>
     /// Clusters the faces and places each cluster: one with pinned faces is their person; an unpinned one of at least
     /// MinFaces faces takes the automatic person most of its faces had before (greedy by overlap, ties by the smaller
     /// person id), else a new person; a smaller one is unassigned. A component is labelled by its smallest face id.
     /// </summary>
     internal static (IReadOnlyList<ClusteredFace> Faces, int NewPeople, int Components) Place(IReadOnlyList<StoredClusterFace> faces, ClusteringOptions options,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlySet<long>? held = null)
     {
         if (faces.Count == 0)
             return ([], 0, 0);
         var byId = faces.ToDictionary(f => f.FaceId);
+        // A local pass holds the faces it does not place with their person, as if pinned: the new faces join or
+        // leave them, and the full pass that follows decides the rest.
         var clusters = FaceClustering.Cluster(faces.Select(f => new ClusterFace(f.FaceId, f.StableKey, f.PhotoId, f.Descriptor,
-            f.Pinned ? f.PersonId : null, f.RejectedFrom.Count > 0 ? f.RejectedFrom : null)).ToList(), options, cancellationToken);
+            f.Pinned || held?.Contains(f.FaceId) == true ? f.PersonId : null, f.RejectedFrom.Count > 0 ? f.RejectedFrom : null)).ToList(), options, cancellationToken);
         var labels = clusters.GroupBy(c => c.Component).ToDictionary(g => g.Key, g => g.SelectMany(c => c.FaceIds).Min());
 
         var person = new long?[clusters.Count];

@@ -8,8 +8,8 @@ public sealed record ClusteringState(string DescriptorModel, float Threshold);
 /// <summary>How many clusterable faces (detected, with a descriptor, not too poor) a descriptor model has.</summary>
 public sealed record DescriptorModelCount(string Model, long Faces);
 
-/// <summary>A clusterable face's descriptor with what the neighbour scan needs: its last component (null: new to clustering) and the person it is pinned to.</summary>
-public sealed record FaceVector(long FaceId, long? Component, long? PinnedPerson, float[] Vector);
+/// <summary>A clusterable face's descriptor with what the neighbour scan needs: its last component (null: new to clustering), the person it is pinned to, and its person.</summary>
+public sealed record FaceVector(long FaceId, long? Component, long? PinnedPerson, float[] Vector, long? PersonId = null);
 
 /// <summary>
 /// A clusterable face with everything clustering needs: stable key (content hash ":" face index), photo, descriptor,

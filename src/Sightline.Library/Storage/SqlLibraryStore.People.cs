@@ -39,9 +39,9 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
         ArgumentException.ThrowIfNullOrEmpty(model);
         return RunAsync<IReadOnlyList<FaceVector>>(false, async (c, t) =>
             (await c.QueryAsync<VectorRow>(Command(
-                "SELECT f.id, f.component, CASE WHEN f.pinned THEN f.person_id END AS pinned_person, f.descriptor FROM faces f WHERE " + Clusterable + "ORDER BY f.id",
+                "SELECT f.id, f.component, CASE WHEN f.pinned THEN f.person_id END AS pinned_person, f.person_id, f.descriptor FROM faces f WHERE " + Clusterable + "ORDER BY f.id",
                 new { detected = Detected, model }, t, cancellationToken)))
-            .Select(r => new FaceVector(r.Id, r.Component, r.PinnedPerson, StoreValues.FromBlob(r.Descriptor, "face descriptor")!)).ToList(), cancellationToken);
+            .Select(r => new FaceVector(r.Id, r.Component, r.PinnedPerson, StoreValues.FromBlob(r.Descriptor, "face descriptor")!, r.PersonId)).ToList(), cancellationToken);
     }
 
     private const string ClusterFaceSelect =
@@ -473,6 +473,7 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
         public long Id { get; set; }
         public long? Component { get; set; }
         public long? PinnedPerson { get; set; }
+        public long? PersonId { get; set; }
         public byte[]? Descriptor { get; set; }
     }
 
