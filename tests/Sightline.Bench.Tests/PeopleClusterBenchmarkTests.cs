@@ -11,13 +11,21 @@ public class PeopleClusterBenchmarkTests
         var faces = SyntheticFaces.Generate(1500, seed: 3);
         Assert.Equal(1500, faces.Count);
         Assert.All(faces, f => Assert.Equal(SyntheticFaces.Dimension, f.Descriptor.Length));
-        var same = new List<float>();
+        var same = new Dictionary<int, List<float>>();
         var different = new List<float>();
         for (var i = 0; i < 600; i++)
             for (var j = i + 1; j < 600; j++)
-                (faces[i].Person == faces[j].Person ? same : different).Add(Distance(faces[i].Descriptor, faces[j].Descriptor));
-        // face-api on faces-lfw: same person 0.440, different people 0.805 (see SyntheticFaces).
-        Assert.InRange(same.Average(), 0.40, 0.48);
+            {
+                var d = Distance(faces[i].Descriptor, faces[j].Descriptor);
+                if (faces[i].Person == faces[j].Person)
+                    (same.TryGetValue(faces[i].Person, out var list) ? list : same[faces[i].Person] = []).Add(d);
+                else
+                    different.Add(d);
+            }
+        // face-api on faces-lfw: same person 0.440, different people 0.805 (see SyntheticFaces). Pairs of one person are
+        // taken person by person: the largest person would otherwise outweigh all the others.
+        var perPerson = same.Values.Select(v => v.Average()).Order().ToList();
+        Assert.InRange(perPerson[perPerson.Count / 2], 0.40, 0.48);
         Assert.InRange(different.Average(), 0.76, 0.85);
         // A quarter seen once, and a heavy tail: the largest person holds many times the median.
         Assert.InRange(faces.Count(f => f.Person < 0), 350, 400);
