@@ -16,6 +16,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["analyze"] = AnalyzeBenchmark.RunAsync,
     ["library-ingest"] = LibraryIngestBenchmark.RunAsync,
     ["library-scale"] = LibraryScaleBenchmark.RunAsync,
+    ["people-cluster"] = PeopleClusterBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

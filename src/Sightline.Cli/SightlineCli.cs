@@ -83,6 +83,7 @@ public static class SightlineCli
                 ClassificationCommands.EvalUnknown(context),
                 FaceCommands.EvalFaces(context),
                 FaceCommands.EvalEmotions(context),
+                PeopleEvalCommands.EvalPeople(context),
                 ModerationCommands.EvalModerate(context),
             },
         };

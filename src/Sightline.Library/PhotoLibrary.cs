@@ -69,6 +69,9 @@ public sealed class PhotoLibrary : IAsyncDisposable
     /// <summary>The library's people: clustering of its faces and the user's decisions about them.</summary>
     public PeopleService People { get; }
 
+    /// <summary>The library's people clustered with other options (an evaluation or a benchmark trying another cut).</summary>
+    public PeopleService PeopleWith(PeopleOptions options) => new(Store, options);
+
     public string Folder { get; }
 
     public ILibraryStore Store { get; }
