@@ -440,4 +440,41 @@ public abstract class PeopleTests : PeopleStoreFixture
         Assert.Equal(40, report.People);
         Assert.Equal(204, report.Assigned);
     }
+
+    [Fact]
+    public async Task Above_the_exact_size_new_faces_are_placed_locally_and_a_full_pass_settles_to_the_order_free_partition()
+    {
+        var store = await OpenAsync();
+        var local = new PeopleOptions { ExactUpTo = 50 };
+        var people = Service(store, local);
+        await store.CommitAsync([.. Enumerable.Range(0, 40).SelectMany(p => Enumerable.Range(0, 5).Select(v => Photo($"h{p}-{v}", Face(p, v))))]);
+        Assert.True((await people.UpdateAsync()).Full);
+        var before = await PersonByKeyAsync(people);
+
+        // 5 new faces are 2.5 % of 200: placed locally, each with the people of its nearest faces.
+        await store.CommitAsync([Photo("n1", Face(3, 9)), Photo("n2", Face(17, 9)), Photo("n3", Face(17, 10)), Photo("n4", Face(99, 1)), Photo("n5", Face(98, 1))]);
+        var report = await people.UpdateAsync();
+
+        Assert.False(report.Full);
+        Assert.Equal(5, report.NewFaces);
+        Assert.Equal(5 + 2 * 5, report.FacesReclustered);
+        var after = await PersonByKeyAsync(people);
+        Assert.Equal(after["h3-0:0"], after["n1:0"]);
+        Assert.Equal(after["h17-0:0"], after["n2:0"]);
+        Assert.Equal(after["h17-0:0"], after["n3:0"]);
+        Assert.Null(after["n4:0"]);
+        Assert.Null(after["n5:0"]);
+        Assert.All(before, b => Assert.Equal(b.Value, after[b.Key]));
+
+        // New faces reaching a tenth of the library make the pass full: the partition a fresh library of the same faces gets.
+        await store.CommitAsync([.. Enumerable.Range(40, 5).SelectMany(p => Enumerable.Range(0, 5).Select(v => Photo($"h{p}-{v}", Face(p, v))))]);
+        Assert.True((await people.UpdateAsync()).Full);
+        var settled = await PartitionAsync(people);
+        var fresh = await OpenAsync();
+        var freshPeople = Service(fresh, local);
+        await fresh.CommitAsync([.. Enumerable.Range(0, 45).SelectMany(p => Enumerable.Range(0, 5).Select(v => Photo($"h{p}-{v}", Face(p, v)))),
+            Photo("n1", Face(3, 9)), Photo("n2", Face(17, 9)), Photo("n3", Face(17, 10)), Photo("n4", Face(99, 1)), Photo("n5", Face(98, 1))]);
+        await freshPeople.UpdateAsync();
+        Assert.Equal(await PartitionAsync(freshPeople), settled);
+    }
 }
