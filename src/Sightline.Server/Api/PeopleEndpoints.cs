@@ -30,7 +30,7 @@ public static class PeopleEndpoints
     {
         var people = app.MapGroup("/v1/library/people").WithTags("people");
 
-        people.MapGet("/", async (LibraryServices services, string? all, string? named, CancellationToken ct) =>
+        people.MapGet("", async (LibraryServices services, string? all, string? named, CancellationToken ct) =>
             {
                 var library = await services.LibraryAsync(ct).ConfigureAwait(false);
                 var query = PeopleRequests.Query(all, named);

@@ -324,8 +324,10 @@ public sealed class PeopleApiTests : IAsyncLifetime
         var side = Math.Max(box.Width, box.Height) / 2 * 1.8f;
         float Scale(float original) => original / 2 / side * 160;
         AssertNear(PeopleLibrary.FaceColour, image.GetPixel((int)Scale(box.MidX), (int)Scale(box.MidY)));
-        AssertNear(PeopleLibrary.Background, image.GetPixel((int)Scale(box.Left) / 2, 80));
-        AssertNear(PeopleLibrary.Background, image.GetPixel(155, 155));
+        // Centred on the face, this pixel would lie outside the preview (white); shifted, it is inside the face.
+        AssertNear(PeopleLibrary.FaceColour, image.GetPixel(20, 20));
+        AssertNear(PeopleLibrary.Background, image.GetPixel(130, 130));
+        AssertNear(PeopleLibrary.Background, image.GetPixel(140, 40));
     }
 
     private static void AssertNear(SKColor expected, SKColor actual)
