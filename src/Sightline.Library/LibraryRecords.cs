@@ -65,6 +65,8 @@ public sealed record AnalysisRecord(string Task, string Version, string Json, Da
 /// <summary>
 /// A face of a photo: the box in the upright original's pixels, and what the faces analysis read from it. The
 /// descriptor is what the people issue clusters; imported regions have a name and no descriptor until analysed.
+/// <see cref="TooPoor"/>, when set, is why the faces analysis judged the face too poor to identify (comma-joined
+/// reasons): such a face is kept out of clustering.
 /// </summary>
 public sealed record FaceRecord(
     int Index,
@@ -83,7 +85,8 @@ public sealed record FaceRecord(
     float? Age = null,
     string? Gender = null,
     float? GenderScore = null,
-    float? Quality = null);
+    float? Quality = null,
+    string? TooPoor = null);
 
 /// <summary>
 /// What one ingestion step writes for one media item, in one transaction: the item (inserted when its hash is new,

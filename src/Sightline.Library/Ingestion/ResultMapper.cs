@@ -54,7 +54,7 @@ public static class ResultMapper
         return new MappedAnalyses(analyses, faces, embedding, embeddingModel, results.Values.Any(r => r is ThumbnailResult));
     }
 
-    /// <summary>The faces of a faces result: box, five landmarks (x, y pairs), descriptor and its model, expression, age, gender and quality.</summary>
+    /// <summary>The faces of a faces result: box, five landmarks (x, y pairs), descriptor and its model, expression, age, gender, quality and why it is too poor to identify.</summary>
     public static IReadOnlyList<FaceRecord> Faces(FacesResult result)
     {
         var descriptorModel = result.Models.FirstOrDefault(m => m.Role == "descriptor")?.Id;
@@ -71,7 +71,8 @@ public static class ResultMapper
             Age: face.AgeGender?.Age,
             Gender: face.AgeGender?.Gender,
             GenderScore: face.AgeGender?.GenderScore,
-            Quality: face.Quality?.Score)).ToList();
+            Quality: face.Quality?.Score,
+            TooPoor: face.TooPoor is { Count: > 0 } reasons ? string.Join(", ", reasons) : null)).ToList();
     }
 
     /// <summary>

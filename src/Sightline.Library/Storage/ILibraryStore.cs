@@ -80,6 +80,9 @@ public interface ILibraryStore : IAsyncDisposable
     /// <summary>Failed files with their reasons, newest first.</summary>
     Task<IReadOnlyList<FileEntry>> GetFailuresAsync(int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>The people of the library: clustering's input and output, and the user's decisions.</summary>
+    IPeopleStore People { get; }
+
     /// <summary>The database engine's own check (SQLite integrity_check, PostgreSQL catalog and constraint checks) and the library's invariants.</summary>
     Task<IntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken = default);
 }

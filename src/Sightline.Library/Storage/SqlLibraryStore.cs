@@ -16,10 +16,10 @@ namespace Sightline.Library.Storage;
 /// once and run unchanged on SQLite and PostgreSQL; the engines differ only in how a connection and a transaction
 /// open, how the migration runner is set up, their own integrity check and how their errors read.
 /// </summary>
-internal abstract class SqlLibraryStore : ILibraryStore
+internal abstract partial class SqlLibraryStore : ILibraryStore
 {
     private const string SettingsKey = "library";
-    private const int ParameterChunk = 500;
+    internal const int ParameterChunk = 500;
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -289,7 +289,7 @@ internal abstract class SqlLibraryStore : ILibraryStore
     private static readonly string FaceSelect =
         "SELECT face_index, origin, " + string.Join(", ", new[] { "x", "y", "width", "height", "score" }.Select(c => $"{Real(c)} AS {c}")) +
         ", name, landmarks, descriptor, descriptor_model, expression, " + Real("expression_score") + " AS expression_score, " + Real("age") +
-        " AS age, gender, " + Real("gender_score") + " AS gender_score, " + Real("quality") + " AS quality FROM faces ";
+         " AS age, gender, " + Real("gender_score") + " AS gender_score, " + Real("quality") + " AS quality, too_poor FROM faces ";
 
     private static readonly string PhotoRowSelect =
         "SELECT m.id, m.content_hash, m.kind, m.format, m.size, m.width, m.height, m.taken_local, m.taken_offset_minutes, m.taken_sort, " +
@@ -326,8 +326,14 @@ internal abstract class SqlLibraryStore : ILibraryStore
 
     private const string InsertFaceSql =
         "INSERT INTO faces (media_id, face_index, origin, x, y, width, height, score, name, landmarks, descriptor, descriptor_model, " +
-        "expression, expression_score, age, gender, gender_score, quality) VALUES (@mediaId, @faceIndex, @origin, @x, @y, @width, @height, " +
-        "@score, @name, @landmarks, @descriptor, @descriptorModel, @expression, @expressionScore, @age, @gender, @genderScore, @quality)";
+        "expression, expression_score, age, gender, gender_score, quality, too_poor) VALUES (@mediaId, @faceIndex, @origin, @x, @y, @width, @height, " +
+        "@score, @name, @landmarks, @descriptor, @descriptorModel, @expression, @expressionScore, @age, @gender, @genderScore, @quality, @tooPoor)";
+
+    private const string UpdateFaceSql =
+        "UPDATE faces SET face_index = @faceIndex, x = @x, y = @y, width = @width, height = @height, score = @score, name = @name, " +
+        "landmarks = @landmarks, descriptor = @descriptor, descriptor_model = @descriptorModel, expression = @expression, " +
+        "expression_score = @expressionScore, age = @age, gender = @gender, gender_score = @genderScore, quality = @quality, too_poor = @tooPoor " +
+        "WHERE id = @id";
 
     private const string UpsertEmbeddingSql =
         "INSERT INTO embeddings (media_id, model, vector, at) VALUES (@mediaId, @model, @vector, @at) " +
@@ -414,29 +420,96 @@ internal abstract class SqlLibraryStore : ILibraryStore
                 throw new ArgumentException($"item {update.ContentHash} has two faces with index {twice.Key}", "updates");
     }
 
-    private static async Task ReplaceFacesAsync(DbConnection c, DbTransaction t, long mediaId, FaceOrigin origin, IReadOnlyList<FaceRecord> faces, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a photo's faces of one origin, keeping the rows of faces found again: a new face takes the row of the
+    /// previous face it overlaps most (box IoU of at least <see cref="FaceMatching.MinIou"/>), so that its id, its person
+    /// and whether the user placed it there survive a re-analysis. A face whose descriptor, descriptor model or
+    /// identifiability changed, and a face that is gone, send the faces of its component back to clustering
+    /// (component null): the component's grouping may change without it.
+    /// </summary>
+    private async Task ReplaceFacesAsync(DbConnection c, DbTransaction t, long mediaId, FaceOrigin origin, IReadOnlyList<FaceRecord> faces, CancellationToken cancellationToken)
     {
-        await c.ExecuteAsync(Command("DELETE FROM faces WHERE media_id = @mediaId AND origin = @origin", new { mediaId, origin = (int)origin }, t, cancellationToken));
-        if (faces.Count == 0)
-            return;
-        await c.ExecuteAsync(Command(InsertFaceSql, faces.Select(f => new
-        {
-            mediaId,
-            faceIndex = f.Index,
-            // The list decides the origin, so a detected face cannot land among the imported ones.
-            origin = (int)origin,
-            x = (double)f.X, y = (double)f.Y, width = (double)f.Width, height = (double)f.Height, score = (double)f.Score,
-            name = f.Name,
-            landmarks = StoreValues.ToBlob(f.Landmarks),
-            descriptor = StoreValues.ToBlob(f.Descriptor),
-            descriptorModel = f.DescriptorModel,
-            expression = f.Expression,
-            expressionScore = (double?)f.ExpressionScore,
-            age = (double?)f.Age,
-            gender = f.Gender,
-            genderScore = (double?)f.GenderScore,
-            quality = (double?)f.Quality,
-        }).ToList(), t, cancellationToken));
+        var previous = (await c.QueryAsync<StoredFaceBox>(Command(
+            "SELECT id, face_index, " + Real("x") + " AS x, " + Real("y") + " AS y, " + Real("width") + " AS width, " + Real("height") +
+            " AS height, descriptor, descriptor_model, too_poor, component FROM faces WHERE media_id = @mediaId AND origin = @origin",
+            new { mediaId, origin = (int)origin }, t, cancellationToken))).ToList();
+        var matches = FaceMatching.Match(
+            previous.Select(p => new FaceMatching.Box(p.FaceIndex, (float)p.X, (float)p.Y, (float)p.Width, (float)p.Height)).ToList(),
+            faces.Select(f => new FaceMatching.Box(f.Index, f.X, f.Y, f.Width, f.Height)).ToList());
+        var byPrevious = previous.ToDictionary(p => p.FaceIndex);
+        var kept = new Dictionary<int, StoredFaceBox>(); // new face index -> the row it takes
+        foreach (var (previousIndex, newIndex) in matches)
+            kept[newIndex] = byPrevious[previousIndex];
+        var keptIds = kept.Values.Select(k => k.Id).ToHashSet();
+        var gone = previous.Where(p => !keptIds.Contains(p.Id)).ToList();
+
+        var resetComponents = gone.Where(g => g.Component is not null).Select(g => g.Component!.Value).ToHashSet();
+        var resetFaces = new List<long>();
+        foreach (var face in faces)
+            if (kept.TryGetValue(face.Index, out var row) && ClusteringInputChanged(row, face))
+            {
+                resetFaces.Add(row.Id);
+                if (row.Component is { } component)
+                    resetComponents.Add(component);
+            }
+
+        foreach (var chunk in gone.Select(g => g.Id).Chunk(ParameterChunk))
+            await c.ExecuteAsync(Command($"DELETE FROM faces WHERE {AnyOf("id", "chunk")}", new { chunk }, t, cancellationToken));
+        // Indexes move between kept rows: park them out of the unique index's way first.
+        if (kept.Count > 0)
+            foreach (var chunk in keptIds.Chunk(ParameterChunk))
+                await c.ExecuteAsync(Command($"UPDATE faces SET face_index = -1 - face_index WHERE {AnyOf("id", "chunk")}", new { chunk }, t, cancellationToken));
+        if (kept.Count > 0)
+            await c.ExecuteAsync(Command(UpdateFaceSql, faces.Where(f => kept.ContainsKey(f.Index)).Select(f => FaceParameters(mediaId, origin, f, kept[f.Index].Id)).ToList(),
+                t, cancellationToken));
+        var added = faces.Where(f => !kept.ContainsKey(f.Index)).ToList();
+        if (added.Count > 0)
+            await c.ExecuteAsync(Command(InsertFaceSql, added.Select(f => FaceParameters(mediaId, origin, f, 0)).ToList(), t, cancellationToken));
+
+        foreach (var chunk in resetFaces.Chunk(ParameterChunk))
+            await c.ExecuteAsync(Command($"UPDATE faces SET component = NULL WHERE {AnyOf("id", "chunk")}", new { chunk }, t, cancellationToken));
+        foreach (var chunk in resetComponents.Chunk(ParameterChunk))
+            await c.ExecuteAsync(Command($"UPDATE faces SET component = NULL WHERE {AnyOf("component", "chunk")}", new { chunk }, t, cancellationToken));
+    }
+
+    private static bool ClusteringInputChanged(StoredFaceBox row, FaceRecord face) =>
+        row.DescriptorModel != face.DescriptorModel || row.TooPoor != face.TooPoor || !SameBytes(row.Descriptor, StoreValues.ToBlob(face.Descriptor));
+
+    private static bool SameBytes(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+
+    private static object FaceParameters(long mediaId, FaceOrigin origin, FaceRecord f, long id) => new
+    {
+        id,
+        mediaId,
+        faceIndex = f.Index,
+        // The list decides the origin, so a detected face cannot land among the imported ones.
+        origin = (int)origin,
+        x = (double)f.X, y = (double)f.Y, width = (double)f.Width, height = (double)f.Height, score = (double)f.Score,
+        name = f.Name,
+        landmarks = StoreValues.ToBlob(f.Landmarks),
+        descriptor = StoreValues.ToBlob(f.Descriptor),
+        descriptorModel = f.DescriptorModel,
+        expression = f.Expression,
+        expressionScore = (double?)f.ExpressionScore,
+        age = (double?)f.Age,
+        gender = f.Gender,
+        genderScore = (double?)f.GenderScore,
+        quality = (double?)f.Quality,
+        tooPoor = f.TooPoor,
+    };
+
+    private sealed class StoredFaceBox
+    {
+        public long Id { get; set; }
+        public int FaceIndex { get; set; }
+        public double X { get; set; }
+        public double Y { get; set; }
+        public double Width { get; set; }
+        public double Height { get; set; }
+        public byte[]? Descriptor { get; set; }
+        public string? DescriptorModel { get; set; }
+        public string? TooPoor { get; set; }
+        public long? Component { get; set; }
     }
 
     public Task<IReadOnlyList<PhotoWork>> GetOutdatedAsync(IReadOnlyDictionary<string, string> wanted, int limit, long afterId = 0,
@@ -703,10 +776,11 @@ internal abstract class SqlLibraryStore : ILibraryStore
         public string? Gender { get; set; }
         public double? GenderScore { get; set; }
         public double? Quality { get; set; }
+        public string? TooPoor { get; set; }
 
         public FaceRecord ToRecord() => new(FaceIndex, (FaceOrigin)Origin, (float)X, (float)Y, (float)Width, (float)Height, (float)Score, Name,
             StoreValues.FromBlob(Landmarks, "face landmarks"), StoreValues.FromBlob(Descriptor, "face descriptor"), DescriptorModel,
-            Expression, (float?)ExpressionScore, (float?)Age, Gender, (float?)GenderScore, (float?)Quality);
+            Expression, (float?)ExpressionScore, (float?)Age, Gender, (float?)GenderScore, (float?)Quality, TooPoor);
     }
 
     private sealed class KindCount

@@ -57,4 +57,5 @@ internal sealed class RecordingStore : ILibraryStore
     public Task<LibraryCounts> GetCountsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IReadOnlyList<FileEntry>> GetFailuresAsync(int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public IPeopleStore People => throw new NotSupportedException();
 }
