@@ -10,7 +10,8 @@ namespace Sightline.Tests.Shared.People;
 /// <summary>
 /// A library of drawn photos whose faces the test commits itself, with descriptors made so that the people are known:
 /// A (4 faces), B (3, one of them in a group photo with A) and C (2, near A: nearer than the merge suggestion
-/// factor allows, farther than the cut), a stranger seen once and a face without a descriptor. Each face is a red
+/// factor allows, farther than the cut), a stranger seen once, a face without a descriptor and a face too poor to
+/// identify (P, with A's descriptor: only its reasons keep it out of A). Each face is a red
 /// square on a blue photo, so a face thumbnail shows whether it was cut at the right place.
 /// </summary>
 public sealed class PeopleLibrary : IAsyncDisposable
@@ -38,7 +39,11 @@ public sealed class PeopleLibrary : IAsyncDisposable
         ("c1.jpg", [("C1", SKRect.Create(380, 60, 120, 120))]),
         ("stranger.jpg", [("S", SKRect.Create(260, 180, 100, 120))]),
         ("nodescriptor.jpg", [("N", SKRect.Create(220, 140, 140, 160))]),
+        ("poor.jpg", [("P", SKRect.Create(0, 300, 60, 90))]),
     ];
+
+    /// <summary>Why face P is too poor to identify; its descriptor is A's, so that only this keeps it out of A.</summary>
+    public const string TooPoorReasons = "cut by the frame, blurred";
 
     private readonly Dictionary<string, (string Photo, SKRect Box)> _labels = [];
     private readonly Dictionary<string, float[]> _descriptors = Descriptors();
@@ -96,7 +101,8 @@ public sealed class PeopleLibrary : IAsyncDisposable
                 var descriptor = descriptors.GetValueOrDefault(f.Label);
                 return new FaceRecord(i, FaceOrigin.Detected, f.Box.Left, f.Box.Top, f.Box.Width, f.Box.Height, 0.9f,
                     Descriptor: descriptor, DescriptorModel: descriptor is null ? null : DescriptorModel,
-                    Expression: "happy", ExpressionScore: 0.8f, Age: 30 + i, Gender: "female", GenderScore: 0.9f, Quality: 0.8f);
+                    Expression: "happy", ExpressionScore: 0.8f, Age: 30 + i, Gender: "female", GenderScore: 0.9f, Quality: 0.8f,
+                    TooPoor: f.Label == "P" ? TooPoorReasons : null);
             }).ToList();
             var entry = new FileEntry(path, folder.Id, FileKind.Photo, bytes.Length, File.GetLastWriteTimeUtc(path), hash, null, DateTimeOffset.UtcNow);
             await library.Store.CommitAsync([new PhotoUpdate(hash, MediaKind.Photo, "jpeg", bytes.Length, PhotoWidth, PhotoHeight, new PhotoMetadata(), entry,
@@ -154,6 +160,7 @@ public sealed class PeopleLibrary : IAsyncDisposable
         var descriptors = new Dictionary<string, float[]> { ["S"] = Unit() };
         for (var i = 0; i < 4; i++)
             descriptors[$"A{i}"] = Near(a, 0.08f);
+        descriptors["P"] = Near(a, 0.08f);
         for (var i = 0; i < 3; i++)
             descriptors[$"B{i}"] = Near(b, 0.08f);
         for (var i = 0; i < 2; i++)

@@ -100,6 +100,10 @@ public sealed class PeopleCommandTests : IAsyncLifetime
         AssertOk(line);
         Assert.Contains($"person {Id("A0")} is now 'Alice' (4 faces)", line.Output);
 
+        var taken = await People("name", Lib, Id("B0"), "alice");
+        Assert.Equal(ExitCodes.Conflict, taken.ExitCode);
+        Assert.Contains("already has that name", taken.Error);
+
         var unknown = await People("show", Lib, "Zed");
         Assert.Equal(ExitCodes.BadInput, unknown.ExitCode);
         Assert.Contains("no person named 'Zed'", unknown.Error);
@@ -253,14 +257,18 @@ public sealed class PeopleCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unassigned_lists_the_stranger_and_the_face_without_a_descriptor_with_why()
+    public async Task Unassigned_lists_the_stranger_the_face_without_a_descriptor_and_the_too_poor_face_with_why()
     {
         var json = await PeopleJson("unassigned", Lib);
         AssertOk(json);
         var faces = json.Json.EnumerateArray().ToDictionary(f => f.GetProperty("faceId").GetInt64(), f => f.GetProperty("status").GetString());
         Assert.Equal("unassigned", faces[_library.Face("S")]);
         Assert.Equal("noDescriptor", faces[_library.Face("N")]);
+        Assert.Equal("tooPoor", faces[_library.Face("P")]);
+        Assert.Equal(PeopleLibrary.TooPoorReasons,
+            json.Json.EnumerateArray().Single(f => f.GetProperty("faceId").GetInt64() == _library.Face("P")).GetProperty("tooPoor").GetString());
         Assert.DoesNotContain(_library.Face("A1"), faces.Keys);
+        Assert.Single((await PeopleJson("unassigned", Lib, "--limit", "1")).Json.EnumerateArray());
 
         var table = await People("unassigned", Lib);
         AssertOk(table);
@@ -268,6 +276,7 @@ public sealed class PeopleCommandTests : IAsyncLifetime
         Assert.Equal((_library.PathOf("N"), "no descriptor yet"), (n[1], n[3]));
         var s = Row(table.Output, Face("S"));
         Assert.Equal((_library.PathOf("S"), "unassigned"), (s[1], s[3]));
+        Assert.Equal($"too poor ({PeopleLibrary.TooPoorReasons})", Row(table.Output, Face("P"))[3]);
     }
 
     [Fact]
@@ -276,7 +285,8 @@ public sealed class PeopleCommandTests : IAsyncLifetime
         var result = await People("recluster", Lib);
         AssertOk(result);
         Assert.Contains("grouped every face", result.Output);
-        Assert.Contains("3 people, 9 faces in them, 1 unassigned", result.Output);
+        Assert.Contains("3 people, 9 faces in them, ", result.Output);
+        Assert.Contains(", 1 too poor;", result.Output);
     }
 
     [Fact]

@@ -151,6 +151,7 @@ public sealed class PeopleApiTests : IAsyncLifetime
         Assert.All((await PersonAsync(A)).GetProperty("faces").EnumerateArray(), f => Assert.True(f.GetProperty("confirmed").GetBoolean()));
 
         await AssertProblem(await SendAsync(HttpMethod.Put, $"/v1/library/people/{A}/name", new { name = " " }), HttpStatusCode.BadRequest, "people_invalid");
+        await AssertProblem(await SendAsync(HttpMethod.Put, $"/v1/library/people/{B}/name", new { name = "ALICE" }), HttpStatusCode.Conflict, "people_conflict");
         Assert.Equal("Alice", (await PersonAsync(A)).GetProperty("person").GetProperty("name").GetString());
     }
 
@@ -284,13 +285,28 @@ public sealed class PeopleApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unassigned_faces_are_the_stranger_and_the_face_without_a_descriptor_with_their_status()
+    public async Task Unassigned_faces_are_the_stranger_the_face_without_a_descriptor_and_the_too_poor_face_with_their_status()
     {
-        var faces = (await Json(await Client.GetAsync("/v1/library/faces/unassigned"))).EnumerateArray()
-            .ToDictionary(f => f.GetProperty("faceId").GetInt64(), f => f.GetProperty("status").GetString());
+        var unassigned = await Json(await Client.GetAsync("/v1/library/faces/unassigned"));
+        var faces = unassigned.EnumerateArray().ToDictionary(f => f.GetProperty("faceId").GetInt64(), f => f.GetProperty("status").GetString());
         Assert.Equal("unassigned", faces[_library.Face("S")]);
         Assert.Equal("noDescriptor", faces[_library.Face("N")]);
+        Assert.Equal("tooPoor", faces[_library.Face("P")]);
+        var poor = unassigned.EnumerateArray().Single(f => f.GetProperty("faceId").GetInt64() == _library.Face("P"));
+        Assert.Equal(PeopleLibrary.TooPoorReasons, poor.GetProperty("tooPoor").GetString());
+        Assert.False(poor.TryGetProperty("personId", out _));
         Assert.DoesNotContain(_library.Face("B0"), faces.Keys);
+        Assert.Equal(2, (await Json(await Client.GetAsync("/v1/library/faces/unassigned?limit=2"))).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_too_poor_faces_thumbnail_is_served_too()
+    {
+        // P is at the photo's left edge: its crop is shifted right and keeps its size.
+        var response = await Client.GetAsync($"/v1/library/faces/{_library.Face("P")}/thumbnail?size=100");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var image = SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal((100, 100), (image.Width, image.Height));
     }
 
     [Fact]
