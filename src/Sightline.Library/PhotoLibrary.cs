@@ -9,7 +9,7 @@ namespace Sightline.Library;
 /// <summary>Progress of a scan: the stage ("scanning", "reading", "analysing", "committing"), items done of the total known so far, failures so far, the rate and the time left.</summary>
 public sealed record IngestProgress(string Stage, int Done, int Total, int Failed, double PhotosPerSecond, TimeSpan? Eta);
 
-/// <summary>What one scan did. Every file the scan met is counted in exactly one of the file buckets.</summary>
+/// <summary>What one scan did. Every file the scan met is counted in exactly one of the file buckets. <see cref="People"/> is the clustering pass that followed (null when the library runs no faces analysis).</summary>
 public sealed record IngestReport(
     int FilesSeen,
     int NewPhotos,
@@ -24,7 +24,8 @@ public sealed record IngestReport(
     int AnalysesRun,
     TimeSpan Elapsed,
     IReadOnlyDictionary<string, double> StageSeconds,
-    IReadOnlyList<FileEntry> NewFailures);
+    IReadOnlyList<FileEntry> NewFailures,
+    ClusteringReport? People = null);
 
 /// <summary>A scan in progress (for the server's status while it ingests), or the last one.</summary>
 public sealed record ScanState(bool Running, DateTimeOffset StartedAt, IngestProgress? Progress, IngestReport? Report, string? Error);
@@ -197,6 +198,9 @@ public sealed class PhotoLibrary : IAsyncDisposable
             var engine = new IngestEngine(this, context, new Progress(this, started, progress), MaxInFlight) { BeforeRead = BeforeRead };
             Volatile.Write(ref _lastScan, new ScanState(true, started, null, null, null));
             var report = await engine.RunAsync(folders, paths, cancellationToken).ConfigureAwait(false);
+            // The faces just committed join people at once (an incremental pass: only the components they touch).
+            if (Settings.Tasks.Contains("faces", StringComparer.OrdinalIgnoreCase))
+                report = report with { People = await People.UpdateAsync(cancellationToken).ConfigureAwait(false) };
             Volatile.Write(ref _lastScan, new ScanState(false, started, engine.Progress, report, null));
             return report;
         }

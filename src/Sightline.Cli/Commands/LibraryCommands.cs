@@ -272,6 +272,7 @@ public static class LibraryCommands
     private static void WriteReport(CliContext ctx, IngestReport report)
     {
         ctx.OutputConsole.MarkupLine(Markup.Escape(Summary(report)));
+        if (report.People is { } people) ctx.OutputConsole.MarkupLine(Markup.Escape($"people: {people.People} ({people.Assigned} faces in them, {people.Unassigned} unassigned, {people.TooPoor} too poor; {people.NewFaces} new faces, {(people.Full ? "full pass" : "incremental")})"));
         var media = report.NewPhotos + report.Changed;
         if (report.StageSeconds.Count > 0)
         {

@@ -106,7 +106,8 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
                 created.Add(await c.ExecuteScalarAsync<long>(Command(
                     "INSERT INTO people (name, hidden, confirmed, created_at, updated_at) VALUES (NULL, FALSE, FALSE, @now, @now) RETURNING id", new { now }, t, cancellationToken)));
             if (write.Faces.Count > 0)
-                await c.ExecuteAsync(Command("UPDATE faces SET component = @component, person_id = @personId WHERE id = @faceId",
+                // A face the user pinned since the pass read it keeps its person: clustering never writes over a decision.
+                await c.ExecuteAsync(Command("UPDATE faces SET component = @component, person_id = CASE WHEN pinned THEN person_id ELSE @personId END WHERE id = @faceId",
                     write.Faces.Select(f => new { faceId = f.FaceId, component = f.Component, personId = f.NewPerson is { } n ? created[n] : f.PersonId }).ToList(),
                     t, cancellationToken));
             // A face that left clustering (too poor now, or of another descriptor model) keeps only a person the user gave it.

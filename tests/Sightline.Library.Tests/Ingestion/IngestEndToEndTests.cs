@@ -68,6 +68,9 @@ public sealed class IngestEndToEndTests(IngestFixture fixture) : IDisposable
         var counts = await library.Store.GetCountsAsync();
         Assert.Equal((3, 4, 1), (counts.Photos, counts.PhotoPaths, counts.DuplicatePaths));
         Assert.True(counts.Faces >= 2, $"faces of bus.jpg and the astronaut: {counts.Faces}");
+        // The scan clustered the new faces: every detected face with a descriptor was new to clustering.
+        Assert.NotNull(first.People);
+        Assert.Equal(counts.Faces, first.People.NewFaces + first.People.TooPoor);
         var bus = await DetailAsync(library, Path.Combine(Photos, "bus.jpg"));
         Assert.Equal(2, bus.Paths.Count);
         Assert.Equal(["detect", "embed", "faces"], bus.Analyses.Select(a => a.Task).Order());
@@ -81,6 +84,7 @@ public sealed class IngestEndToEndTests(IngestFixture fixture) : IDisposable
         Assert.Equal((0, 0, 0, 0, 0), (second.NewPhotos, second.Changed, second.Linked, second.Removed, second.AnalysesRun));
         Assert.Equal((4, 1), (second.Unchanged, second.Failed));
         Assert.Empty(second.NewFailures);
+        Assert.Equal(0, second.People!.NewFaces);
         Assert.Equal(bus.Analyses, (await DetailAsync(library, Path.Combine(Photos, "bus.jpg"))).Analyses);
 
         // A renamed file keeps its photo and analyses; a removed duplicate path leaves the photo in place.

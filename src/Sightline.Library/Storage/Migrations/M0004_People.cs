@@ -23,10 +23,8 @@ public sealed class M0004_People : Migration
             .WithColumn("created_at").AsInt64().NotNullable()
             .WithColumn("updated_at").AsInt64().NotNullable();
 
-        // SQLite adds a column with a foreign key only as one ALTER TABLE ... ADD COLUMN ... REFERENCES (no ALTER of constraints).
-        IfDatabase("sqlite").Execute.Sql("ALTER TABLE faces ADD COLUMN person_id INTEGER NULL REFERENCES people (id) ON DELETE SET NULL");
-        IfDatabase("postgres").Alter.Table("faces")
-            .AddColumn("person_id").AsInt64().Nullable().ForeignKey("fk_faces_person", "people", "id").OnDelete(System.Data.Rule.SetNull);
+        // One statement both engines take: SQLite adds a column with a foreign key only this way (no ALTER of constraints).
+        Execute.Sql("ALTER TABLE faces ADD COLUMN person_id BIGINT NULL REFERENCES people (id) ON DELETE SET NULL");
         Alter.Table("faces")
             .AddColumn("pinned").AsBoolean().NotNullable().WithDefaultValue(false)
             .AddColumn("component").AsInt64().Nullable()
