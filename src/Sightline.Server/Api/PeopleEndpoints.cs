@@ -162,7 +162,9 @@ public static class PeopleEndpoints
 
     /// <summary>
     /// The face with this id and its photo. The service lists faces with their photo; the box and the photo's size
-    /// come from the photo's stored faces (matched by index and size, as index alone is shared by detected and imported faces).
+    /// come from the photo's stored faces (the detected face of that index: people are made of detected faces only,
+    /// and an imported region may share the index). Reading every assignment is linear in the library's faces; a
+    /// store lookup of one face by id would make it constant.
     /// </summary>
     private static async Task<(PhotoRow Photo, FaceRecord Face)?> FindFaceAsync(PhotoLibrary library, long faceId, CancellationToken ct)
     {
@@ -170,8 +172,7 @@ public static class PeopleEndpoints
         if (assignments.FirstOrDefault(a => a.FaceId == faceId) is not { } assignment)
             return null;
         var detail = await library.Store.GetPhotoAsync(assignment.PhotoId, ct).ConfigureAwait(false);
-        var face = detail?.Faces.Where(f => f.Index == assignment.Index)
-            .OrderBy(f => Math.Abs(f.Width - assignment.Width) + Math.Abs(f.Height - assignment.Height)).FirstOrDefault();
+        var face = detail?.Faces.FirstOrDefault(f => f.Index == assignment.Index && f.Origin == FaceOrigin.Detected);
         return detail is null || face is null ? null : (detail.Photo, face);
     }
 
