@@ -290,6 +290,35 @@ public sealed class PeopleCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Importing_a_gallery_names_the_person_its_faces_match_and_says_who_matched_no_one()
+    {
+        var path = Path.Combine(_library.Root, "people.gallery");
+        using (var gallery = Sightline.Faces.Gallery.FaceGallery.Open(path))
+        {
+            Sightline.Faces.Gallery.EnrolledFace Enrolled(float[] values, string source) =>
+                new(new Sightline.Faces.Descriptors.FaceDescriptor(PeopleLibrary.DescriptorModel, Sightline.Faces.Descriptors.DescriptorMetric.Euclidean, values), source);
+            gallery.Enroll("Alice", [Enrolled(_library.DescriptorOf("A1"), "alice.jpg")]);
+            // Opposite to A: nearer to no face of the library.
+            gallery.Enroll("Zed", [Enrolled(_library.DescriptorOf("A1").Select(v => -v).ToArray(), "zed.jpg")]);
+        }
+
+        var json = await PeopleJson("import-gallery", Lib, path);
+        AssertOk(json);
+        Assert.Equal(1, json.Json.GetProperty("people").GetInt32());
+        Assert.True(json.Json.GetProperty("faces").GetInt32() >= 1);
+        Assert.StartsWith("Zed:", Assert.Single(json.Json.GetProperty("skipped").EnumerateArray()).GetString(), StringComparison.Ordinal);
+
+        var alice = await PeopleJson("show", Lib, "alice");
+        AssertOk(alice);
+        Assert.Contains(_library.Face("A1"), Ids(alice.Json.GetProperty("faces"), "faceId"));
+
+        var again = await People("import-gallery", Lib, path);
+        AssertOk(again);
+        Assert.Contains($"1 person of {path} named in the library", again.Output);
+        Assert.Contains("skipped Zed:", again.Error);
+    }
+
+    [Fact]
     public async Task Importing_a_gallery_that_does_not_exist_is_a_gallery_error_naming_it()
     {
         var missing = Path.Combine(_library.Root, "nobody.gallery");
