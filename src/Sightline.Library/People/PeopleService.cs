@@ -287,6 +287,10 @@ public sealed class PeopleService
         {
             var (placed, newPeople, count) = Place(faces, options, cancellationToken);
             componentCount = count;
+            // Only what changed is written: a pass over a settled library writes nothing but its state.
+            var before = faces.ToDictionary(f => f.FaceId);
+            placed = placed.Where(p => p.NewPerson is not null || before[p.FaceId].Component != p.Component
+                || (!before[p.FaceId].Pinned && before[p.FaceId].PersonId != p.PersonId)).ToList();
             await People.WriteClusteringAsync(new ClusteringWrite(full, new ClusteringState(model, options.Threshold), placed, newPeople), cancellationToken).ConfigureAwait(false);
         }
         var counts = await People.GetPeopleCountsAsync(model, cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,16 @@ public class ResultMapperTests
     }
 
     [Fact]
+    public void A_face_too_poor_to_identify_keeps_its_reasons_and_an_identifiable_one_has_none()
+    {
+        var records = ResultMapper.Faces(Faces(
+            Face(1, [1f]) with { Identifiable = false, TooPoor = ["profile", "cut by the frame"] },
+            Face(2, [1f]) with { Identifiable = true }));
+        Assert.Equal("profile, cut by the frame", records[0].TooPoor);
+        Assert.Null(records[1].TooPoor);
+    }
+
+    [Fact]
     public void Faces_keep_their_order_as_index_and_a_face_without_descriptor_names_no_model()
     {
         var records = ResultMapper.Faces(Faces(Face(1, null), Face(2, [1f])));

@@ -420,4 +420,24 @@ public abstract class PeopleTests : PeopleStoreFixture
                 File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task An_incremental_pass_reclusters_only_the_components_its_new_faces_touch()
+    {
+        var store = await OpenAsync();
+        var people = Service(store);
+        await store.CommitAsync([.. Enumerable.Range(0, 40).SelectMany(p => Enumerable.Range(0, 5).Select(v => Photo($"h{p}-{v}", Face(p, v))))]);
+        Assert.Equal(40, (await people.UpdateAsync()).People);
+
+        // New faces of 3 people and one stranger.
+        await store.CommitAsync([Photo("n1", Face(3, 9)), Photo("n2", Face(17, 9)), Photo("n3", Face(17, 10)), Photo("n4", Face(31, 9)), Photo("n5", Face(99, 1))]);
+        var report = await people.UpdateAsync();
+
+        Assert.False(report.Full);
+        Assert.Equal(5, report.NewFaces);
+        Assert.Equal(5 + 3 * 5, report.FacesReclustered);
+        Assert.Equal(4, report.ComponentsReclustered);
+        Assert.Equal(40, report.People);
+        Assert.Equal(204, report.Assigned);
+    }
 }
