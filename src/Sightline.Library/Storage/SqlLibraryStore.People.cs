@@ -143,15 +143,27 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
             return new PeopleCounts((int)people, (int)assigned, (int)unassigned, (int)tooPoor);
         }, cancellationToken);
 
+    /// <summary>
+    /// People with their counts and cover: {0} is how the counts are found (<see cref="CountsOfOne"/> for one person,
+    /// <see cref="CountsOfAll"/> for a listing, one pass over the faces), {1} the filter.
+    /// </summary>
     private const string PersonSelect =
         "SELECT x.*, (SELECT cf.media_id FROM faces cf WHERE cf.id = x.cover_face_id) AS cover_photo_id FROM (" +
-        "SELECT p.id, p.name, p.hidden, p.confirmed, p.created_at, p.updated_at, " +
-        "(SELECT count(*) FROM faces f WHERE f.person_id = p.id) AS face_count, " +
-        "(SELECT count(DISTINCT f.media_id) FROM faces f WHERE f.person_id = p.id) AS photo_count, " +
+        "SELECT p.id, p.name, p.hidden, p.confirmed, p.created_at, p.updated_at, {0}, " +
         // The chosen cover while it is still the person's, else their best face (quality x detector score).
         "COALESCE((SELECT f.id FROM faces f WHERE f.id = p.cover_face_id AND f.person_id = p.id), " +
         "(SELECT f.id FROM faces f WHERE f.person_id = p.id ORDER BY COALESCE(f.quality, 1) * f.score DESC, f.id LIMIT 1)) AS cover_face_id " +
-        "FROM people p {0}) x ";
+        "FROM people p {1}) x ";
+
+    private const string CountsOfOne =
+        "(SELECT count(*) FROM faces f WHERE f.person_id = p.id) AS face_count, " +
+        "(SELECT count(DISTINCT f.media_id) FROM faces f WHERE f.person_id = p.id) AS photo_count";
+
+    private const string CountsOfAll = "COALESCE(s.face_count, 0) AS face_count, COALESCE(s.photo_count, 0) AS photo_count";
+
+    private const string CountsOfAllJoin =
+        "LEFT JOIN (SELECT person_id, count(*) AS face_count, count(DISTINCT media_id) AS photo_count FROM faces WHERE person_id IS NOT NULL GROUP BY person_id) s " +
+        "ON s.person_id = p.id ";
 
     public Task<IReadOnlyList<PersonSummary>> ListPeopleAsync(PeopleQuery query, CancellationToken cancellationToken = default)
     {
@@ -165,7 +177,7 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
             filters.Add("p.name IS NOT NULL");
         var where = filters.Count == 0 ? "" : "WHERE " + string.Join(" AND ", filters);
         return RunAsync<IReadOnlyList<PersonSummary>>(false, async (c, t) =>
-            (await c.QueryAsync<PersonRow>(Command(string.Format(PersonSelect, where) + "ORDER BY x.face_count DESC, x.id LIMIT @limit", new { limit = query.Limit }, t, cancellationToken)))
+            (await c.QueryAsync<PersonRow>(Command(string.Format(PersonSelect, CountsOfAll, CountsOfAllJoin + where) + "ORDER BY x.face_count DESC, x.id LIMIT @limit", new { limit = query.Limit }, t, cancellationToken)))
             .Select(r => r.ToRecord()).ToList(), cancellationToken);
     }
 
@@ -173,7 +185,7 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
         RunAsync(false, (c, t) => PersonAsync(c, t, personId, cancellationToken), cancellationToken);
 
     private static async Task<PersonSummary?> PersonAsync(DbConnection c, DbTransaction t, long personId, CancellationToken cancellationToken) =>
-        (await c.QuerySingleOrDefaultAsync<PersonRow>(Command(string.Format(PersonSelect, "WHERE p.id = @personId"), new { personId }, t, cancellationToken)))?.ToRecord();
+        (await c.QuerySingleOrDefaultAsync<PersonRow>(Command(string.Format(PersonSelect, CountsOfOne, "WHERE p.id = @personId"), new { personId }, t, cancellationToken)))?.ToRecord();
 
     public Task<PersonSummary?> FindPersonByNameAsync(string name, CancellationToken cancellationToken = default)
     {

@@ -95,7 +95,7 @@ public static class FaceClustering
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.StableKey, b.StableKey));
         for (var i = 1; i < sorted.Length; i++)
             if (string.Equals(sorted[i - 1].StableKey, sorted[i].StableKey, StringComparison.Ordinal))
-                throw new ArgumentException($"stable key {sorted[i].StableKey} appears twice (faces {sorted[i - 1].FaceId} and {sorted[i].FaceId})", nameof(faces));
+                throw new ArgumentException($"stable key '{sorted[i].StableKey}' appears twice (faces {sorted[i - 1].FaceId} and {sorted[i].FaceId})", nameof(faces));
         for (var i = 1; i < sorted.Length; i++)
             if (sorted[i].Descriptor.Length != sorted[0].Descriptor.Length)
                 throw new ArgumentException(
@@ -214,6 +214,12 @@ public static class FaceClustering
                     a.Links[b.Id] = sum;
                     b.Links[a.Id] = sum;
                 }
+            // The edges now live in the links; a large component would otherwise hold them twice.
+            foreach (var i in component)
+            {
+                pairs[i].Clear();
+                pairs[i].Capacity = 0;
+            }
             return alive;
         }
 
