@@ -20,6 +20,8 @@ public static class ExitCodes
     public const int Gallery = 7;
     /// <summary>A photo library cannot be used: not a library, made by a newer version, its database unreachable or its disk full.</summary>
     public const int Library = 8;
+    /// <summary>A change to a library's people that breaks a rule: merging people whose faces share a photo, a name another person has, a person into themselves.</summary>
+    public const int Conflict = 9;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -119,6 +119,9 @@ public static class SightlineCli
         IndexException => (ExitCodes.Index, e.Message),
         Library.LibraryStoreException => (ExitCodes.Library, e.Message),
         Library.LibraryInputException => (ExitCodes.BadInput, e.Message),
+        // No such person or face, or a request that names a face not the person's: the input is wrong; a rule broken is its own code.
+        Library.People.PeopleException { Kind: Library.People.PeopleErrorKind.Conflict } => (ExitCodes.Conflict, e.Message),
+        Library.People.PeopleException => (ExitCodes.BadInput, e.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         _ => (ExitCodes.InternalError, $"unexpected failure: {e.Message}"),
     };

@@ -40,6 +40,12 @@ public static class ApiProblem
         Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.Conflict } gallery => (StatusCodes.Status409Conflict, "gallery_conflict", gallery.Message),
         Sightline.Faces.Gallery.GalleryException { Kind: Sightline.Faces.Gallery.GalleryErrorKind.Invalid } gallery => (StatusCodes.Status422UnprocessableEntity, "bad_parameter", gallery.Message),
         Sightline.Faces.Gallery.GalleryException gallery => (StatusCodes.Status503ServiceUnavailable, "gallery_unavailable", gallery.Message),
+        Sightline.Library.People.PeopleException people => people.Kind switch
+        {
+            Sightline.Library.People.PeopleErrorKind.NotFound => (StatusCodes.Status404NotFound, "people_not_found", people.Message),
+            Sightline.Library.People.PeopleErrorKind.Conflict => (StatusCodes.Status409Conflict, "people_conflict", people.Message),
+            _ => (StatusCodes.Status400BadRequest, "people_invalid", people.Message),
+        },
         Sightline.Library.LibraryStoreException library => (StatusCodes.Status503ServiceUnavailable, "library_unavailable", library.Message),
         _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to process the request"),
     };

@@ -122,6 +122,7 @@ public static class SightlineServer
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
         LibraryEndpoints.Map(app);
+        PeopleEndpoints.Map(app);
         MapPage(app);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
