@@ -214,6 +214,10 @@ public sealed class PeopleService
     internal static float GalleryThreshold(string descriptorModel) =>
         descriptorModel == FaceResDescriber.Id ? FaceResDescriber.DefaultThreshold : FaceApiDescriber.DefaultThreshold;
 
+    /// <summary>One detected face of the library by id, with its person and status; null when there is none.</summary>
+    public async Task<PersonFace?> GetFaceAsync(long faceId, CancellationToken cancellationToken = default) =>
+        await People.GetFaceAsync(faceId, await LibraryModelAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
     /// <summary>Every face with its person and status.</summary>
     public async Task<IReadOnlyList<FaceAssignment>> GetAssignmentsAsync(CancellationToken cancellationToken = default)
     {

@@ -86,6 +86,9 @@ public interface IPeopleStore
 
     Task<IReadOnlyList<FaceAssignment>> GetAssignmentsAsync(string? model, CancellationToken cancellationToken = default);
 
+    /// <summary>One detected face by id, or null.</summary>
+    Task<PersonFace?> GetFaceAsync(long faceId, string? model, CancellationToken cancellationToken = default);
+
     /// <summary>Every (face, person) rejection.</summary>
     Task<IReadOnlyList<(long FaceId, long PersonId)>> GetRejectionsAsync(CancellationToken cancellationToken = default);
 

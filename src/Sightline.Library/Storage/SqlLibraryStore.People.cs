@@ -232,6 +232,11 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
                 .Select(f => new FaceAssignment(f.FaceId, f.PhotoId, hashes[f.PhotoId], f.Index, f.Width, f.Height, f.PersonId, f.Status)).ToList();
         }, cancellationToken);
 
+    public Task<PersonFace?> GetFaceAsync(long faceId, string? model, CancellationToken cancellationToken = default) =>
+        RunAsync(false, async (c, t) =>
+            (await c.QueryAsync<PersonFaceRow>(Command(PersonFaceSelect + "WHERE f.id = @faceId AND f.origin = @detected", new { faceId, detected = Detected }, t, cancellationToken)))
+            .Select(r => r.ToRecord(model)).FirstOrDefault(), cancellationToken);
+
     public Task<IReadOnlyList<(long FaceId, long PersonId)>> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<(long, long)>>(false, async (c, t) =>
             (await c.QueryAsync<(long, long)>(Command("SELECT face_id, person_id FROM face_rejections ORDER BY face_id, person_id", null, t, cancellationToken))).ToList(),

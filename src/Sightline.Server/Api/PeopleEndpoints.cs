@@ -161,15 +161,12 @@ public static class PeopleEndpoints
     }
 
     /// <summary>
-    /// The face with this id and its photo. The service lists faces with their photo; the box and the photo's size
-    /// come from the photo's stored faces (the detected face of that index: people are made of detected faces only,
-    /// and an imported region may share the index). Reading every assignment is linear in the library's faces; a
-    /// store lookup of one face by id would make it constant.
+    /// The face with this id and its photo: the box and the photo's size come from the photo's stored faces (the
+    /// detected face of that index: people are made of detected faces only, and an imported region may share the index).
     /// </summary>
     private static async Task<(PhotoRow Photo, FaceRecord Face)?> FindFaceAsync(PhotoLibrary library, long faceId, CancellationToken ct)
     {
-        var assignments = await library.People.GetAssignmentsAsync(ct).ConfigureAwait(false);
-        if (assignments.FirstOrDefault(a => a.FaceId == faceId) is not { } assignment)
+        if (await library.People.GetFaceAsync(faceId, ct).ConfigureAwait(false) is not { } assignment)
             return null;
         var detail = await library.Store.GetPhotoAsync(assignment.PhotoId, ct).ConfigureAwait(false);
         var face = detail?.Faces.FirstOrDefault(f => f.Index == assignment.Index && f.Origin == FaceOrigin.Detected);
