@@ -281,8 +281,8 @@ public sealed class PeopleService
         if (!full)
         {
             vectors = await People.GetDescriptorsAsync(model, cancellationToken).ConfigureAwait(false);
-            var fresh = vectors.Count(v => v.Component is null);
-            full = vectors.Count > Options.ExactUpTo && fresh >= Options.ExactShare * vectors.Count;
+            // Local passes give new faces a component too, so the growth since the last full pass is what counts.
+            full = vectors.Count > Options.ExactUpTo && vectors.Count - state!.Faces >= Options.ExactShare * vectors.Count;
         }
         if (full)
         {
@@ -317,7 +317,7 @@ public sealed class PeopleService
             var before = faces.ToDictionary(f => f.FaceId);
             placed = placed.Where(p => p.NewPerson is not null || before[p.FaceId].Component != p.Component
                 || (!before[p.FaceId].Pinned && before[p.FaceId].PersonId != p.PersonId)).ToList();
-            await People.WriteClusteringAsync(new ClusteringWrite(full, new ClusteringState(model, options.Threshold), placed, newPeople), cancellationToken).ConfigureAwait(false);
+            await People.WriteClusteringAsync(new ClusteringWrite(full, new ClusteringState(model, options.Threshold, faces.Count), placed, newPeople), cancellationToken).ConfigureAwait(false);
         }
         var counts = await People.GetPeopleCountsAsync(model, cancellationToken).ConfigureAwait(false);
         return new ClusteringReport(full, model, options.Threshold, newFaces, faces.Count, componentCount, counts.People, counts.Assigned, counts.Unassigned, counts.TooPoor,

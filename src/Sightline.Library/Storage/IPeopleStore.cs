@@ -2,8 +2,8 @@ using Sightline.Library.People;
 
 namespace Sightline.Library.Storage;
 
-/// <summary>The descriptor model and cut of the last full clustering pass.</summary>
-public sealed record ClusteringState(string DescriptorModel, float Threshold);
+/// <summary>The descriptor model and cut of the last full clustering pass, and how many faces it clustered.</summary>
+public sealed record ClusteringState(string DescriptorModel, float Threshold, int Faces = 0);
 
 /// <summary>How many clusterable faces (detected, with a descriptor, not too poor) a descriptor model has.</summary>
 public sealed record DescriptorModelCount(string Model, long Faces);
