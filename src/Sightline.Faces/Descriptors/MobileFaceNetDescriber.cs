@@ -16,7 +16,7 @@ public sealed class MobileFaceNetDescriber : IFaceDescriber
 {
     public const string Id = "human-mobilefacenet";
 
-    /// <summary>Cosine-distance bound for "same person": the clustering cut measured on faces-lfw and faces-bbt (unit-length Euclidean 0.01 to 0.02, see docs/notes/people-descriptors.md). The packaged network barely separates people however it is fed (faces-bbt all-pairs ROC AUC 0.58): a candidate measured, not one to use.</summary>
+    /// <summary>Cosine-distance bound for "same person": the clustering cut measured on faces-lfw and faces-bbt (unit-length Euclidean 0.01 to 0.02, README, People). The packaged network barely separates people however it is fed (faces-bbt all-pairs ROC AUC 0.58): a candidate measured, not one to use.</summary>
     public const float DefaultThreshold = 0.0002f;
 
     private readonly FaceNetwork _net;

@@ -22,7 +22,7 @@ public sealed record PeopleOptions
     /// clustered again, which gives the very partition a full pass gives. At face-api's cut about 0.2 % of the pairs of
     /// different people lie nearer than the cut, so in a large library the "nearer than the cut" graph joins most faces
     /// into one component and an exact pass costs nearly a full one; above this size new faces are placed locally (see
-    /// <see cref="ExactShare"/>). A full pass over 20,000 faces takes a few seconds on two cores (README, People).
+    /// <see cref="ExactShare"/>). A full pass over 10,000 faces takes about 1.3 s on two cores (README, People: the benchmark).
     /// </summary>
     public int ExactUpTo { get; init; } = 20_000;
 
@@ -150,7 +150,7 @@ public static class PeopleDefaults
     public static float ThresholdFor(string descriptorModel) => descriptorModel switch
     {
         "face-api-face-recognition" => 0.55f,
-        // Cuts that maximise the mean BCubed F1 of faces-lfw and faces-bbt (docs/notes/people-descriptors.md).
+        // Cuts that maximise the mean BCubed F1 of faces-lfw and faces-bbt (README, People: the descriptor table).
         // faceres's descriptors are stored as the network gives them (lengths near 12), so its cut is a raw distance;
         // faceres-deep's, MobileFace's and MobileFaceNet's are stored at unit length.
         "human-faceres" => 12.1f,

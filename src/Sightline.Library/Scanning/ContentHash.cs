@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Sightline.Library.Scanning;
 
 /// <summary>The identity of a photo: a hash of its bytes, the same for a moved, renamed or copied file.</summary>
-/// <remarks>SHA-256: collisions are out of reach even for files made to collide, and it runs at hundreds of MB/s with the CPU's SHA instructions (see docs/notes/files.md).</remarks>
+/// <remarks>SHA-256: collisions are out of reach even for files made to collide, and it runs at hundreds of MB/s with the CPU's SHA instructions (README, Photo library).</remarks>
 public static class ContentHash
 {
     private const int BufferSize = 1 << 20;

@@ -50,7 +50,7 @@ public sealed class PeopleEvalTests : IDisposable
         var linkage = BCubedF1(Method(json, "average-linkage"));
         Assert.True(f1 >= linkage, $"BCubed F1 {f1:0.000}, unconstrained linkage {linkage:0.000}");
         // DBSCAN chains (single linkage): on faces-lfw's 30 people it recalls more (BCubed F1 0.985 against 0.977,
-        // docs/notes/people-eval.md) at the price of joining people; what it may not beat is how rarely people are joined.
+        // README, People) at the price of joining people; what it may not beat is how rarely people are joined.
         var precision = sightline.GetProperty("score").GetProperty("bCubedPrecision").GetDouble();
         var dbscan = Method(json, "dbscan").GetProperty("score").GetProperty("bCubedPrecision").GetDouble();
         Assert.True(precision >= dbscan, $"BCubed precision {precision:0.000}, DBSCAN {dbscan:0.000}");
