@@ -17,10 +17,14 @@ public sealed record ClusterFace(
     IReadOnlyList<long>? RejectedPeople = null);
 
 /// <summary>
-/// How faces are grouped: constrained average linkage cut at <see cref="Threshold"/> (descriptor distance, Euclidean);
-/// a group needs <see cref="MinFaces"/> faces (or a pinned face) to become a person, smaller ones stay unassigned.
+/// How faces are grouped: constrained average linkage cut at <see cref="Threshold"/> (descriptor distance, Euclidean):
+/// two groups merge when their mean distance is under it, or, when <see cref="ChainDistance"/> is set, when a pair of
+/// their faces is nearer than <see cref="ChainDistance"/> and their mean is under <see cref="ChainMean"/> (a person's
+/// faces that change gradually, by pose or age, chain through near pairs while the mean stays that of one person).
+/// The chain distance must lie under the cut, so that only pairs nearer than the cut ever link groups. A group needs
+/// <see cref="MinFaces"/> faces (or a pinned face) to become a person; smaller ones stay unassigned.
 /// </summary>
-public sealed record ClusteringOptions(float Threshold, int MinFaces = 2);
+public sealed record ClusteringOptions(float Threshold, int MinFaces = 2, float ChainDistance = 0, float ChainMean = 0);
 
 /// <summary>
 /// One group of faces: its face ids (ordered by stable key), the person its pinned faces belong to (at most one),

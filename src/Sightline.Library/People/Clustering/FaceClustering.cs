@@ -21,6 +21,10 @@ public static class FaceClustering
             throw new ArgumentOutOfRangeException(nameof(options), options.Threshold, "the clustering cut must be a finite distance above 0");
         if (options.MinFaces < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MinFaces, "a person needs at least 1 face (MinFaces)");
+        if (!float.IsFinite(options.ChainDistance) || options.ChainDistance < 0 || options.ChainDistance > options.Threshold)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChainDistance, "the chain distance must lie between 0 (off) and the cut");
+        if (!float.IsFinite(options.ChainMean) || options.ChainMean < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChainMean, "the chain mean must be a finite distance, 0 or more");
 
         var sorted = SortByStableKey(faces);
         if (sorted.Length == 0)
@@ -59,7 +63,7 @@ public static class FaceClustering
             members[number].Add(i);
         }
 
-        var linkage = new ComponentLinkage(sorted, matrix, pairs, options.Threshold);
+        var linkage = new ComponentLinkage(sorted, matrix, pairs, options);
         var clusters = new List<(int First, FaceCluster Cluster)>(sorted.Length);
         for (var c = 0; c < members.Count; c++)
         {
@@ -113,21 +117,33 @@ public static class FaceClustering
         public long? Pinned { get; set; }
         public HashSet<long>? Rejected { get; set; }
 
-        /// <summary>Neighbouring clusters (at least one graph edge between them, no cannot-link) and the sum of all pairwise distances to them.</summary>
-        public Dictionary<int, double> Links { get; set; } = [];
+        /// <summary>Neighbouring clusters (at least one graph edge between them, no cannot-link): the sum of all pairwise distances to them, and the nearest pair.</summary>
+        public Dictionary<int, Link> Links { get; set; } = [];
 
         public double InternalSum { get; set; }
 
         public int Version { get; set; }
 
-        /// <summary>The partner of the best allowed merge (mean below the cut), or -1.</summary>
+        /// <summary>The partner of the best allowed merge (see <see cref="ComponentLinkage"/>'s rule), or -1.</summary>
         public int BestOther { get; set; } = -1;
 
         public double BestMean { get; set; }
     }
 
-    private sealed class ComponentLinkage(ClusterFace[] faces, DescriptorMatrix matrix, List<(int Row, float Distance)>[] pairs, float cut)
+    /// <summary>What two clusters' faces are to each other: the sum of every pairwise distance, and the smallest one.</summary>
+    private readonly record struct Link(double Sum, double Nearest)
     {
+        public Link Plus(Link other) => new(Sum + other.Sum, Math.Min(Nearest, other.Nearest));
+    }
+
+    private sealed class ComponentLinkage(ClusterFace[] faces, DescriptorMatrix matrix, List<(int Row, float Distance)>[] pairs, ClusteringOptions options)
+    {
+        private readonly float cut = options.Threshold;
+
+        /// <summary>Whether two clusters may merge: their mean distance is under the cut, or a pair of them is under the chain distance and their mean under the chain mean.</summary>
+        private bool Allowed(double mean, double nearest) =>
+            mean < cut || (nearest < options.ChainDistance && mean < options.ChainMean);
+
         private readonly Group?[] groups = new Group?[faces.Length];
         private readonly int[] groupOf = new int[faces.Length];
 
@@ -210,9 +226,9 @@ public static class FaceClustering
                     var b = groups[groupOf[j]]!;
                     if (a == b || a.Links.ContainsKey(b.Id) || Conflict(a, b))
                         continue;
-                    var sum = a.Members.Count == 1 && b.Members.Count == 1 ? distance : SumBetween(a.Members, b.Members);
-                    a.Links[b.Id] = sum;
-                    b.Links[a.Id] = sum;
+                    var link = a.Members.Count == 1 && b.Members.Count == 1 ? new Link(distance, distance) : Between(a.Members, b.Members);
+                    a.Links[b.Id] = link;
+                    b.Links[a.Id] = link;
                 }
             // The edges now live in the links; a large component would otherwise hold them twice.
             foreach (var i in component)
@@ -242,14 +258,14 @@ public static class FaceClustering
                 (keep.Rejected ??= []).UnionWith(gone.Rejected);
 
             // Lance-Williams on sums: sum(A+B, K) = sum(A, K) + sum(B, K); a side with no edge to K is summed from the descriptors.
-            var merged = new Dictionary<int, double>(Math.Max(keep.Links.Count, gone.Links.Count));
+            var merged = new Dictionary<int, Link>(Math.Max(keep.Links.Count, gone.Links.Count));
             var touched = new List<Group>(keep.Links.Count + gone.Links.Count);
             foreach (var (otherId, sum) in keep.Links)
             {
                 var other = groups[otherId]!;
                 touched.Add(other);
                 if (!Conflict(keep, other))
-                    merged[otherId] = sum + (gone.Links.TryGetValue(otherId, out var goneSum) ? goneSum : SumBetween(gone.Members, other.Members));
+                    merged[otherId] = sum.Plus(gone.Links.TryGetValue(otherId, out var goneLink) ? goneLink : Between(gone.Members, other.Members));
             }
             foreach (var (otherId, sum) in gone.Links)
             {
@@ -258,10 +274,10 @@ public static class FaceClustering
                 var other = groups[otherId]!;
                 touched.Add(other);
                 if (!Conflict(keep, other))
-                    merged[otherId] = sum + SumBetween(keep.Members, other.Members);
+                    merged[otherId] = sum.Plus(Between(keep.Members, other.Members));
             }
 
-            keep.InternalSum += gone.InternalSum + between;
+            keep.InternalSum += gone.InternalSum + between.Sum;
             keep.Members.AddRange(gone.Members);
             keep.Links = merged;
             gone.Links = [];
@@ -269,9 +285,9 @@ public static class FaceClustering
             foreach (var other in touched)
             {
                 other.Links.Remove(gone.Id);
-                var linked = merged.TryGetValue(other.Id, out var sum);
+                var linked = merged.TryGetValue(other.Id, out var link);
                 if (linked)
-                    other.Links[keep.Id] = sum;
+                    other.Links[keep.Id] = link;
                 else
                     other.Links.Remove(keep.Id);
                 if (other.BestOther == keep.Id || other.BestOther == gone.Id)
@@ -281,8 +297,8 @@ public static class FaceClustering
                 }
                 else if (linked)
                 {
-                    var mean = sum / ((double)other.Members.Count * keep.Members.Count);
-                    if (mean < cut && (other.BestOther < 0 || Better(mean, other.Id, keep.Id, other.BestMean, other.Id, other.BestOther)))
+                    var mean = link.Sum / ((double)other.Members.Count * keep.Members.Count);
+                    if (Allowed(mean, link.Nearest) && (other.BestOther < 0 || Better(mean, other.Id, keep.Id, other.BestMean, other.Id, other.BestOther)))
                     {
                         other.BestOther = keep.Id;
                         other.BestMean = mean;
@@ -299,10 +315,10 @@ public static class FaceClustering
         {
             group.Version++;
             group.BestOther = -1;
-            foreach (var (other, sum) in group.Links)
+            foreach (var (other, link) in group.Links)
             {
-                var mean = sum / ((double)group.Members.Count * groups[other]!.Members.Count);
-                if (mean < cut && (group.BestOther < 0 || Better(mean, group.Id, other, group.BestMean, group.Id, group.BestOther)))
+                var mean = link.Sum / ((double)group.Members.Count * groups[other]!.Members.Count);
+                if (Allowed(mean, link.Nearest) && (group.BestOther < 0 || Better(mean, group.Id, other, group.BestMean, group.Id, group.BestOther)))
                 {
                     group.BestOther = other;
                     group.BestMean = mean;
@@ -335,13 +351,18 @@ public static class FaceClustering
             return false;
         }
 
-        private double SumBetween(List<int> a, List<int> b)
+        private Link Between(List<int> a, List<int> b)
         {
             var sum = 0.0;
+            var nearest = double.PositiveInfinity;
             foreach (var i in a)
                 foreach (var j in b)
-                    sum += matrix.Distance(i, j);
-            return sum;
+                {
+                    double distance = matrix.Distance(i, j);
+                    sum += distance;
+                    nearest = Math.Min(nearest, distance);
+                }
+            return new Link(sum, nearest);
         }
 
         private double SumWithin(List<int> members)

@@ -62,7 +62,7 @@ public static class PeopleEvaluation
 
         var results = new List<MethodResult>
         {
-            Scored("sightline", $"constrained average linkage cut at {options.Threshold:0.###}, people of at least {options.MinFaces} faces",
+            Scored("sightline", $"constrained average linkage cut at {options.Threshold:0.###}{Chain(options)}, people of at least {options.MinFaces} faces",
                 faces.Select(f => f.PersonId?.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList()),
         };
 
@@ -93,7 +93,7 @@ public static class PeopleEvaluation
             if (clusters[c].FaceIds.Count >= options.MinFaces)
                 foreach (var row in clusters[c].FaceIds)
                     linkage[row] = c;
-        results.Add(Scored("average-linkage", $"average linkage without constraints cut at {options.Threshold:0.###}, groups of at least {options.MinFaces}",
+        results.Add(Scored("average-linkage", $"average linkage without constraints cut at {options.Threshold:0.###}{Chain(options)}, groups of at least {options.MinFaces}",
             Spread(faces.Count, clusterable, linkage)));
         return results;
     }
@@ -159,4 +159,8 @@ public static class PeopleEvaluation
         }
         return MathF.Sqrt(sum);
     }
+
+    private static string Chain(ClusteringOptions options) => options.ChainDistance > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (or a pair under {options.ChainDistance:0.###} and a mean under {options.ChainMean:0.###})")
+        : "";
 }

@@ -9,7 +9,7 @@ public class FaceClusteringTests
     /// Constrained average linkage the slow, obvious way: every pair of clusters, every pairwise distance, each step;
     /// the nearest pair by mean (ties by the clusters' smallest stable keys) merges while below the cut.
     /// </summary>
-    private static string Reference(IReadOnlyList<ClusterFace> input, float cut)
+    private static string Reference(IReadOnlyList<ClusterFace> input, float cut, float chain = 0, float chainMean = 0)
     {
         var faces = input.OrderBy(f => f.StableKey, StringComparer.Ordinal).ToArray();
         var n = faces.Length;
@@ -45,9 +45,11 @@ public class FaceClusteringTests
                     if (Blocked(clusters[a], clusters[b]))
                         continue;
                     var mean = Mean(clusters[a], clusters[b]);
+                    var nearest = clusters[a].SelectMany(i => clusters[b].Select(j => distance[i, j])).Min();
+                    var allowed = mean < cut || (nearest < chain && mean < chainMean);
                     var (ka, kb) = (clusters[a].Min(), clusters[b].Min());
                     var candidate = (mean, Math.Min(ka, kb), Math.Max(ka, kb), a, b);
-                    if (mean < cut && (best is null || (candidate.mean, candidate.Item2, candidate.Item3).CompareTo((best.Value.Mean, best.Value.Low, best.Value.High)) < 0))
+                    if (allowed && (best is null || (candidate.mean, candidate.Item2, candidate.Item3).CompareTo((best.Value.Mean, best.Value.Low, best.Value.High)) < 0))
                         best = candidate;
                 }
             if (best is null)
@@ -90,6 +92,26 @@ public class FaceClusteringTests
         Assert.Equal(Reference(faces, cut), SyntheticFaces.Partition(clusters));
         // The set must exercise real merges, not only pairs.
         Assert.Contains(clusters, c => c.FaceIds.Count >= 3);
+
+        // The chain rule (a pair under 0.5 and a mean under 0.6 also merge) against the same reference.
+        var chained = FaceClustering.Cluster(faces, new ClusteringOptions(cut, ChainDistance: 0.5f, ChainMean: 0.6f));
+        Assert.Equal(Reference(faces, cut, 0.5f, 0.6f), SyntheticFaces.Partition(chained));
+    }
+
+    [Fact]
+    public void The_chain_rule_joins_a_gradual_person_that_average_linkage_alone_leaves_in_two()
+    {
+        // A, B and C: A-B and B-C 0.45 apart, A-C 0.70. After A+B, {A,B}-C has mean 0.575 (over the cut 0.55) but a pair at 0.45.
+        var h = MathF.Sqrt(0.45f * 0.45f - 0.35f * 0.35f);
+        ClusterFace Face(long id, float x, float y) => new(id, $"k{id}", id, [x, y]);
+        var faces = new[] { Face(1, 0, 0), Face(2, 0.35f, h), Face(3, 0.7f, 0) };
+
+        Assert.Equal(2, FaceClustering.Cluster(faces, new ClusteringOptions(0.55f)).Count);
+        var chained = FaceClustering.Cluster(faces, new ClusteringOptions(0.55f, ChainDistance: 0.5f, ChainMean: 0.6f));
+        Assert.Single(chained);
+        // A mean at the chain mean or over it does not merge, however near the pair.
+        Assert.Equal(2, FaceClustering.Cluster(faces, new ClusteringOptions(0.55f, ChainDistance: 0.5f, ChainMean: 0.57f)).Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => FaceClustering.Cluster(faces, new ClusteringOptions(0.55f, ChainDistance: 0.6f, ChainMean: 0.6f)));
     }
 
     [Fact]
