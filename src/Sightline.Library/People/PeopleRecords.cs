@@ -30,8 +30,8 @@ public sealed record PeopleOptions
     /// Above <see cref="ExactUpTo"/> faces, a pass is still full once the faces new since the last full pass reach this
     /// share of the library; until then new faces are placed locally: each with the people of its
     /// <see cref="LocalNeighbours"/> nearest faces (nearer than the cut), those people's faces held together as they
-    /// are. A full pass then costs at most ten times the new faces' share of it: amortised, the work is in proportion to
-    /// the faces added, and the result settles to the order-free partition at every full pass.
+    /// are. Between full passes the work follows the new faces and the people they meet; at every full pass the
+    /// result settles to the order-free partition.
     /// </summary>
     public double ExactShare { get; init; } = 0.1;
 
