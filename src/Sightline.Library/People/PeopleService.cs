@@ -263,7 +263,8 @@ public sealed class PeopleService
     private async Task<ClusteringReport> PassAsync(bool full, IReadOnlyCollection<long> components, CancellationToken cancellationToken, long? decided = null)
     {
         var started = Stopwatch.GetTimestamp();
-        var model = await LibraryModelAsync(cancellationToken).ConfigureAwait(false);
+        var described = (await People.GetDescriptorModelsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var model = described?.Model;
         if (model is null)
         {
             var none = await People.GetPeopleCountsAsync(null, cancellationToken).ConfigureAwait(false);
@@ -271,6 +272,11 @@ public sealed class PeopleService
                 Stopwatch.GetElapsedTime(started));
         }
         var options = Options.For(model);
+        // Chains through near pairs grow with the number of pairs of different people under the chain distance, that
+        // is with the library: on synthetic face-api faces the chain rule lifted BCubed F1 at 10,000 faces (0.925 to
+        // 0.928) and lowered it at 30,000 (0.934 to 0.916, precision 0.955 to 0.911). Large libraries group by the mean alone.
+        if (described!.Faces > Options.ExactUpTo)
+            options = options with { ChainDistance = 0, ChainMean = 0 };
         var state = await People.GetClusteringStateAsync(cancellationToken).ConfigureAwait(false);
         full |= state is null || state.DescriptorModel != model || state.Threshold != options.Threshold;
 
