@@ -1,5 +1,8 @@
 using Sightline.Library.Ingestion;
+using Sightline.Library.Duplicates;
+using Sightline.Library.Export;
 using Sightline.Library.People;
+using Sightline.Library.Search;
 using Sightline.Library.Storage;
 using Sightline.Library.Thumbnails;
 using Sightline.Vision.Pipeline;
@@ -64,7 +67,19 @@ public sealed class PhotoLibrary : IAsyncDisposable
         SchemaVersion = schemaVersion;
         Thumbnails = new ThumbnailStore(folder, settings);
         People = new PeopleService(store, PeopleOptions.Default);
+        Search = new SearchService(store);
+        Duplicates = new DuplicateFinder(store);
+        Export = new PhotoExporter(this);
     }
+
+    /// <summary>Searches of the library's photos (one query model for the CLI, the API and the app).</summary>
+    public SearchService Search { get; }
+
+    /// <summary>Exact and near duplicates, bursts, and the best shot of each group.</summary>
+    public DuplicateFinder Duplicates { get; }
+
+    /// <summary>Sorting a search's photos into folders (links or copies) with XMP sidecars; the originals are never changed.</summary>
+    public PhotoExporter Export { get; }
 
     /// <summary>The library's people: clustering of its faces and the user's decisions about them.</summary>
     public PeopleService People { get; }

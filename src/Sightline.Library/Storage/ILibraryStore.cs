@@ -83,6 +83,9 @@ public interface ILibraryStore : IAsyncDisposable
     /// <summary>The people of the library: clustering's input and output, and the user's decisions.</summary>
     IPeopleStore People { get; }
 
+    /// <summary>The searchable index of the library and its one search query.</summary>
+    Search.ISearchStore Search { get; }
+
     /// <summary>The database engine's own check (SQLite integrity_check, PostgreSQL catalog and constraint checks) and the library's invariants.</summary>
     Task<IntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken = default);
 }

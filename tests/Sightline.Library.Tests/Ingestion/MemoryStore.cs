@@ -58,4 +58,5 @@ internal sealed class RecordingStore : ILibraryStore
     public Task<IReadOnlyList<FileEntry>> GetFailuresAsync(int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<IntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public IPeopleStore People => throw new NotSupportedException();
+    public Sightline.Library.Search.ISearchStore Search => throw new NotSupportedException();
 }
