@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Sightline.Cli.Commands;
 
 /// <summary>
-/// <c>sightline library init|add|scan|watch|status|settings|people</c>: a photo library in a folder (its database,
+/// <c>sightline library init|add|scan|watch|status|settings|people|search|facets</c>: a photo library in a folder (its database,
 /// thumbnails and settings) that ingests source folders with the library's analyses.
 /// </summary>
 public static class LibraryCommands
@@ -20,6 +20,8 @@ public static class LibraryCommands
     public static Command Create(Func<ParseResult, CliContext> context) => new("library", "A photo library: ingest folders of photos, keep what Sightline sees in them, and pick up what changes")
     {
         Init(context), Add(context), Scan(context), Watch(context), Status(context), Settings(context), PeopleCommands.Create(context),
+        LibrarySearchCommands.Search(context),
+        LibrarySearchCommands.Facets(context),
     };
 
     private static Argument<string> LibraryArgument() => new("library") { Description = "The library's folder (holds library.json, the database and the thumbnails)" };
