@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sightline.Library.Search;
 
 namespace Sightline.Library.Export;
@@ -42,17 +43,20 @@ public sealed record ExportReport(
     int Photos,
     IReadOnlyList<ExportItem> Items,
     IReadOnlyDictionary<string, int> FilesByFolder,
-    IReadOnlyList<(long PhotoId, string Reason)> Skipped,
-    long BytesCopied);
+    [property: JsonIgnore] IReadOnlyList<(long PhotoId, string Reason)> Skipped,
+    long BytesCopied)
+{
+    /// <summary>The skipped photos as named fields (what the JSON of the CLI and the API holds).</summary>
+    [JsonPropertyName("skipped")]
+    public IReadOnlyList<ExportSkip> SkippedPhotos => Skipped.Select(s => new ExportSkip(s.PhotoId, s.Reason)).ToList();
+
+    /// <summary>Files the export already held from an earlier run (left as they were).</summary>
+    public int AlreadyThere => Skipped.Count(s => s.Reason.StartsWith(PhotoExporter.AlreadyThere, StringComparison.Ordinal));
+}
+
+/// <summary>A photo, or one of its files, that an export left out, and why.</summary>
+public sealed record ExportSkip(long PhotoId, string Reason);
 
 /// <summary>An export that cannot be done as asked: the target is inside a source folder, cannot be written, or links are not possible there.</summary>
 public sealed class ExportException(string message) : Exception(message);
 
-/// <summary>Sorts a search's photos into folders (see <see cref="ExportRequest"/>).</summary>
-public sealed class PhotoExporter(PhotoLibrary library)
-{
-    internal PhotoLibrary Source => library;
-
-    public Task<ExportReport> ExportAsync(ExportRequest request, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
-}

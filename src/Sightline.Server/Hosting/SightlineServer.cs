@@ -122,6 +122,7 @@ public static class SightlineServer
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
         LibraryEndpoints.Map(app);
+        SearchEndpoints.Map(app);
         PeopleEndpoints.Map(app);
         MapPage(app, options);
         var errorsPage = ProblemTypes.RenderPage();
