@@ -202,8 +202,8 @@ public static class SightlineServer
             throw new InvalidOperationException("the web pages are missing from the server assembly (wwwroot/index.html, wwwroot/photos/index.html)");
         const string html = "text/html; charset=utf-8";
         app.MapGet(TryPagePath, () => Results.Bytes(tryPage, html)).ExcludeFromDescription();
+        // Routing ignores the trailing slash: this answers /photos too (the page names its assets by absolute path).
         app.MapGet(PhotoAppPath, () => Results.Bytes(photoApp, html)).ExcludeFromDescription();
-        app.MapGet(PhotoAppPath.TrimEnd('/'), () => Results.Redirect(PhotoAppPath)).ExcludeFromDescription();
         // The app's views are addressed by fragment (/photos/#people), so "/" can serve the same page.
         var home = options.Library is null ? tryPage : photoApp;
         app.MapGet("/", () => Results.Bytes(home, html)).ExcludeFromDescription();

@@ -23,6 +23,7 @@ export class PhotoGrid {
     this.photos = [];
     this.rows = [];
     this.rendered = new Map();
+    this.done = true; // nothing to page until load()
     this.generation = 0;
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     new ResizeObserver(() => this.relayout()).observe(this.scroller);
