@@ -17,6 +17,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["library-ingest"] = LibraryIngestBenchmark.RunAsync,
     ["library-scale"] = LibraryScaleBenchmark.RunAsync,
     ["people-cluster"] = PeopleClusterBenchmark.RunAsync,
+    ["library-search"] = LibrarySearchBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

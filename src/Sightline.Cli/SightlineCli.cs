@@ -119,6 +119,9 @@ public static class SightlineCli
         IndexException => (ExitCodes.Index, e.Message),
         Library.LibraryStoreException => (ExitCodes.Library, e.Message),
         Library.LibraryInputException => (ExitCodes.BadInput, e.Message),
+        // A query that names nobody the library has is wrong input; a malformed one is a mistake of the command line.
+        Library.Search.SearchQueryException { Kind: Library.Search.SearchErrorKind.Unknown } => (ExitCodes.BadInput, e.Message),
+        Library.Search.SearchQueryException => (ExitCodes.Usage, e.Message),
         // No such person or face, or a request that names a face not the person's: the input is wrong; a rule broken is its own code.
         Library.People.PeopleException { Kind: Library.People.PeopleErrorKind.Conflict } => (ExitCodes.Conflict, e.Message),
         Library.People.PeopleException => (ExitCodes.BadInput, e.Message),

@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Sightline.Cli.Commands;
 
 /// <summary>
-/// <c>sightline library init|add|scan|watch|status|settings|people</c>: a photo library in a folder (its database,
+/// <c>sightline library init|add|scan|watch|status|settings|people|search|facets</c>: a photo library in a folder (its database,
 /// thumbnails and settings) that ingests source folders with the library's analyses.
 /// </summary>
 public static class LibraryCommands
@@ -20,16 +20,19 @@ public static class LibraryCommands
     public static Command Create(Func<ParseResult, CliContext> context) => new("library", "A photo library: ingest folders of photos, keep what Sightline sees in them, and pick up what changes")
     {
         Init(context), Add(context), Scan(context), Watch(context), Status(context), Settings(context), PeopleCommands.Create(context),
+        LibrarySearchCommands.Search(context),
+        LibrarySearchCommands.Facets(context),
+        LibrarySamplesCommands.Samples(context),
     };
 
-    private static Argument<string> LibraryArgument() => new("library") { Description = "The library's folder (holds library.json, the database and the thumbnails)" };
+    internal static Argument<string> LibraryArgument() => new("library") { Description = "The library's folder (holds library.json, the database and the thumbnails)" };
 
-    private static Option<string?> TasksOption() => new("--tasks", "-t")
+    internal static Option<string?> TasksOption() => new("--tasks", "-t")
     {
         Description = $"Analyses run on every photo, comma-separated, or 'none' (default {string.Join(",", LibrarySettings.DefaultTasks)})",
     };
 
-    private static Option<string[]> SetOption() => new("--set")
+    internal static Option<string[]> SetOption() => new("--set")
     {
         Description = "An analysis option, task.option=value (e.g. detect.minScore=0.5); an empty value returns it to its default; may be repeated",
         AllowMultipleArgumentsPerToken = false,
@@ -235,13 +238,18 @@ public static class LibraryCommands
         return settings;
     }
 
-    private static async Task<int> ScanAsync(CliContext ctx, PhotoLibrary library, CancellationToken ct)
+    internal static async Task<IngestReport> ScanWithProgressAsync(CliContext ctx, PhotoLibrary library, CancellationToken ct)
     {
         // Several models run at once over the photos in flight: one sleeping thread per run (see ForConcurrentRuns).
         using var engine = new InferenceEngine(ctx.EngineOptions.ForConcurrentRuns(), ctx.Warn);
         await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
-        var report = await ctx.Progress.RunAsync<IngestReport>($"scanning {library.Folder}", update =>
+        return await ctx.Progress.RunAsync<IngestReport>($"scanning {library.Folder}", update =>
             library.ScanAsync(taskContext, new InlineProgress<IngestProgress>(p => update(p.Done, p.Total > 0 ? p.Total : null, ProgressNote(p))), ct)).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ScanAsync(CliContext ctx, PhotoLibrary library, CancellationToken ct)
+    {
+        var report = await ScanWithProgressAsync(ctx, library, ct).ConfigureAwait(false);
         if (ctx.Json)
         {
             ctx.WriteJson(report);
@@ -269,7 +277,7 @@ public static class LibraryCommands
         return $"{files}; {r.AnalysesRun} analyses in {r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
     }
 
-    private static void WriteReport(CliContext ctx, IngestReport report)
+    internal static void WriteReport(CliContext ctx, IngestReport report)
     {
         ctx.OutputConsole.MarkupLine(Markup.Escape(Summary(report)));
         if (report.People is { } people) ctx.OutputConsole.MarkupLine(Markup.Escape($"people: {people.People} ({people.Assigned} faces in them, {people.Unassigned} unassigned, {people.TooPoor} too poor; {people.NewFaces} new faces, {(people.Full ? "full pass" : "incremental")})"));
@@ -333,7 +341,7 @@ public static class LibraryCommands
         return new[] { "", "-wal", "-shm" }.Select(suffix => new FileInfo(store.Location + suffix)).Where(f => f.Exists).Sum(f => f.Length);
     }
 
-    private static string Describe(LibrarySettings settings) =>
+    internal static string Describe(LibrarySettings settings) =>
         (settings.Tasks.Count == 0 ? "none (thumbnails only)" : string.Join(", ", settings.Tasks))
         + (settings.Options.Count > 0 ? "; " + string.Join(", ", settings.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}")) : "");
 

@@ -95,6 +95,9 @@ public sealed record PersonFace(
     string? Gender = null,
     float? Quality = null);
 
+/// <summary>A detected face of a photo and who it is: the face <see cref="Index"/> of the photo's faces, its person (null when none) and that person's name (null until named).</summary>
+public sealed record PhotoFacePerson(long FaceId, int Index, long? PersonId, string? PersonName, FaceStatus Status);
+
 public sealed record PersonDetail(PersonSummary Person, IReadOnlyList<PersonFace> Faces);
 
 /// <summary>"These two may be the same person": the mean descriptor distance between their faces (smaller is likelier).</summary>

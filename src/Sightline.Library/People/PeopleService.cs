@@ -218,6 +218,17 @@ public sealed class PeopleService
     public async Task<PersonFace?> GetFaceAsync(long faceId, CancellationToken cancellationToken = default) =>
         await People.GetFaceAsync(faceId, await LibraryModelAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Who each detected face of a photo is (by face index): its person's id and name, or its status when in no person.</summary>
+    public async Task<IReadOnlyList<PhotoFacePerson>> GetPhotoPeopleAsync(long photoId, CancellationToken cancellationToken = default)
+    {
+        var model = await LibraryModelAsync(cancellationToken).ConfigureAwait(false);
+        var faces = await People.GetPhotoFacesAsync(photoId, model, cancellationToken).ConfigureAwait(false);
+        var names = new Dictionary<long, string?>();
+        foreach (var personId in faces.Select(f => f.PersonId).OfType<long>().Distinct())
+            names[personId] = (await People.GetPersonAsync(personId, cancellationToken).ConfigureAwait(false))?.Name;
+        return faces.Select(f => new PhotoFacePerson(f.FaceId, f.Index, f.PersonId, f.PersonId is { } id ? names.GetValueOrDefault(id) : null, f.Status)).ToList();
+    }
+
     /// <summary>Every face with its person and status.</summary>
     public async Task<IReadOnlyList<FaceAssignment>> GetAssignmentsAsync(CancellationToken cancellationToken = default)
     {

@@ -109,9 +109,14 @@ public sealed record SearchHit(PhotoRow Photo, double? Score);
 /// <summary>A page of results, how many photos match in all, and the cursor of the next page (null at the end).</summary>
 public sealed record SearchPage(IReadOnlyList<SearchHit> Photos, long Total, string? NextCursor);
 
+/// <summary>Why a search cannot run: its text is malformed, or it names something the library does not hold (an unknown person).</summary>
+public enum SearchErrorKind { Malformed, Unknown }
+
 /// <summary>A search the library cannot run: a malformed query (with the position of the fault) or a filter naming nothing that exists.</summary>
-public sealed class SearchQueryException(string message, int? position = null) : Exception(message)
+public sealed class SearchQueryException(string message, int? position = null, SearchErrorKind kind = SearchErrorKind.Malformed) : Exception(message)
 {
     /// <summary>Where in the query text the fault starts (0-based), when the search came from text.</summary>
     public int? Position { get; } = position;
+
+    public SearchErrorKind Kind { get; } = kind;
 }

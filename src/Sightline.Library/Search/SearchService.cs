@@ -1,4 +1,8 @@
+using System.Numerics.Tensors;
+using Sightline.Faces.Attributes;
+using Sightline.Library.People;
 using Sightline.Library.Storage;
+using Sightline.Models.Catalog;
 
 namespace Sightline.Library.Search;
 
@@ -12,6 +16,9 @@ public sealed record SearchOptions
 
     /// <summary>Candidates less similar than this (cosine of the image embeddings) are left out.</summary>
     public double MinSimilarity { get; init; } = 0.5;
+
+    /// <summary>A name this many edits (or fewer) from an unknown one is suggested ("did you mean ...?").</summary>
+    public int SuggestionDistance { get; init; } = 2;
 }
 
 /// <summary>
@@ -21,13 +28,215 @@ public sealed record SearchOptions
 /// </summary>
 public sealed class SearchService(ILibraryStore store, SearchOptions? options = null)
 {
+    private readonly SemaphoreSlim loading = new(1, 1);
+    private EmbeddingScan? embeddings;
+
     public SearchOptions Options { get; } = options ?? SearchOptions.Default;
 
     internal ILibraryStore Source => store;
 
-    public Task<SearchPage> SearchAsync(PhotoSearch search, SearchPageRequest page, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <summary>The expression labels the faces analysis writes.</summary>
+    public static IReadOnlyList<string> EmotionLabels => Emotions.Labels;
 
-    public Task<SearchFacets> GetFacetsAsync(CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <summary>The COCO classes the detect analysis names.</summary>
+    public static IReadOnlyList<string> ObjectLabels => TfjsModels.CocoLabels;
+
+    public async Task<SearchPage> SearchAsync(PhotoSearch search, SearchPageRequest page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(page);
+        var resolved = await ResolveAsync(search, cancellationToken);
+        return await store.Search.SearchAsync(resolved, page, cancellationToken);
+    }
+
+    public Task<SearchFacets> GetFacetsAsync(CancellationToken cancellationToken = default) => store.Search.GetFacetsAsync(cancellationToken);
+
+    /// <summary>The search as the store runs it: people as ids, names checked, labels in their canonical spelling, similar-to candidates ranked.</summary>
+    internal async Task<StoreSearch> ResolveAsync(PhotoSearch search, CancellationToken cancellationToken)
+    {
+        var resolvedPeople = new Dictionary<PersonRef, long>();
+        async Task<long> PersonAsync(PersonRef person)
+        {
+            if (!resolvedPeople.TryGetValue(person, out var id))
+                resolvedPeople[person] = id = await ResolvePersonAsync(person, cancellationToken);
+            return id;
+        }
+
+        var people = new List<long>();
+        foreach (var person in search.People)
+            people.Add(await PersonAsync(person));
+
+        var emotions = new List<(long? PersonId, EmotionFilter Filter)>();
+        foreach (var emotion in search.Emotions)
+        {
+            var label = Canonical(emotion.Emotion, EmotionLabels, "emotion", "expressions");
+            if (float.IsNaN(emotion.MinScore) || emotion.MinScore < 0 || emotion.MinScore > 1)
+                throw new SearchQueryException($"emotion {label}: minimum score {emotion.MinScore} is not between 0 and 1");
+            emotions.Add((emotion.Person is { } person ? await PersonAsync(person) : null, emotion with { Emotion = label }));
+        }
+
+        var objects = search.Objects.Select(o =>
+        {
+            var label = Canonical(o.Label, ObjectLabels, "object class", "classes");
+            if (o.MinCount < 1)
+                throw new SearchQueryException($"object {label}: count {o.MinCount} is not a positive number");
+            return o with { Label = label };
+        }).ToList();
+
+        var moderation = search.Moderation is null ? null : Canonical(search.Moderation, SearchIndexing.Verdicts, "moderation verdict", "verdicts");
+
+        if (search.Order == SearchOrder.Similarity && search.SimilarTo is null)
+            throw new SearchQueryException("the similarity order needs a photo to be similar to (similar:#id)");
+        var candidates = search.SimilarTo is { } photoId ? await SimilarAsync(photoId, cancellationToken) : null;
+
+        return new StoreSearch(search with { Emotions = emotions.Select(e => e.Filter).ToList(), Objects = objects, Moderation = moderation },
+            people, emotions, candidates);
+    }
+
+    private async Task<long> ResolvePersonAsync(PersonRef person, CancellationToken cancellationToken)
+    {
+        if (person.Id is { } id)
+            return await store.People.GetPersonAsync(id, cancellationToken) is not null
+                ? id
+                : throw new SearchQueryException($"no person #{id}", kind: SearchErrorKind.Unknown);
+        if (string.IsNullOrWhiteSpace(person.Name))
+            throw new SearchQueryException("a person of the search has neither a name nor an id");
+        var name = person.Name.Trim();
+        if (await store.People.FindPersonByNameAsync(name, cancellationToken) is { } found)
+            return found.Id;
+        var named = (await store.People.ListPeopleAsync(new PeopleQuery(NamedOnly: true, Limit: int.MaxValue), cancellationToken))
+            .Select(p => p.Name!).ToList();
+        var suggestion = Nearest(name, named, Options.SuggestionDistance);
+        throw new SearchQueryException(suggestion is null ? $"no person named '{name}'" : $"no person named '{name}'; did you mean '{suggestion}'?",
+            kind: SearchErrorKind.Unknown);
+    }
+
+    /// <summary>The known spelling of a label, compared without regard to case; an unknown one lists the known ones.</summary>
+    private static string Canonical(string value, IReadOnlyList<string> known, string what, string plural)
+    {
+        var trimmed = value.Trim();
+        return known.FirstOrDefault(k => string.Equals(k, trimmed, StringComparison.OrdinalIgnoreCase))
+            ?? throw new SearchQueryException($"unknown {what} '{trimmed}'; the {plural} are {string.Join(", ", known)}", kind: SearchErrorKind.Unknown);
+    }
+
+    /// <summary>The name fewest edits away (case-insensitive), when it is at most <paramref name="maxDistance"/> away; ties: the first listed.</summary>
+    internal static string? Nearest(string name, IEnumerable<string> names, int maxDistance)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in names)
+        {
+            var distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+                (best, bestDistance) = (candidate, distance);
+        }
+        return bestDistance <= maxDistance ? best : null;
+    }
+
+    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+            previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    /// <summary>The photos most like <paramref name="photoId"/> (cosine of image embeddings of the same model), itself left out.</summary>
+    private async Task<IReadOnlyDictionary<long, double>> SimilarAsync(long photoId, CancellationToken cancellationToken)
+    {
+        var scan = await EmbeddingsAsync(cancellationToken);
+        return scan.Similar(photoId, Options.SimilarCandidates, Options.MinSimilarity)
+            ?? throw new SearchQueryException($"photo #{photoId} has no image embedding to compare with (is the embed analysis among the library's tasks?)",
+                kind: SearchErrorKind.Unknown);
+    }
+
+    /// <summary>The in-memory copy of the embeddings, loaded again when the store's stamp moved.</summary>
+    private async Task<EmbeddingScan> EmbeddingsAsync(CancellationToken cancellationToken)
+    {
+        var stamp = await store.Search.GetEmbeddingsStampAsync(cancellationToken);
+        if (embeddings is { } current && current.Stamp == stamp)
+            return current;
+        await loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (embeddings is { } loaded && loaded.Stamp == stamp)
+                return loaded;
+            // The stamp is read before the rows: a change between the two makes the next search load again, never miss one.
+            var scan = new EmbeddingScan(stamp, await store.Search.GetEmbeddingsAsync(cancellationToken));
+            embeddings = scan;
+            return scan;
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
+
+    /// <summary>Unit vectors of each model in one array, for a scan of dot products.</summary>
+    private sealed class EmbeddingScan
+    {
+        private readonly Dictionary<string, (long[] Ids, float[] Vectors, int Dimensions)> byModel = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, (string Model, int Row)> rowOf = [];
+
+        public EmbeddingScan(long stamp, IReadOnlyList<StoredEmbedding> stored)
+        {
+            Stamp = stamp;
+            foreach (var group in stored.Where(e => e.Vector.Length > 0).GroupBy(e => (e.Model, e.Vector.Length)))
+            {
+                var list = group.ToList();
+                var dimensions = group.Key.Length;
+                var vectors = new float[list.Count * dimensions];
+                for (var i = 0; i < list.Count; i++)
+                {
+                    var target = vectors.AsSpan(i * dimensions, dimensions);
+                    list[i].Vector.CopyTo(target);
+                    var norm = TensorPrimitives.Norm(target);
+                    if (norm > 0)
+                        TensorPrimitives.Divide(target, norm, target);
+                }
+                // Vectors of one model have one length; a second length is kept apart under its own key.
+                var key = byModel.ContainsKey(group.Key.Model) ? $"{group.Key.Model}#{dimensions}" : group.Key.Model;
+                byModel[key] = (list.Select(e => e.PhotoId).ToArray(), vectors, dimensions);
+                for (var i = 0; i < list.Count; i++)
+                    rowOf[list[i].PhotoId] = (key, i);
+            }
+        }
+
+        public long Stamp { get; }
+
+        public IReadOnlyDictionary<long, double>? Similar(long photoId, int count, double minSimilarity)
+        {
+            if (!rowOf.TryGetValue(photoId, out var at))
+                return null;
+            var (ids, vectors, dimensions) = byModel[at.Model];
+            var query = vectors.AsSpan(at.Row * dimensions, dimensions);
+            // A min-heap of the best so far: the weakest is the one to drop.
+            var best = new PriorityQueue<long, float>(count + 1);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (i == at.Row)
+                    continue;
+                var similarity = TensorPrimitives.Dot(query, vectors.AsSpan(i * dimensions, dimensions));
+                if (similarity < minSimilarity || count <= 0)
+                    continue;
+                if (best.Count < count)
+                    best.Enqueue(ids[i], similarity);
+                else if (best.TryPeek(out _, out var weakest) && similarity > weakest)
+                    best.EnqueueDequeue(ids[i], similarity);
+            }
+            var result = new Dictionary<long, double>(best.Count);
+            while (best.TryDequeue(out var id, out var similarity))
+                result[id] = Math.Round(similarity, 6);
+            return result;
+        }
+    }
 }

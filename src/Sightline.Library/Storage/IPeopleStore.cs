@@ -86,6 +86,9 @@ public interface IPeopleStore
 
     Task<IReadOnlyList<FaceAssignment>> GetAssignmentsAsync(string? model, CancellationToken cancellationToken = default);
 
+    /// <summary>The detected faces of one photo with their people, by face index.</summary>
+    Task<IReadOnlyList<PersonFace>> GetPhotoFacesAsync(long photoId, string? model, CancellationToken cancellationToken = default);
+
     /// <summary>One detected face by id, or null.</summary>
     Task<PersonFace?> GetFaceAsync(long faceId, string? model, CancellationToken cancellationToken = default);
 

@@ -232,6 +232,11 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
                 .Select(f => new FaceAssignment(f.FaceId, f.PhotoId, hashes[f.PhotoId], f.Index, f.Width, f.Height, f.PersonId, f.Status)).ToList();
         }, cancellationToken);
 
+    public Task<IReadOnlyList<PersonFace>> GetPhotoFacesAsync(long photoId, string? model, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<PersonFace>>(false, async (c, t) =>
+            (await c.QueryAsync<PersonFaceRow>(Command(PersonFaceSelect + "WHERE f.media_id = @photoId AND f.origin = @detected ORDER BY f.face_index",
+                new { photoId, detected = Detected }, t, cancellationToken))).Select(r => r.ToRecord(model)).ToList(), cancellationToken);
+
     public Task<PersonFace?> GetFaceAsync(long faceId, string? model, CancellationToken cancellationToken = default) =>
         RunAsync(false, async (c, t) =>
             (await c.QueryAsync<PersonFaceRow>(Command(PersonFaceSelect + "WHERE f.id = @faceId AND f.origin = @detected", new { faceId, detected = Detected }, t, cancellationToken)))

@@ -122,6 +122,8 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
                 else
                     runner.MigrateUp();
             }
+            if (target is null)
+                await BackfillSearchIndexAsync(cancellationToken);
         }
         catch (Exception e) when (e is not LibraryStoreException && e is not OperationCanceledException)
         {
@@ -238,6 +240,9 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
                 rows.Add(FileParameters(file, mediaId, folders));
             }
             await c.ExecuteAsync(Command(UpsertFileSql, rows, t, cancellationToken));
+            // A path moved away from a photo takes its file name from that photo's words too.
+            var touched = await MediaOfPathsAsync(c, t, files.Select(f => f.Path).ToList(), cancellationToken);
+            await IndexForSearchAsync(c, t, [.. touched, .. mediaIds.Values], cancellationToken);
         }, cancellationToken);
     }
 
@@ -275,8 +280,10 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
             return Task.CompletedTask;
         return RunAsync(true, async (c, t) =>
         {
+            var touched = await MediaOfPathsAsync(c, t, paths, cancellationToken);
             foreach (var chunk in paths.Chunk(ParameterChunk))
                 await c.ExecuteAsync(Command($"DELETE FROM files WHERE {AnyOf("path", "chunk")}", new { chunk }, t, cancellationToken));
+            await IndexForSearchAsync(c, t, touched, cancellationToken);
         }, cancellationToken);
     }
 
@@ -350,6 +357,8 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
         {
             var now = StoreValues.ToMilliseconds(DateTimeOffset.UtcNow);
             HashSet<long>? folders = null;
+            // A path committed with another photo than before takes its file name from the previous photo's words.
+            var committed = await MediaOfPathsAsync(c, t, updates.Where(u => u.File is not null).Select(u => u.File!.Path).ToList(), cancellationToken);
             foreach (var update in updates)
             {
                 var metadata = update.Metadata;
@@ -373,6 +382,7 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
                     at = now,
                     thumbnails = update.ThumbnailsWritten,
                 }, t, cancellationToken));
+                committed.Add(mediaId);
 
                 if (update.File is { } file)
                 {
@@ -398,6 +408,10 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
                         mediaId, model = update.EmbeddingModel, vector = StoreValues.ToBlob(embedding), at = now,
                     }, t, cancellationToken));
             }
+            // The search index moves with the analyses, in the same transaction.
+            await IndexForSearchAsync(c, t, committed, cancellationToken);
+            if (updates.Any(u => u.Embedding is not null))
+                await RaiseEmbeddingsStampAsync(c, t, cancellationToken);
         }, cancellationToken);
     }
 

@@ -66,10 +66,11 @@ public static class LibraryEndpoints
                 var photoId = LibraryRequests.PhotoId(id);
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 var paths = await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false);
-                return LibraryPhotoResponse.From(detail, paths.Any(IsServableFile), descriptors == true);
+                var people = await opened.People.GetPhotoPeopleAsync(photoId, ct).ConfigureAwait(false);
+                return LibraryPhotoResponse.From(detail, paths.Any(IsServableFile), descriptors == true, people);
             })
             .WithName("LibraryPhoto")
-            .WithSummary("One photo with its paths, metadata, every stored analysis (each the task's JSON result) and faces")
+            .WithSummary("One photo with its paths, metadata, every stored analysis (each the task's JSON result), faces and the person of each detected face")
             .WithDescription("Query: descriptors=true includes each face's descriptor values. originalAvailable says whether GET .../original can serve the file now.")
             .Produces<LibraryPhotoResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);

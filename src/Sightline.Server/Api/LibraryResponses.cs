@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Sightline.Library;
 using Sightline.Library.Metadata;
+using Sightline.Library.People;
 
 namespace Sightline.Server.Api;
 
@@ -30,6 +31,7 @@ public sealed record LibraryAnalysis(string Task, string Version, DateTimeOffset
 /// <summary>
 /// GET /v1/library/photos/{id}: the photo with everything stored about it. <see cref="OriginalAvailable"/> says whether
 /// one of its paths still holds a file (GET .../original serves it); faces carry their descriptors only when asked.
+/// <see cref="People"/> says who each detected face is (matched to <see cref="Faces"/> by index).
 /// </summary>
 public sealed record LibraryPhotoResponse(
     PhotoRow Photo,
@@ -37,13 +39,15 @@ public sealed record LibraryPhotoResponse(
     bool OriginalAvailable,
     PhotoMetadata Metadata,
     IReadOnlyList<LibraryAnalysis> Analyses,
-    IReadOnlyList<FaceRecord> Faces)
+    IReadOnlyList<FaceRecord> Faces,
+    IReadOnlyList<PhotoFacePerson> People)
 {
-    public static LibraryPhotoResponse From(PhotoDetail detail, bool originalAvailable, bool withDescriptors) => new(
+    public static LibraryPhotoResponse From(PhotoDetail detail, bool originalAvailable, bool withDescriptors, IReadOnlyList<PhotoFacePerson> people) => new(
         detail.Photo,
         detail.Paths,
         originalAvailable,
         detail.Metadata,
         detail.Analyses.Select(LibraryAnalysis.From).ToList(),
-        withDescriptors ? detail.Faces : detail.Faces.Select(f => f with { Descriptor = null }).ToList());
+        withDescriptors ? detail.Faces : detail.Faces.Select(f => f with { Descriptor = null }).ToList(),
+        people);
 }

@@ -46,12 +46,17 @@ public static class ApiProblem
             Sightline.Library.People.PeopleErrorKind.Conflict => (StatusCodes.Status409Conflict, "people_conflict", people.Message),
             _ => (StatusCodes.Status400BadRequest, "people_invalid", people.Message),
         },
+        // A query outside the search endpoint (one that names its position answers there, with it).
+        Sightline.Library.Search.SearchQueryException { Kind: Sightline.Library.Search.SearchErrorKind.Unknown } unknown => (StatusCodes.Status422UnprocessableEntity, "search_unknown", unknown.Message),
+        Sightline.Library.Search.SearchQueryException query => (StatusCodes.Status400BadRequest, "bad_query", query.Message),
         Sightline.Library.LibraryStoreException library => (StatusCodes.Status503ServiceUnavailable, "library_unavailable", library.Message),
         _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to process the request"),
     };
 
-    public static IResult ToResult(int status, string code, string detail, string? instance = null) =>
-        Results.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+    /// <summary>The problem answer; <paramref name="extensions"/> are members beside <c>code</c> (a query's fault position, say).</summary>
+    public static IResult ToResult(int status, string code, string detail, string? instance = null, IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = status,
             Title = Title(status),
@@ -59,7 +64,11 @@ public static class ApiProblem
             Type = ProblemTypes.UriOf(code),
             Instance = instance,
             Extensions = { ["code"] = code },
-        });
+        };
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
+            problem.Extensions[name] = value;
+        return Results.Problem(problem);
+    }
 
     private static string Title(int status) => status switch
     {

@@ -122,8 +122,9 @@ public static class SightlineServer
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
         LibraryEndpoints.Map(app);
+        SearchEndpoints.Map(app);
         PeopleEndpoints.Map(app);
-        MapPage(app);
+        MapPage(app, options);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VisionServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
@@ -168,10 +169,17 @@ public static class SightlineServer
     // A detail can quote client input (a file name, a content type); it must not add log lines.
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    /// <summary>The web page and its assets, embedded in this assembly: no CDN, nothing fetched elsewhere.</summary>
-    private static void MapPage(WebApplication app)
+    /// <summary>The path of the photo app; "/" serves it too when the server has a library.</summary>
+    public const string PhotoAppPath = "/photos/";
+
+    /// <summary>The one-image "try a task" page; "/" serves it when the server has no library.</summary>
+    public const string TryPagePath = "/try";
+
+    /// <summary>The web pages and their assets, embedded in this assembly: no CDN, nothing fetched elsewhere.</summary>
+    private static void MapPage(WebApplication app, ServerOptions options)
     {
         var assembly = typeof(SightlineServer).Assembly;
+        byte[]? tryPage = null, photoApp = null;
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("wwwroot/", StringComparison.Ordinal)))
         {
             var path = "/" + resource["wwwroot/".Length..];
@@ -186,8 +194,19 @@ public static class SightlineServer
             var bytes = Read(assembly, resource);
             app.MapGet(path, () => Results.Bytes(bytes, type)).ExcludeFromDescription();
             if (path == "/index.html")
-                app.MapGet("/", () => Results.Bytes(bytes, type)).ExcludeFromDescription();
+                tryPage = bytes;
+            else if (path == PhotoAppPath + "index.html")
+                photoApp = bytes;
         }
+        if (tryPage is null || photoApp is null)
+            throw new InvalidOperationException("the web pages are missing from the server assembly (wwwroot/index.html, wwwroot/photos/index.html)");
+        const string html = "text/html; charset=utf-8";
+        app.MapGet(TryPagePath, () => Results.Bytes(tryPage, html)).ExcludeFromDescription();
+        app.MapGet(PhotoAppPath, () => Results.Bytes(photoApp, html)).ExcludeFromDescription();
+        app.MapGet(PhotoAppPath.TrimEnd('/'), () => Results.Redirect(PhotoAppPath)).ExcludeFromDescription();
+        // The app's views are addressed by fragment (/photos/#people), so "/" can serve the same page.
+        var home = options.Library is null ? tryPage : photoApp;
+        app.MapGet("/", () => Results.Bytes(home, html)).ExcludeFromDescription();
     }
 
     private static byte[] Read(Assembly assembly, string resource)
