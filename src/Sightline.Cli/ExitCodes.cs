@@ -22,6 +22,8 @@ public static class ExitCodes
     public const int Library = 8;
     /// <summary>A change to a library's people that breaks a rule: merging people whose faces share a photo, a name another person has, a person into themselves.</summary>
     public const int Conflict = 9;
+    /// <summary>An export that cannot be done as asked: its target inside a source folder or the library, not writable, or without symbolic links.</summary>
+    public const int Export = 10;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

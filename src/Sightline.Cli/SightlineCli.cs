@@ -118,6 +118,7 @@ public static class SightlineCli
         ModelStoreException or InferenceException => (ExitCodes.ModelStore, e.Message),
         IndexException => (ExitCodes.Index, e.Message),
         Library.LibraryStoreException => (ExitCodes.Library, e.Message),
+        Library.Export.ExportException => (ExitCodes.Export, e.Message),
         Library.LibraryInputException => (ExitCodes.BadInput, e.Message),
         // A query that names nobody the library has is wrong input; a malformed one is a mistake of the command line.
         Library.Search.SearchQueryException { Kind: Library.Search.SearchErrorKind.Unknown } => (ExitCodes.BadInput, e.Message),

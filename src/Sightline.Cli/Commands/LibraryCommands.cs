@@ -22,6 +22,8 @@ public static class LibraryCommands
         Init(context), Add(context), Scan(context), Watch(context), Status(context), Settings(context), PeopleCommands.Create(context),
         LibrarySearchCommands.Search(context),
         LibrarySearchCommands.Facets(context),
+        LibraryDuplicateCommands.Duplicates(context),
+        LibraryDuplicateCommands.Export(context),
         LibrarySamplesCommands.Samples(context),
     };
 

@@ -85,13 +85,13 @@ public static class ShotScore
         {
             // Of one scene, the sharper frame compresses worse: bytes per pixel against the group's best stand for sharpness.
             parts.Add((bpp / maxBytesPerPixel, options.SharpnessWeight));
-            reasons.Add(bpp >= maxBytesPerPixel ? $"most detail of the group ({bpp:0.00} bytes/pixel)" : $"{bpp:0.00} bytes/pixel ({bpp / maxBytesPerPixel:P0} of the most detailed)");
+            reasons.Add(bpp >= maxBytesPerPixel ? $"most detail of the group ({bpp:0.00} bytes/pixel)" : $"{bpp:0.00} bytes/pixel ({bpp / maxBytesPerPixel * 100:0}% of the most detailed)");
         }
 
         if (Pixels(shot) is { } pixels && maxPixels > 0)
         {
             parts.Add((pixels / maxPixels, options.ResolutionWeight));
-            reasons.Add(pixels >= maxPixels ? $"{shot.Width}x{shot.Height}, the largest of the group" : $"{shot.Width}x{shot.Height} ({pixels / maxPixels:P0} of the largest)");
+            reasons.Add(pixels >= maxPixels ? $"{shot.Width}x{shot.Height}, the largest of the group" : $"{shot.Width}x{shot.Height} ({pixels / maxPixels * 100:0}% of the largest)");
         }
 
         var weight = parts.Sum(p => p.Weight);

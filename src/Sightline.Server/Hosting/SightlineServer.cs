@@ -123,6 +123,7 @@ public static class SightlineServer
         ModerationEndpoints.Map(app);
         LibraryEndpoints.Map(app);
         SearchEndpoints.Map(app);
+        DuplicateEndpoints.Map(app);
         PeopleEndpoints.Map(app);
         MapPage(app, options);
         var errorsPage = ProblemTypes.RenderPage();
