@@ -85,12 +85,34 @@ public sealed class SearchService(ILibraryStore store, SearchOptions? options = 
 
         var moderation = search.Moderation is null ? null : Canonical(search.Moderation, SearchIndexing.Verdicts, "moderation verdict", "verdicts");
 
+        if (search.Place is { } place)
+            CheckPlace(place);
+        if (search.TakenFrom is { } from && search.TakenBefore is { } before && from >= before)
+            throw new SearchQueryException($"the date range from {from:yyyy-MM-dd} to before {before:yyyy-MM-dd} holds no day");
         if (search.Order == SearchOrder.Similarity && search.SimilarTo is null)
             throw new SearchQueryException("the similarity order needs a photo to be similar to (similar:#id)");
         var candidates = search.SimilarTo is { } photoId ? await SimilarAsync(photoId, cancellationToken) : null;
 
         return new StoreSearch(search with { Emotions = emotions.Select(e => e.Filter).ToList(), Objects = objects, Moderation = moderation },
             people, emotions, candidates);
+    }
+
+    private static void CheckPlace(PlaceFilter place)
+    {
+        static void Within(string what, double value, double limit)
+        {
+            if (double.IsNaN(value) || Math.Abs(value) > limit)
+                throw new SearchQueryException(FormattableString.Invariant($"place: {what} {value} is not between -{limit} and {limit}"));
+        }
+        Within("latitude", place.Latitude, 90);
+        Within("longitude", place.Longitude, 180);
+        if (place.IsBox)
+        {
+            Within("latitude", place.ToLatitude!.Value, 90);
+            Within("longitude", place.ToLongitude!.Value, 180);
+        }
+        else if (place.RadiusKm is not { } radius || double.IsNaN(radius) || radius <= 0)
+            throw new SearchQueryException(FormattableString.Invariant($"place {place.Latitude},{place.Longitude} needs a positive radius (near:lat,lon,5km) or a second corner (box:)"));
     }
 
     private async Task<long> ResolvePersonAsync(PersonRef person, CancellationToken cancellationToken)

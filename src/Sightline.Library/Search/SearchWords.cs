@@ -41,15 +41,50 @@ public static class SearchWords
         return words;
     }
 
-    /// <summary>Lower case without diacritics (decomposed, marks dropped); ß and the like stay as they are.</summary>
+    /// <summary>
+    /// Lower case without diacritics: combining marks dropped (file names from macOS come decomposed) and the accented
+    /// Latin letters mapped to their base letter by a table, since the build's invariant globalization does not
+    /// normalise; æ, œ and ß become ae, oe and ss.
+    /// </summary>
     public static string Fold(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length);
-        foreach (var ch in decomposed)
-            if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark)
-                builder.Append(char.ToLowerInvariant(ch));
-        return builder.ToString().Normalize(NormalizationForm.FormC);
+        var builder = new StringBuilder(text.Length);
+        foreach (var original in text)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(original) == UnicodeCategory.NonSpacingMark)
+                continue;
+            var ch = char.ToLowerInvariant(original);
+            if (ch < '\u00C0')
+                builder.Append(ch);
+            else if (Folded.TryGetValue(ch, out var plain))
+                builder.Append(plain);
+            else
+                builder.Append(ch);
+        }
+        return builder.ToString();
+    }
+
+    private static readonly Dictionary<char, string> Folded = BuildFolded();
+
+    private static Dictionary<char, string> BuildFolded()
+    {
+        var table = new Dictionary<char, string>
+        {
+            ['æ'] = "ae",
+            ['œ'] = "oe",
+            ['ß'] = "ss",
+            ['þ'] = "th",
+            ['ð'] = "d",
+        };
+        foreach (var (plain, accented) in new[]
+        {
+            ("a", "àáâãäåāăą"), ("c", "çćĉċč"), ("d", "ďđ"), ("e", "èéêëēĕėęě"), ("g", "ĝğġģ"), ("h", "ĥħ"),
+            ("i", "ìíîïĩīĭįı"), ("j", "ĵ"), ("k", "ķ"), ("l", "ĺļľŀł"), ("n", "ñńņňŉ"), ("o", "òóôõöøōŏő"),
+            ("r", "ŕŗř"), ("s", "śŝşšș"), ("t", "ţťŧț"), ("u", "ùúûüũūŭůűų"), ("w", "ŵ"), ("y", "ýÿŷ"), ("z", "źżž"),
+        })
+            foreach (var ch in accented)
+                table[ch] = plain;
+        return table;
     }
 
     /// <summary>

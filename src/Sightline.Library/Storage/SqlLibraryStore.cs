@@ -239,9 +239,9 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
                 }
                 rows.Add(FileParameters(file, mediaId, folders));
             }
-            await c.ExecuteAsync(Command(UpsertFileSql, rows, t, cancellationToken));
             // A path moved away from a photo takes its file name from that photo's words too.
             var touched = await MediaOfPathsAsync(c, t, files.Select(f => f.Path).ToList(), cancellationToken);
+            await c.ExecuteAsync(Command(UpsertFileSql, rows, t, cancellationToken));
             await IndexForSearchAsync(c, t, [.. touched, .. mediaIds.Values], cancellationToken);
         }, cancellationToken);
     }
