@@ -25,7 +25,7 @@ public static class LibraryDuplicateCommands
             var ctx = context(parse);
             var only = KindOf(parse.GetValue(kind));
             await using var opened = await PhotoLibrary.OpenAsync(parse.GetValue(library)!, ct).ConfigureAwait(false);
-            var report = Filter(await opened.Duplicates.FindAsync(cancellationToken: ct).ConfigureAwait(false), only);
+            var report = (await opened.Duplicates.FindAsync(cancellationToken: ct).ConfigureAwait(false)).OfKind(only);
             if (ctx.Json)
             {
                 ctx.WriteJson(report);
@@ -52,21 +52,10 @@ public static class LibraryDuplicateCommands
         return command;
     }
 
-    internal static DuplicateKind? KindOf(string? kind) => kind?.Trim().ToLowerInvariant() switch
+    private static DuplicateKind? KindOf(string? kind)
     {
-        null or "" => null,
-        "exact" => DuplicateKind.Exact,
-        "near" => DuplicateKind.Near,
-        "burst" => DuplicateKind.Burst,
-        _ => throw new UsageException($"--kind must be exact, near or burst (got '{kind}')"),
-    };
-
-    internal static DuplicateReport Filter(DuplicateReport report, DuplicateKind? kind)
-    {
-        if (kind is null)
-            return report;
-        var groups = report.Groups.Where(g => g.Kind == kind).ToList();
-        return new DuplicateReport(groups, report.Photos, groups.Sum(g => g.Members.Count - 1));
+        var only = DuplicateReport.ParseKind(kind, out var valid);
+        return valid ? only : throw new UsageException($"--kind must be exact, near or burst (got '{kind}')");
     }
 
     public static Command Export(Func<ParseResult, CliContext> context)

@@ -95,7 +95,31 @@ public sealed record DuplicateGroup(DuplicateKind Kind, IReadOnlyList<DuplicateM
 }
 
 /// <summary>Every group found, and how many photos they hold beyond the best of each (what could be removed).</summary>
-public sealed record DuplicateReport(IReadOnlyList<DuplicateGroup> Groups, int Photos, int Redundant);
+public sealed record DuplicateReport(IReadOnlyList<DuplicateGroup> Groups, int Photos, int Redundant)
+{
+    /// <summary>Only the groups of <paramref name="kind"/> (all of them when null), with their redundant count.</summary>
+    public DuplicateReport OfKind(DuplicateKind? kind)
+    {
+        if (kind is null)
+            return this;
+        var groups = Groups.Where(g => g.Kind == kind).ToList();
+        return new DuplicateReport(groups, Photos, groups.Sum(g => g.Members.Count - 1));
+    }
+
+    /// <summary>A kind as users type it (exact, near, burst; case-insensitive), null for none; anything else is null with <paramref name="valid"/> false.</summary>
+    public static DuplicateKind? ParseKind(string? text, out bool valid)
+    {
+        valid = true;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "": return null;
+            case "exact": return DuplicateKind.Exact;
+            case "near": return DuplicateKind.Near;
+            case "burst": return DuplicateKind.Burst;
+            default: valid = false; return null;
+        }
+    }
+}
 
 /// <summary>
 /// Finds duplicate groups and bursts in a library, or among the photos of a search, and ranks each group's shots.

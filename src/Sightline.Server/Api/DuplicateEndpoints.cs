@@ -14,20 +14,11 @@ public static class DuplicateEndpoints
     {
         app.MapGroup("/v1/library").WithTags("library").MapGet("/duplicates", async (LibraryServices services, string? kind, CancellationToken ct) =>
             {
-                DuplicateKind? only = kind?.Trim().ToLowerInvariant() switch
-                {
-                    null or "" => null,
-                    "exact" => DuplicateKind.Exact,
-                    "near" => DuplicateKind.Near,
-                    "burst" => DuplicateKind.Burst,
-                    _ => throw ApiProblem.BadParameter($"kind: '{kind}' is not exact, near or burst"),
-                };
+                var only = DuplicateReport.ParseKind(kind, out var valid);
+                if (!valid)
+                    throw ApiProblem.BadParameter($"kind: '{kind}' is not exact, near or burst");
                 var opened = await services.LibraryAsync(ct).ConfigureAwait(false);
-                var report = await opened.Duplicates.FindAsync(cancellationToken: ct).ConfigureAwait(false);
-                if (only is null)
-                    return report;
-                var groups = report.Groups.Where(g => g.Kind == only).ToList();
-                return new DuplicateReport(groups, report.Photos, groups.Sum(g => g.Members.Count - 1));
+                return (await opened.Duplicates.FindAsync(cancellationToken: ct).ConfigureAwait(false)).OfKind(only);
             })
             .WithName("LibraryDuplicates")
             .WithSummary("Exact copies, near duplicates and bursts, each group's members best first with their score and reasons (as 'sightline library duplicates --json')")
