@@ -12,7 +12,7 @@ namespace Sightline.Bench;
 /// Search at library scale: a synthetic library (<see cref="SyntheticPhotoLibrary"/>, 100,000 photos by default) is
 /// built through the store's commit path, or reused (<c>--keep</c>, then <c>--reuse</c>); then the typical queries run
 /// through <c>PhotoLibrary.Search</c> from the query language, a page of 100 with the total, and the same queries as a
-/// peer in plain SQL on the same database without the search index: EXISTS over the faces, LIKE over the analyses'
+/// peer in plain SQL on the same database without the search index: semi-joins over the faces, LIKE over the analyses'
 /// and the metadata's JSON, a full scan of the embeddings for similar-to. p50, p95 and the first query of each kind.
 /// </summary>
 public static class LibrarySearchBenchmark
@@ -44,7 +44,7 @@ public static class LibrarySearchBenchmark
             Photos = BenchHarness.IntOption(args, "--count", 100_000, minimum: 100),
             People = BenchHarness.IntOption(args, "--people", 2_000, minimum: 10),
         };
-        var runs = BenchHarness.IntOption(args, "--runs", 40, minimum: 2);
+        var runs = BenchHarness.IntOption(args, "--runs", 20, minimum: 2);
         var folder = Path.GetFullPath(BenchHarness.Option(args, "--folder") ?? Path.Combine(Path.GetTempPath(), "sightline-library-search-" + options.Photos));
         var keep = args.Contains("--keep") || args.Contains("--reuse");
         Console.WriteLine($"library-search benchmark: SQLite library of {options.Photos:N0} synthetic photos, {options.People:N0} people, in {folder}; {BenchHarness.Machine()}");
@@ -85,7 +85,7 @@ public static class LibrarySearchBenchmark
                 Console.WriteLine($"{note.Kind}: {note.Note}");
             Console.WriteLine();
             Console.WriteLine($"Each kind cycles through its queries, {runs} timed runs after the first; the first query of a kind is the first of the process on a library just opened. "
-                + "Plain SQL: the same filters as EXISTS over faces, LIKE over the analyses' and the metadata's JSON and a scan of every embedding, with the same count and page.");
+                + "Plain SQL: the same filters as semi-joins over faces, LIKE over the analyses' and the metadata's JSON and a scan of every embedding, with the same count and page.");
             BenchHarness.WriteJson(BenchHarness.Option(args, "--json"), new { options, buildSeconds, library = existing, runs, results });
             return 0;
         }
@@ -221,12 +221,13 @@ public static class LibrarySearchBenchmark
         var where = new List<string>();
         for (var i = 0; i < query.People.Count; i++)
         {
-            where.Add($"EXISTS (SELECT 1 FROM faces f WHERE f.media_id = m.id AND f.person_id = (SELECT p.id FROM people p WHERE lower(p.name) = lower(@person{i})))");
+            // A semi-join over the faces through their person index (M0004); written as EXISTS, SQLite walks that index once per photo (100,000 x a person's faces).
+            where.Add($"m.id IN (SELECT f.media_id FROM faces f WHERE f.person_id = (SELECT p.id FROM people p WHERE lower(p.name) = lower(@person{i})))");
             Parameter(count, page, $"@person{i}", query.People[i]);
         }
         if (query.Emotion is { } emotion)
         {
-            where.Add("EXISTS (SELECT 1 FROM faces f WHERE f.media_id = m.id AND f.expression = @emotion)");
+            where.Add("m.id IN (SELECT f.media_id FROM faces f WHERE f.expression = @emotion)");
             Parameter(count, page, "@emotion", emotion);
         }
         if (query.Object is { } label)

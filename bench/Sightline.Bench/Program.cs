@@ -18,6 +18,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["library-scale"] = LibraryScaleBenchmark.RunAsync,
     ["people-cluster"] = PeopleClusterBenchmark.RunAsync,
     ["library-search"] = LibrarySearchBenchmark.RunAsync,
+    ["grid-paint"] = GridPaintBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
