@@ -249,8 +249,8 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
         // The end of the timeline holds the undated faces-lfw photos: full rows of thumbnails.
         await page.EvaluateAsync("() => { const s = document.getElementById('grid-scroll'); s.scrollTop = s.scrollHeight; }");
         await page.WaitForTimeoutAsync(300);
-        // Then up to the last month header, so that the shot shows which part of the timeline it is.
-        await page.EvaluateAsync("() => { const s = document.getElementById('grid-scroll'); const m = [...document.querySelectorAll('#grid .row.month')].pop(); if (m) s.scrollTop = m.offsetTop; }");
+        // Then up to the last month header (rows are placed by their transform), so that the shot shows which part of the timeline it is.
+        await page.EvaluateAsync("() => { const s = document.getElementById('grid-scroll'); const m = [...document.querySelectorAll('#grid .row.month')].pop(); if (m) s.scrollTop = new DOMMatrix(getComputedStyle(m).transform).m42; }");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await WaitForImagesAsync(page, "#grid");
         await page.ScreenshotAsync(new() { Path = Path.Combine(docs, "app-photos.png") });
