@@ -122,7 +122,9 @@ export class PhotoViewer {
       if (label) {
         const text = document.createElementNS(SVG, 'text');
         text.setAttribute('x', b.x + stroke);
-        text.setAttribute('y', b.y > font + stroke ? b.y - stroke * 1.5 : b.y + b.height + font);
+        // Above the box; below it when the box touches the top; inside it when it spans the whole height (else the label is cut off).
+        const below = b.y + b.height + font;
+        text.setAttribute('y', b.y > font + stroke ? b.y - stroke * 1.5 : below <= height ? below : b.y + font + stroke);
         text.setAttribute('font-size', font);
         text.setAttribute('class', cls);
         text.textContent = label;
