@@ -79,9 +79,6 @@ internal abstract partial class SqlLibraryStore : ISearchStore
     /// </summary>
     private string SearchFrom(SearchFilterBuilder filter) => filter.MatchesIds && !filter.ReadsRow ? SearchKeysFrom : "media m";
 
-    /// <summary>The faces as <c>f</c> for a lookup of one photo's faces (<c>f.media_id = m.id</c>).</summary>
-    protected virtual string FacesOfPhoto => "faces f";
-
     /// <summary>The media as <c>m</c> read through the search keys index (the engine's way to ask for it, where it needs asking).</summary>
     protected virtual string SearchKeysFrom => "media m";
 
@@ -197,12 +194,8 @@ internal abstract partial class SqlLibraryStore : ISearchStore
             if (s.PeopleMatch == PeopleMatch.AnyOf)
                 f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {f.AnyOf("f.person_id", people)})");
             else
-            {
-                // The first person's photos are the set the search walks; the others are looked up per photo.
-                f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE f.person_id = {f.Value(people[0])})");
-                foreach (var person in people.Skip(1))
-                    f.Add($"EXISTS (SELECT 1 FROM {FacesOfPhoto} WHERE f.media_id = m.id AND f.person_id = {f.Value(person)})");
-            }
+                foreach (var person in people)
+                    f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE f.person_id = {f.Value(person)})");
             if (s.PeopleMatch == PeopleMatch.Only)
                 // Someone else's face, or an identifiable face in no person: a stranger the photo is not "only" them with.
                 f.Add($"NOT EXISTS (SELECT 1 FROM faces f WHERE f.media_id = m.id AND ((f.person_id IS NOT NULL AND NOT ({f.AnyOf("f.person_id", people)})) " +
@@ -216,21 +209,12 @@ internal abstract partial class SqlLibraryStore : ISearchStore
                 condition += $" AND f.expression_score >= {f.Value((double)emotion.MinScore)}";
             if (personId is { } id)
                 condition += $" AND f.person_id = {f.Value(id)}";
-            // With people to walk, an emotion (a third of the faces are happy) is looked up per photo, not listed whole.
-            if (people.Length > 0)
-                f.Add($"EXISTS (SELECT 1 FROM {FacesOfPhoto} WHERE f.media_id = m.id AND {condition})");
-            else
-                f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {condition})");
+            f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {condition})");
         }
 
         foreach (var item in s.Objects)
-        {
-            var (label, count) = (f.Value(item.Label.ToLowerInvariant()), f.Value(Math.Max(1, item.MinCount)));
-            if (people.Length > 0)
-                f.Add($"EXISTS (SELECT 1 FROM search_objects o WHERE o.media_id = m.id AND o.label = {label} AND o.object_count >= {count})");
-            else
-                f.AddIdMatch($"m.id IN (SELECT o.media_id FROM search_objects o WHERE o.label = {label} AND o.object_count >= {count})");
-        }
+            f.AddIdMatch($"m.id IN (SELECT o.media_id FROM search_objects o WHERE o.label = {f.Value(item.Label.ToLowerInvariant())} " +
+                  $"AND o.object_count >= {f.Value(Math.Max(1, item.MinCount))})");
 
         f.AddText(SearchFilterBuilder.TextWords(s));
 

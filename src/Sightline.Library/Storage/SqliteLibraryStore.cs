@@ -48,9 +48,6 @@ internal sealed class SqliteLibraryStore : SqlLibraryStore
     // Without statistics SQLite finds a photo by id in the table itself, a page read per photo of the wide media rows.
     protected override string SearchKeysFrom => "media m INDEXED BY ix_media_search_keys";
 
-    // Without statistics SQLite looks a photo's faces up by the person or the expression, walking thousands of faces per photo.
-    protected override string FacesOfPhoto => "faces f INDEXED BY ux_faces_media_origin_index";
-
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
