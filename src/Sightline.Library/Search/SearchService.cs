@@ -49,6 +49,12 @@ public sealed class SearchService(ILibraryStore store, SearchOptions? options = 
         return await store.Search.SearchAsync(resolved, page, cancellationToken);
     }
 
+    /// <summary>
+    /// Loads the copy of the embeddings that similar-to searches rank (seconds at 100,000 photos), so that the first
+    /// similar-to search does not wait for it; the server starts this when it opens the library.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken = default) => await EmbeddingsAsync(cancellationToken);
+
     public Task<SearchFacets> GetFacetsAsync(CancellationToken cancellationToken = default) => store.Search.GetFacetsAsync(cancellationToken);
 
     /// <summary>The search as the store runs it: people as ids, names checked, labels in their canonical spelling, similar-to candidates ranked.</summary>

@@ -44,7 +44,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         var filter = Filter(search);
         return RunAsync(false, async (c, t) =>
         {
-            var total = await c.ExecuteScalarAsync<long>(Command("SELECT count(*) FROM media m WHERE " + filter.Where, filter.Parameters(), t, cancellationToken));
+            var total = await c.ExecuteScalarAsync<long>(Command($"SELECT count(*) FROM {SearchFrom(filter)} WHERE {filter.Where}", filter.Parameters(), t, cancellationToken));
             return order switch
             {
                 SearchOrder.Similarity => await SimilarityPageAsync(c, t, filter, search.Candidates!, page.Limit, cursor, total, cancellationToken),
@@ -72,17 +72,30 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         return order;
     }
 
+    /// <summary>
+    /// The media of a search's id and key queries. A filter that matches photos by id (people, emotions, objects,
+    /// words, similar-to) and reads no other column of the row is answered from the media's search keys: finding each
+    /// matched photo in its wide row instead costs a page read per photo (see M0006).
+    /// </summary>
+    private string SearchFrom(SearchFilterBuilder filter) => filter.MatchesIds && !filter.ReadsRow ? SearchKeysFrom : "media m";
+
+    /// <summary>The media as <c>m</c> read through the search keys index (the engine's way to ask for it, where it needs asking).</summary>
+    protected virtual string SearchKeysFrom => "media m";
+
     private async Task<SearchPage> KeysetPageAsync(DbConnection c, DbTransaction t, SearchFilterBuilder filter, SearchOrder order, int limit,
         SearchCursor? cursor, long total, CancellationToken cancellationToken)
     {
-        // One more row than asked tells whether a next page exists.
+        // One more row than asked tells whether a next page exists. The keys of the page come first, from the
+        // narrow search keys where the filter allows; the page's rows are then read by id.
         var wanted = limit + 1;
-        var rows = new List<MediaRow>(wanted);
+        var keys = new List<KeyRow>(wanted);
+        var from = SearchFrom(filter);
         var where = "WHERE (" + filter.Where + ") ";
+        const string KeySelect = "SELECT m.id, m.taken_sort, m.added_at FROM ";
         if (order == SearchOrder.AddedDescending)
         {
             var after = cursor is not null ? "AND m.added_at <= @key AND (m.added_at < @key OR m.id < @id) " : "";
-            rows.AddRange(await c.QueryAsync<MediaRow>(Command(PhotoRowSelect + where + after + "ORDER BY m.added_at DESC, m.id DESC LIMIT @wanted",
+            keys.AddRange(await c.QueryAsync<KeyRow>(Command(KeySelect + from + " " + where + after + "ORDER BY m.added_at DESC, m.id DESC LIMIT @wanted",
                 filter.Parameters(new { key = cursor?.Key, id = cursor?.Id, wanted }), t, cancellationToken)));
         }
         else
@@ -92,29 +105,40 @@ internal abstract partial class SqlLibraryStore : ISearchStore
             if (cursor is not { Phase: SearchCursor.Undated })
             {
                 var after = cursor is not null ? $"AND m.taken_sort {before} @key AND (m.taken_sort {beyond} @key OR m.id {beyond} @id) " : "";
-                rows.AddRange(await c.QueryAsync<MediaRow>(Command(PhotoRowSelect + where + "AND m.taken_sort IS NOT NULL " + after +
+                keys.AddRange(await c.QueryAsync<KeyRow>(Command(KeySelect + from + " " + where + "AND m.taken_sort IS NOT NULL " + after +
                     $"ORDER BY m.taken_sort {direction}, m.id {direction} LIMIT @wanted", filter.Parameters(new { key = cursor?.Key, id = cursor?.Id, wanted }), t, cancellationToken)));
             }
-            if (rows.Count < wanted)
+            if (keys.Count < wanted)
             {
                 // Undated photos come after the dated ones, in the order they were added.
                 var after = cursor is { Phase: SearchCursor.Undated } ? $"AND m.id {beyond} @id " : "";
-                rows.AddRange(await c.QueryAsync<MediaRow>(Command(PhotoRowSelect + where + "AND m.taken_sort IS NULL " + after +
-                    $"ORDER BY m.id {direction} LIMIT @wanted", filter.Parameters(new { id = cursor?.Id, wanted = wanted - rows.Count }), t, cancellationToken)));
+                keys.AddRange(await c.QueryAsync<KeyRow>(Command(KeySelect + from + " " + where + "AND m.taken_sort IS NULL " + after +
+                    $"ORDER BY m.id {direction} LIMIT @wanted", filter.Parameters(new { id = cursor?.Id, wanted = wanted - keys.Count }), t, cancellationToken)));
             }
         }
-        var more = rows.Count > limit;
+        var more = keys.Count > limit;
         if (more)
-            rows.RemoveAt(rows.Count - 1);
+            keys.RemoveAt(keys.Count - 1);
         string? next = null;
         if (more)
         {
-            var last = rows[^1];
+            var last = keys[^1];
             next = (order == SearchOrder.AddedDescending
                 ? new SearchCursor(order, SearchCursor.Dated, last.AddedAt, last.Id)
                 : new SearchCursor(order, last.TakenSort is null ? SearchCursor.Undated : SearchCursor.Dated, last.TakenSort ?? 0, last.Id)).ToString();
         }
-        return new SearchPage(rows.Select(r => new SearchHit(r.ToRecord(), null)).ToList(), total, next);
+        var rows = await RowsByIdAsync(c, t, keys.Select(k => k.Id).ToList(), cancellationToken);
+        return new SearchPage(keys.Where(k => rows.ContainsKey(k.Id)).Select(k => new SearchHit(rows[k.Id].ToRecord(), null)).ToList(), total, next);
+    }
+
+    /// <summary>The photo rows of <paramref name="ids"/>, by id.</summary>
+    private async Task<Dictionary<long, MediaRow>> RowsByIdAsync(DbConnection c, DbTransaction t, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<long, MediaRow>(ids.Count);
+        foreach (var chunk in ids.Chunk(ParameterChunk))
+            foreach (var row in await c.QueryAsync<MediaRow>(Command(PhotoRowSelect + "WHERE " + AnyOf("m.id", "chunk"), new { chunk }, t, cancellationToken)))
+                rows[row.Id] = row;
+        return rows;
     }
 
     /// <summary>Words matched: an exact word counts 1, a word the term only starts counts ½; ties newest first.</summary>
@@ -123,7 +147,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
     {
         var offset = cursor?.Key ?? 0;
         var scored = (await c.QueryAsync<ScoreRow>(Command(
-            $"SELECT m.id, {filter.TextScore} AS score FROM media m WHERE {filter.Where} " +
+            $"SELECT m.id, {filter.TextScore} AS score FROM {SearchFrom(filter)} WHERE {filter.Where} " +
             "ORDER BY score DESC, CASE WHEN m.taken_sort IS NULL THEN 1 ELSE 0 END, m.taken_sort DESC, m.id DESC LIMIT @wanted OFFSET @offset",
             filter.Parameters(new { wanted = limit + 1, offset }), t, cancellationToken))).ToList();
         return await OffsetPageAsync(c, t, scored.Select(s => (s.Id, s.Score)).ToList(), SearchOrder.Relevance, limit, offset, total, cancellationToken);
@@ -134,7 +158,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         int limit, SearchCursor? cursor, long total, CancellationToken cancellationToken)
     {
         var offset = cursor?.Key ?? 0;
-        var ids = await c.QueryAsync<long>(Command("SELECT m.id FROM media m WHERE " + filter.Where, filter.Parameters(), t, cancellationToken));
+        var ids = await c.QueryAsync<long>(Command($"SELECT m.id FROM {SearchFrom(filter)} WHERE {filter.Where}", filter.Parameters(), t, cancellationToken));
         var ranked = ids.Select(id => (Id: id, Score: candidates[id])).OrderByDescending(h => h.Score).ThenBy(h => h.Id)
             .Skip((int)Math.Min(offset, int.MaxValue)).Take(limit + 1).ToList();
         return await OffsetPageAsync(c, t, ranked, SearchOrder.Similarity, limit, offset, total, cancellationToken);
@@ -146,10 +170,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         var more = ranked.Count > limit;
         if (more)
             ranked.RemoveAt(ranked.Count - 1);
-        var rows = new Dictionary<long, MediaRow>();
-        foreach (var chunk in ranked.Select(r => r.Id).Chunk(ParameterChunk))
-            foreach (var row in await c.QueryAsync<MediaRow>(Command(PhotoRowSelect + "WHERE " + AnyOf("m.id", "chunk"), new { chunk }, t, cancellationToken)))
-                rows[row.Id] = row;
+        var rows = await RowsByIdAsync(c, t, ranked.Select(r => r.Id).ToList(), cancellationToken);
         var hits = ranked.Where(r => rows.ContainsKey(r.Id)).Select(r => new SearchHit(rows[r.Id].ToRecord(), r.Score)).ToList();
         var next = more ? new SearchCursor(order, SearchCursor.Offset, offset + limit, 0).ToString() : null;
         return new SearchPage(hits, total, next);
@@ -171,10 +192,10 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         if (people.Length > 0)
         {
             if (s.PeopleMatch == PeopleMatch.AnyOf)
-                f.Add($"m.id IN (SELECT f.media_id FROM faces f WHERE {f.AnyOf("f.person_id", people)})");
+                f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {f.AnyOf("f.person_id", people)})");
             else
                 foreach (var person in people)
-                    f.Add($"m.id IN (SELECT f.media_id FROM faces f WHERE f.person_id = {f.Value(person)})");
+                    f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE f.person_id = {f.Value(person)})");
             if (s.PeopleMatch == PeopleMatch.Only)
                 // Someone else's face, or an identifiable face in no person: a stranger the photo is not "only" them with.
                 f.Add($"NOT EXISTS (SELECT 1 FROM faces f WHERE f.media_id = m.id AND ((f.person_id IS NOT NULL AND NOT ({f.AnyOf("f.person_id", people)})) " +
@@ -188,17 +209,17 @@ internal abstract partial class SqlLibraryStore : ISearchStore
                 condition += $" AND f.expression_score >= {f.Value((double)emotion.MinScore)}";
             if (personId is { } id)
                 condition += $" AND f.person_id = {f.Value(id)}";
-            f.Add($"m.id IN (SELECT f.media_id FROM faces f WHERE {condition})");
+            f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {condition})");
         }
 
         foreach (var item in s.Objects)
-            f.Add($"m.id IN (SELECT o.media_id FROM search_objects o WHERE o.label = {f.Value(item.Label.ToLowerInvariant())} " +
+            f.AddIdMatch($"m.id IN (SELECT o.media_id FROM search_objects o WHERE o.label = {f.Value(item.Label.ToLowerInvariant())} " +
                   $"AND o.object_count >= {f.Value(Math.Max(1, item.MinCount))})");
 
         f.AddText(SearchFilterBuilder.TextWords(s));
 
         foreach (var word in SearchWords.Of(s.Camera))
-            f.Add($"m.camera_words LIKE {f.Value("%" + word + "%")}");
+            f.AddOnRow($"m.camera_words LIKE {f.Value("%" + word + "%")}");
 
         if (s.Place is { } place)
             AddPlace(f, place);
@@ -217,17 +238,18 @@ internal abstract partial class SqlLibraryStore : ISearchStore
             var verdict = moderation.Trim().ToLowerInvariant();
             if (!SearchIndexing.Verdicts.Contains(verdict))
                 throw new ArgumentException($"moderation \"{moderation}\" is not a verdict ({string.Join(" or ", SearchIndexing.Verdicts)})", nameof(search));
-            f.Add($"m.moderation = {f.Value(verdict)}");
+            f.AddOnRow($"m.moderation = {f.Value(verdict)}");
         }
 
         if (search.Candidates is { } candidates)
-            f.Add(candidates.Count == 0 ? "1 = 0" : f.AnyOf("m.id", candidates.Keys.ToArray()));
+            f.AddIdMatch(candidates.Count == 0 ? "1 = 0" : f.AnyOf("m.id", candidates.Keys.ToArray()));
         return f;
     }
 
     /// <summary>A box, or a circle: a latitude and longitude box around it (the indexable part), then the haversine distance.</summary>
     private static void AddPlace(SearchFilterBuilder f, PlaceFilter place)
     {
+        f.ReadsRow = true;
         static void Check(string what, double value, double limit)
         {
             if (double.IsNaN(value) || Math.Abs(value) > limit)
@@ -300,6 +322,13 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         public byte[] Vector { get; set; } = [];
     }
 
+    private sealed class KeyRow
+    {
+        public long Id { get; set; }
+        public long? TakenSort { get; set; }
+        public long AddedAt { get; set; }
+    }
+
     private sealed class ScoreRow
     {
         public long Id { get; set; }
@@ -337,7 +366,28 @@ internal sealed class SearchFilterBuilder(Func<string, string, string> anyOf)
     /// <summary>The relevance of the text words (0 without words); see the relevance page.</summary>
     public string TextScore { get; private set; } = "0";
 
+    /// <summary>Some condition matches photos by id through another table's index (a person's faces, a class's objects, a word).</summary>
+    public bool MatchesIds { get; private set; }
+
+    /// <summary>Some condition reads a column of the media row beyond its search keys (id, dates, kind; see M0006).</summary>
+    public bool ReadsRow { get; set; }
+
+    /// <summary>A condition on the media's search keys or on other tables by <c>m.id</c>.</summary>
     public void Add(string condition) => conditions.Add(condition);
+
+    /// <summary>A condition that selects photos by id (<c>m.id IN ...</c>).</summary>
+    public void AddIdMatch(string condition)
+    {
+        MatchesIds = true;
+        conditions.Add(condition);
+    }
+
+    /// <summary>A condition reading a column of the media row that the search keys lack.</summary>
+    public void AddOnRow(string condition)
+    {
+        ReadsRow = true;
+        conditions.Add(condition);
+    }
 
     /// <summary>A new parameter holding <paramref name="value"/>, as "@name".</summary>
     public string Value(object? value)
@@ -361,7 +411,7 @@ internal sealed class SearchFilterBuilder(Func<string, string, string> anyOf)
         foreach (var word in words)
         {
             var (low, high) = (Value(word), Value(SearchWords.PrefixBound(word)));
-            Add($"m.id IN (SELECT w.media_id FROM search_words w WHERE w.word >= {low} AND w.word < {high})");
+            AddIdMatch($"m.id IN (SELECT w.media_id FROM search_words w WHERE w.word >= {low} AND w.word < {high})");
             scores.Add($"COALESCE((SELECT max(CASE WHEN w.word = {low} THEN 1.0 ELSE 0.5 END) FROM search_words w " +
                        $"WHERE w.media_id = m.id AND w.word >= {low} AND w.word < {high}), 0)");
         }

@@ -22,6 +22,9 @@ internal static class StoreValues
             return null;
         if (bytes.Length % sizeof(float) != 0)
             throw new LibraryStoreException($"stored {column} has {bytes.Length} bytes, not a whole number of float32 values");
+        // The stored layout is the machine's on little-endian machines: one copy (100,000 embeddings are read at once).
+        if (BitConverter.IsLittleEndian)
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
         var values = new float[bytes.Length / sizeof(float)];
         for (var i = 0; i < values.Length; i++)
             values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));

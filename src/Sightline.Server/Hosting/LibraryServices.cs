@@ -51,7 +51,23 @@ public sealed class LibraryServices : IAsyncDisposable
     {
         var library = await PhotoLibrary.OpenAsync(folder, CancellationToken.None).ConfigureAwait(false);
         _log.LogInformation("serving the photo library {Folder} ({Database})", library.Folder, library.Store.Location);
+        _ = WarmUpSearchAsync(library);
         return library;
+    }
+
+    /// <summary>Loads the embeddings of similar-to searches in the background; a failure is logged, and the first similar-to search loads them again.</summary>
+    private async Task WarmUpSearchAsync(PhotoLibrary library)
+    {
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            await library.Search.WarmUpAsync(CancellationToken.None).ConfigureAwait(false);
+            _log.LogInformation("search of {Folder}: embeddings loaded in {Seconds:F1} s", library.Folder, started.Elapsed.TotalSeconds);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            _log.LogWarning(exception, "search of {Folder}: loading the embeddings failed; the first similar-to search tries again", library.Folder);
+        }
     }
 
     /// <summary>Starts a scan of the library on the server's models; null while one runs.</summary>
