@@ -160,7 +160,10 @@ export class PhotoViewer {
     const rows = [];
     const add = (term, value) => { if (value !== null && value !== undefined && value !== '') rows.push(`<dt>${esc(term)}</dt><dd>${value}</dd>`); };
     add('Taken', photo.takenAt ? esc(photo.takenAt.replace('T', ' ').slice(0, 19)) + (photo.takenOffset ? ` <span class="muted">(UTC${esc(offset(photo.takenOffset))})</span>` : '') : '<span class="muted">no date</span>');
-    add('Camera', esc([metadata.cameraMake, metadata.cameraModel].filter(Boolean).join(' ')));
+    // Many cameras repeat the make in the model ("Canon" / "Canon EOS 7D"): say it once.
+    const model = metadata.cameraModel ?? '';
+    const make = metadata.cameraMake && !model.toLowerCase().startsWith(metadata.cameraMake.toLowerCase()) ? metadata.cameraMake : '';
+    add('Camera', esc([make, model].filter(Boolean).join(' ')));
     add('Lens', esc(metadata.lensModel));
     const place = photo.location || metadata.location;
     if (place) add('Place', esc(`${place.latitude.toFixed(5)}, ${place.longitude.toFixed(5)}`));
