@@ -68,7 +68,7 @@ public sealed class PhotoLibrary : IAsyncDisposable
         Thumbnails = new ThumbnailStore(folder, settings);
         People = new PeopleService(store, PeopleOptions.Default);
         Search = new SearchService(store);
-        Duplicates = new DuplicateFinder(store, () => Thumbnails);
+        Duplicates = new DuplicateFinder(store, () => Thumbnails, Search);
         Export = new PhotoExporter(this);
     }
 

@@ -126,8 +126,11 @@ public sealed record DuplicateReport(IReadOnlyList<DuplicateGroup> Groups, int P
 /// <paramref name="thumbnails"/>, when given, lets near duplicates be confirmed by the difference hash of the grid
 /// thumbnail (see <see cref="DuplicateOptions.NearHashSimilarity"/>).
 /// </summary>
-public sealed class DuplicateFinder(ILibraryStore store, Func<ThumbnailStore>? thumbnails = null)
+public sealed class DuplicateFinder(ILibraryStore store, Func<ThumbnailStore>? thumbnails = null, SearchService? search = null)
 {
+    // The library's own search, so a restriction to a similar-to search reuses its in-memory embeddings.
+    private readonly SearchService _search = search ?? new SearchService(store);
+
     internal ILibraryStore Source => store;
 
     public async Task<DuplicateReport> FindAsync(DuplicateOptions? options = null, PhotoSearch? within = null, CancellationToken cancellationToken = default)
@@ -159,11 +162,10 @@ public sealed class DuplicateFinder(ILibraryStore store, Func<ThumbnailStore>? t
     {
         if (within is null || SearchScope.IsEverything(within))
             return null;
-        var search = new SearchService(store);
         var ids = new HashSet<long>();
         for (string? cursor = null; ;)
         {
-            var page = await search.SearchAsync(within, new SearchPageRequest(500, cursor), cancellationToken).ConfigureAwait(false);
+            var page = await _search.SearchAsync(within, new SearchPageRequest(500, cursor), cancellationToken).ConfigureAwait(false);
             foreach (var hit in page.Photos)
                 ids.Add(hit.Photo.Id);
             if ((cursor = page.NextCursor) is null)

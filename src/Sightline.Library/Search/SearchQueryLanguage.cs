@@ -201,25 +201,10 @@ public static class SearchQueryLanguage
 
     private static string QuoteAlways(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>The edit distance of two words (for "did you mean").</summary>
-    internal static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
-
     /// <summary>"; did you mean 'x'?" for the nearest of <paramref name="choices"/> within two edits, or nothing.</summary>
     internal static string DidYouMean(string word, IEnumerable<string> choices)
     {
-        var best = choices.Select(c => (Choice: c, Distance: Distance(word.ToLowerInvariant(), c))).OrderBy(c => c.Distance).FirstOrDefault();
+        var best = choices.Select(c => (Choice: c, Distance: SearchService.EditDistance(word.ToLowerInvariant(), c))).OrderBy(c => c.Distance).FirstOrDefault();
         return best.Choice is not null && best.Distance <= Math.Min(2, Math.Max(1, word.Length / 2)) ? $"; did you mean '{best.Choice}'?" : "";
     }
 
