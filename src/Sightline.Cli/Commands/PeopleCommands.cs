@@ -9,7 +9,7 @@ namespace Sightline.Cli.Commands;
 
 /// <summary>
 /// <c>sightline library people</c>: the people a library's faces were grouped into, and every decision about them
-/// (name, merge, split, reject, hide, cover). A person is given by id or by name; --json prints the records of
+/// (name, merge, split, assign, reject, hide, cover). A person is given by id or by name; --json prints the records of
 /// <see cref="PeopleService"/>, the shape the REST API answers with.
 /// </summary>
 public static class PeopleCommands
@@ -24,7 +24,7 @@ public static class PeopleCommands
         var command = new Command("people", "The people the library's faces were grouped into: list them, name, merge, split and hide them")
         {
             library, all,
-            Show(context), Name(context), Merge(context), Split(context), Reject(context), Hide(context), Cover(context),
+            Show(context), Name(context), Merge(context), Split(context), Assign(context), Reject(context), Hide(context), Cover(context),
             Suggest(context), Unassigned(context), Recluster(context), ImportGallery(context),
         };
         command.SetAction(async (parse, ct) =>
@@ -146,6 +146,30 @@ public static class PeopleCommands
             var ids = parse.GetValue(faces) ?? [];
             var moved = await opened.People.SplitAsync(from, ids, target, newName, ct).ConfigureAwait(false);
             return Done(ctx, moved, $"moved {Faces(ids.Length)} from person {from} to {Describe(moved)}");
+        });
+        return command;
+    }
+
+    private static Command Assign(Func<ParseResult, CliContext> context)
+    {
+        var library = LibraryArgument();
+        var faces = FacesArgument("The face ids ('sightline library people unassigned' and 'people show' list them)");
+        var to = new Option<string?>("--to") { Description = "The person the faces go to (id or name)" };
+        var name = new Option<string?>("--name") { Description = "The name of a new person the faces go to" };
+        var command = new Command("assign", "\"This face is ...\": gives faces (unassigned, too poor to identify, or another person's) to a person, or to a new one")
+            { library, faces, to, name };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var toPerson = parse.GetValue(to);
+            var newName = parse.GetValue(name);
+            if (toPerson is null == newName is null)
+                throw new UsageException("give --to (an existing person) or --name (a new person), one of the two");
+            await using var opened = await PhotoLibrary.OpenAsync(parse.GetValue(library)!, ct).ConfigureAwait(false);
+            long? target = toPerson is null ? null : await ResolveAsync(opened.People, toPerson, ct).ConfigureAwait(false);
+            var ids = parse.GetValue(faces) ?? [];
+            var person = await opened.People.AssignAsync(ids, target, newName, ct).ConfigureAwait(false);
+            return Done(ctx, person, $"{Faces(ids.Length)} given to {Describe(person)}");
         });
         return command;
     }

@@ -88,6 +88,13 @@ public sealed class PeopleService
     public Task<PersonSummary> SplitAsync(long fromPersonId, IReadOnlyList<long> faceIds, long? toPersonId, string? newName, CancellationToken cancellationToken = default) =>
         DecideAsync(() => People.SplitPersonAsync(fromPersonId, faceIds ?? [], toPersonId, newName, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// "This face is ...": gives faces (unassigned, too poor, or another person's) to a person, or to a new one named
+    /// <paramref name="newName"/>; returns the person they went to.
+    /// </summary>
+    public Task<PersonSummary> AssignAsync(IReadOnlyList<long> faceIds, long? toPersonId, string? newName, CancellationToken cancellationToken = default) =>
+        DecideAsync(() => People.AssignFacesAsync(faceIds ?? [], toPersonId, newName, cancellationToken), cancellationToken);
+
     /// <summary>"Not this person": the faces leave the person and never join them again.</summary>
     public Task<PersonSummary> RejectAsync(long personId, IReadOnlyList<long> faceIds, CancellationToken cancellationToken = default) =>
         DecideAsync(() => People.RejectFacesAsync(personId, faceIds ?? [], cancellationToken), cancellationToken);

@@ -104,6 +104,12 @@ public interface IPeopleStore
     /// <summary>Moves faces of a person to <paramref name="toPersonId"/>, or to a new person (named <paramref name="newName"/> when given).</summary>
     Task<DecisionOutcome> SplitPersonAsync(long fromPersonId, IReadOnlyList<long> faceIds, long? toPersonId, string? newName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives faces to <paramref name="toPersonId"/>, or to a new person named <paramref name="newName"/>, wherever they
+    /// are now (in no person, too poor, or with someone else): the user's "this face is ...". They are pinned there.
+    /// </summary>
+    Task<DecisionOutcome> AssignFacesAsync(IReadOnlyList<long> faceIds, long? toPersonId, string? newName, CancellationToken cancellationToken = default);
+
     Task<DecisionOutcome> RejectFacesAsync(long personId, IReadOnlyList<long> faceIds, CancellationToken cancellationToken = default);
 
     Task<DecisionOutcome> HidePersonAsync(long personId, bool hidden, CancellationToken cancellationToken = default);

@@ -344,6 +344,48 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
         }, cancellationToken);
     }
 
+    public Task<DecisionOutcome> AssignFacesAsync(IReadOnlyList<long> faceIds, long? toPersonId, string? newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(faceIds);
+        if (faceIds.Count == 0)
+            throw new PeopleException(PeopleErrorKind.Invalid, "assigning faces names no faces");
+        if (toPersonId is null == newName is null)
+            throw new PeopleException(PeopleErrorKind.Invalid, "assigning faces: name either the person they go to or the name of a new person (one of the two)");
+        var clean = newName is null ? null : CleanName(newName);
+        var faces = faceIds.Distinct().ToArray();
+        return RunAsync(true, async (c, t) =>
+        {
+            var rows = await RequireFacesAsync(c, t, faces, cancellationToken);
+            var twice = rows.GroupBy(r => r.MediaId).FirstOrDefault(g => g.Count() > 1);
+            if (twice is not null)
+                throw new PeopleException(PeopleErrorKind.Conflict, $"faces {string.Join(" and ", twice.Select(r => r.Id))} are in the same photo {twice.Key}; one person has at most one face in a photo");
+            if (toPersonId is { } to)
+            {
+                await RequirePersonAsync(c, t, to, cancellationToken);
+                var photos = rows.Select(r => r.MediaId).Distinct().ToArray();
+                var shared = await c.QueryFirstOrDefaultAsync<long?>(Command(
+                    $"SELECT media_id FROM faces WHERE person_id = @to AND {AnyOf("media_id", "photos")} AND NOT {AnyOf("id", "faces")} ORDER BY media_id LIMIT 1",
+                    new { to, photos, faces }, t, cancellationToken));
+                if (shared is { } photo)
+                    throw new PeopleException(PeopleErrorKind.Conflict, $"person {to} already has a face in photo {photo}, where one of the assigned faces is");
+            }
+            else
+                await RequireFreeNameAsync(c, t, clean!, null, cancellationToken);
+            var now = StoreValues.ToMilliseconds(DateTimeOffset.UtcNow);
+            var target = toPersonId ?? await c.ExecuteScalarAsync<long>(Command(
+                "INSERT INTO people (name, hidden, confirmed, created_at, updated_at) VALUES (@clean, FALSE, TRUE, @now, @now) RETURNING id", new { clean, now }, t, cancellationToken));
+            var sources = rows.Where(r => r.PersonId is { } p && p != target).Select(r => r.PersonId!.Value).Distinct().ToArray();
+            var components = (await ComponentsOfPeopleAsync(c, t, [.. sources, target], cancellationToken))
+                .Concat(rows.Where(r => r.Component is not null).Select(r => r.Component!.Value)).Distinct().Order().ToList();
+            await c.ExecuteAsync(Command($"UPDATE faces SET person_id = @target, pinned = TRUE WHERE {AnyOf("id", "faces")}", new { target, faces }, t, cancellationToken));
+            await c.ExecuteAsync(Command($"DELETE FROM face_rejections WHERE person_id = @target AND {AnyOf("face_id", "faces")}", new { target, faces }, t, cancellationToken));
+            foreach (var source in sources)
+                await PinAsync(c, t, source, now, cancellationToken);
+            await PinAsync(c, t, target, now, cancellationToken);
+            return new DecisionOutcome(target, components, rows.Count(r => r.PersonId != target), toPersonId is null);
+        }, cancellationToken);
+    }
+
     public Task<DecisionOutcome> RejectFacesAsync(long personId, IReadOnlyList<long> faceIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(faceIds);
@@ -444,7 +486,8 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
         ?? throw new PeopleException(PeopleErrorKind.NotFound, $"person {personId} does not exist");
 
     /// <summary>The faces, each of which must exist (NotFound) and be the person's (Invalid).</summary>
-    private async Task<List<FacePlaceRow>> RequireFacesOfAsync(DbConnection c, DbTransaction t, long personId, IReadOnlyList<long> faceIds, CancellationToken cancellationToken)
+    /// <summary>The detected faces named, each of whom must exist.</summary>
+    private async Task<List<FacePlaceRow>> RequireFacesAsync(DbConnection c, DbTransaction t, IReadOnlyList<long> faceIds, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<long, FacePlaceRow>();
         foreach (var chunk in faceIds.Chunk(ParameterChunk))
@@ -452,13 +495,18 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
                 new { chunk }, t, cancellationToken)))
                 rows[row.Id] = row;
         foreach (var id in faceIds)
-        {
-            if (!rows.TryGetValue(id, out var row))
+            if (!rows.ContainsKey(id))
                 throw new PeopleException(PeopleErrorKind.NotFound, $"face {id} does not exist");
-            if (row.PersonId != personId)
-                throw new PeopleException(PeopleErrorKind.Invalid, $"face {id} is not person {personId}'s");
-        }
         return faceIds.Select(id => rows[id]).ToList();
+    }
+
+    private async Task<List<FacePlaceRow>> RequireFacesOfAsync(DbConnection c, DbTransaction t, long personId, IReadOnlyList<long> faceIds, CancellationToken cancellationToken)
+    {
+        var rows = await RequireFacesAsync(c, t, faceIds, cancellationToken);
+        foreach (var row in rows)
+            if (row.PersonId != personId)
+                throw new PeopleException(PeopleErrorKind.Invalid, $"face {row.Id} is not person {personId}'s");
+        return rows;
     }
 
     private async Task<IReadOnlyList<long>> ComponentsOfPeopleAsync(DbConnection c, DbTransaction t, long[] people, CancellationToken cancellationToken) =>

@@ -115,6 +115,15 @@ public static class PeopleEndpoints
             .Produces<IReadOnlyList<PersonFace>>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
+        Decision(faces.MapPost("/assign", async (LibraryServices services, HttpRequest request, CancellationToken ct) =>
+                {
+                    var library = await services.LibraryAsync(ct).ConfigureAwait(false);
+                    var body = PeopleRequests.Assign(await PeopleRequests.BodyAsync(request, ct).ConfigureAwait(false));
+                    return await library.People.AssignAsync(body.Faces, body.To, body.Name, ct).ConfigureAwait(false);
+                }),
+            "LibraryAssignFaces", "\"This face is ...\": gives faces (unassigned, too poor, or another person's) to a person (\"to\") or to a new one (\"name\"): body {\"faces\": [ids], \"to\"?: id, \"name\"?: \"...\"}, one of to and name; answers the person; 409 when the person already has a face in one of their photos",
+            typeof(AssignRequest));
+
         faces.MapGet("/{id}/thumbnail", async (HttpContext context, LibraryServices services, string id, string? size, CancellationToken ct) =>
             {
                 var library = await services.LibraryAsync(ct).ConfigureAwait(false);

@@ -16,6 +16,9 @@ public sealed record MergeRequest(IReadOnlyList<long> People);
 /// <summary>POST /v1/library/people/{id}/split: the faces that leave, and the person they go to (none: a new one, named when <see cref="Name"/> is given).</summary>
 public sealed record SplitRequest(IReadOnlyList<long> Faces, long? To = null, string? Name = null);
 
+/// <summary>POST /v1/library/faces/assign: faces and the person they go to (<see cref="To"/>), or the name of a new one.</summary>
+public sealed record AssignRequest(IReadOnlyList<long> Faces, long? To = null, string? Name = null);
+
 /// <summary>POST /v1/library/people/{id}/reject: the faces that are not this person.</summary>
 public sealed record RejectRequest(IReadOnlyList<long> Faces);
 
@@ -74,6 +77,8 @@ public static class PeopleRequests
     public static MergeRequest Merge(JsonElement body) => new(Ids(body, "people"));
 
     public static SplitRequest Split(JsonElement body) => new(Ids(body, "faces"), OptionalId(body, "to"), String(body, "name", required: false));
+
+    public static AssignRequest Assign(JsonElement body) => new(Ids(body, "faces"), OptionalId(body, "to"), String(body, "name", required: false));
 
     public static RejectRequest Reject(JsonElement body) => new(Ids(body, "faces"));
 

@@ -179,6 +179,38 @@ public sealed class PeopleCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Assign_gives_the_stranger_a_new_person_and_the_too_poor_face_to_a_person_by_name()
+    {
+        var eve = await PeopleJson("assign", Lib, Face("S"), "--name", "Eve");
+        AssertOk(eve);
+        Assert.Equal(("Eve", 1), (eve.Json.GetProperty("name").GetString(), eve.Json.GetProperty("faceCount").GetInt32()));
+        AssertOk(await People("name", Lib, Id("A0"), "Ada"));
+
+        var ada = await People("assign", Lib, Face("P"), "--to", "ada");
+        AssertOk(ada);
+        Assert.Contains($"1 face given to", ada.Output);
+        Assert.Contains(_library.Face("P"), Ids((await PeopleJson("show", Lib, "Ada")).Json.GetProperty("faces"), "faceId"));
+        var left = (await PeopleJson("unassigned", Lib)).Json.EnumerateArray().Select(f => f.GetProperty("faceId").GetInt64()).ToList();
+        Assert.Equal([_library.Face("N")], left);
+    }
+
+    [Fact]
+    public async Task Assign_needs_one_of_to_and_name_and_refuses_a_second_face_in_a_photo_as_a_conflict()
+    {
+        var neither = await People("assign", Lib, Face("S"));
+        Assert.Equal(ExitCodes.Usage, neither.ExitCode);
+        Assert.Contains("one of the two", neither.Error);
+        var both = await People("assign", Lib, Face("S"), "--to", Id("A0"), "--name", "X");
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+
+        // B0 is in the group photo where A0 is.
+        var conflict = await People("assign", Lib, Face("B0"), "--to", Id("A0"));
+        Assert.Equal(ExitCodes.Conflict, conflict.ExitCode);
+        Assert.Contains("already has a face in photo", conflict.Error);
+        Assert.Equal(3, (await PeopleJson("show", Lib, Id("B0"))).Json.GetProperty("faces").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Reject_takes_faces_out_of_a_person_and_they_stay_out_after_reclustering()
     {
         var rejected = await PeopleJson("reject", Lib, Id("A0"), Face("A3"));

@@ -322,6 +322,79 @@ public abstract class PeopleTests : PeopleStoreFixture
     }
 
     [Fact]
+    public async Task Assigning_faces_gives_a_stranger_a_new_person_a_too_poor_face_a_known_one_and_survives_reclustering()
+    {
+        var store = await OpenAsync();
+        var people = Service(store);
+        await store.CommitAsync([.. Cast(), Photo("stranger", Face(7, 1)), Photo("poor", Detected(0, Face(1, 7), tooPoor: "profile"))]);
+        await people.UpdateAsync();
+        var byKey = await PersonByKeyAsync(people);
+        var faceIds = await FaceIdByKeyAsync(people);
+        var (ada, bo, cy) = (byKey["a1:0"]!.Value, byKey["b1:0"]!.Value, byKey["c1:0"]!.Value);
+        Assert.Null(byKey["stranger:0"]);
+        Assert.Null(byKey["poor:0"]);
+
+        var eve = await people.AssignAsync([faceIds["stranger:0"]], null, "Eve");
+        Assert.Equal("Eve", eve.Name);
+        Assert.Equal(1, eve.FaceCount);
+        Assert.True(eve.Confirmed);
+        var withPoor = await people.AssignAsync([faceIds["poor:0"]], ada, null);
+        Assert.Equal(ada, withPoor.Id);
+        Assert.Equal(7, withPoor.FaceCount);
+        // A face can also leave another person: Bo's first face is Cy's to the user.
+        var cyNow = await people.AssignAsync([faceIds["b1:0"]], cy, null);
+        Assert.Equal(4, cyNow.FaceCount);
+        var boNow = await people.GetAsync(bo);
+        Assert.NotNull(boNow);
+        Assert.Equal(2, boNow.Faces.Count);
+        Assert.True(boNow.Person.Confirmed);
+        Assert.Empty(await people.GetUnassignedAsync(10));
+
+        await people.ReclusterAsync();
+
+        var after = await PersonByKeyAsync(people);
+        Assert.Equal(eve.Id, after["stranger:0"]);
+        Assert.Equal(ada, after["poor:0"]);
+        Assert.Equal(cy, after["b1:0"]);
+        Assert.Equal(bo, after["b2:0"]);
+        Assert.Contains((await people.GetAsync(ada))!.Faces, f => f.FaceId == faceIds["poor:0"] && f.Confirmed);
+    }
+
+    [Fact]
+    public async Task A_refused_assignment_says_why_and_changes_nothing()
+    {
+        var store = await OpenAsync();
+        var people = Service(store);
+        await store.CommitAsync([.. Cast(), Photo("stranger", Face(7, 1))]);
+        await people.UpdateAsync();
+        var byKey = await PersonByKeyAsync(people);
+        var faceIds = await FaceIdByKeyAsync(people);
+        var (ada, bo, di) = (byKey["a1:0"]!.Value, byKey["b1:0"]!.Value, byKey["d1:0"]!.Value);
+        await people.NameAsync(bo, "Bo");
+        var group = (await store.FindByHashAsync("g"))!.Id;
+
+        async Task Refused(PeopleErrorKind kind, string message, Func<Task> call)
+        {
+            var e = await Assert.ThrowsAsync<PeopleException>(call);
+            Assert.Equal(kind, e.Kind);
+            Assert.Contains(message, e.Message);
+        }
+
+        await Refused(PeopleErrorKind.Invalid, "names no faces", () => people.AssignAsync([], ada, null));
+        await Refused(PeopleErrorKind.Invalid, "one of the two", () => people.AssignAsync([faceIds["stranger:0"]], ada, "Eve"));
+        await Refused(PeopleErrorKind.Invalid, "one of the two", () => people.AssignAsync([faceIds["stranger:0"]], null, null));
+        await Refused(PeopleErrorKind.NotFound, "face 999999 does not exist", () => people.AssignAsync([999_999], ada, null));
+        await Refused(PeopleErrorKind.NotFound, "person 999999 does not exist", () => people.AssignAsync([faceIds["stranger:0"]], 999_999, null));
+        await Refused(PeopleErrorKind.Conflict, $"same photo {group}", () => people.AssignAsync([faceIds["g:0"], faceIds["g:1"]], bo, null));
+        await Refused(PeopleErrorKind.Conflict, $"person {ada} already has a face in photo {group}", () => people.AssignAsync([faceIds["stranger:0"], faceIds["g:1"]], ada, null));
+        await Refused(PeopleErrorKind.Conflict, "already has that name", () => people.AssignAsync([faceIds["stranger:0"]], null, "bo"));
+
+        Assert.Equal(byKey, await PersonByKeyAsync(people));
+        Assert.Equal(["Bo"], (await people.ListAsync(new PeopleQuery(NamedOnly: true))).Select(p => p.Name));
+        Assert.Equal(di, (await PersonByKeyAsync(people))["g:1"]);
+    }
+
+    [Fact]
     public async Task A_confirmed_person_left_without_faces_is_kept_and_a_rejected_face_stays_out()
     {
         var store = await OpenAsync();

@@ -300,6 +300,37 @@ public sealed class PeopleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Assigning_gives_the_stranger_a_new_person_and_the_too_poor_face_to_A_and_they_leave_the_unassigned_list()
+    {
+        var eve = await Json(await SendAsync(HttpMethod.Post, "/v1/library/faces/assign", new { faces = new[] { _library.Face("S") }, name = "Eve" }));
+        Assert.Equal(("Eve", 1, true), (eve.GetProperty("name").GetString(), eve.GetProperty("faceCount").GetInt32(), eve.GetProperty("confirmed").GetBoolean()));
+        var a = await Json(await SendAsync(HttpMethod.Post, "/v1/library/faces/assign", new { faces = new[] { _library.Face("P") }, to = A }));
+        Assert.Equal((A, 5), (a.GetProperty("id").GetInt64(), a.GetProperty("faceCount").GetInt32()));
+        Assert.Contains(_library.Face("P"), Ids((await PersonAsync(A)).GetProperty("faces"), "faceId"));
+
+        var left = (await Json(await Client.GetAsync("/v1/library/faces/unassigned"))).EnumerateArray().Select(f => f.GetProperty("faceId").GetInt64()).ToList();
+        Assert.Equal([_library.Face("N")], left);
+    }
+
+    [Fact]
+    public async Task A_bad_assignment_is_400_or_409_naming_why_and_changes_nothing()
+    {
+        var both = await SendAsync(HttpMethod.Post, "/v1/library/faces/assign", new { faces = new[] { _library.Face("S") }, to = A, name = "Eve" });
+        await AssertProblem(both, HttpStatusCode.BadRequest, "people_invalid");
+        Assert.Contains("one of the two", await DetailAsync(both), StringComparison.Ordinal);
+        var badFaces = await SendAsync(HttpMethod.Post, "/v1/library/faces/assign", "{\"faces\": \"S\", \"name\": \"Eve\"}");
+        await AssertProblem(badFaces, HttpStatusCode.BadRequest, "bad_field");
+        Assert.Contains("'faces'", await DetailAsync(badFaces), StringComparison.Ordinal);
+        // B shares the group photo with A: A cannot have B's face there too.
+        var shared = await SendAsync(HttpMethod.Post, "/v1/library/faces/assign", new { faces = new[] { _library.Face("B0") }, to = A });
+        await AssertProblem(shared, HttpStatusCode.Conflict, "people_conflict");
+        await AssertProblem(await SendAsync(HttpMethod.Post, "/v1/library/faces/assign", new { faces = new[] { 987654 }, to = A }), HttpStatusCode.NotFound, "people_not_found");
+
+        Assert.Equal(4, (await PersonAsync(A)).GetProperty("faces").GetArrayLength());
+        Assert.Equal(3, (await PersonAsync(B)).GetProperty("faces").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_too_poor_faces_thumbnail_is_served_too()
     {
         // P is at the photo's left edge: its crop is shifted right and keeps its size.
@@ -422,6 +453,7 @@ public sealed class NoLibraryPeopleApiTests : IAsyncLifetime
     [InlineData("GET", "/v1/library/people/suggestions")]
     [InlineData("POST", "/v1/library/people/recluster")]
     [InlineData("GET", "/v1/library/faces/unassigned")]
+    [InlineData("POST", "/v1/library/faces/assign")]
     [InlineData("GET", "/v1/library/faces/1/thumbnail")]
     public async Task Every_people_endpoint_is_no_library(string method, string path)
     {
@@ -435,7 +467,7 @@ public sealed class NoLibraryPeopleApiTests : IAsyncLifetime
         var paths = (await Json(await _server.Client.GetAsync("/openapi/v1.json"))).GetProperty("paths");
         foreach (var path in new[] { "/v1/library/people", "/v1/library/people/{id}", "/v1/library/people/{id}/name", "/v1/library/people/{id}/merge",
                      "/v1/library/people/{id}/split", "/v1/library/people/{id}/reject", "/v1/library/people/{id}/hidden", "/v1/library/people/{id}/cover",
-                     "/v1/library/people/suggestions", "/v1/library/people/recluster", "/v1/library/faces/unassigned", "/v1/library/faces/{id}/thumbnail" })
+                     "/v1/library/people/suggestions", "/v1/library/people/recluster", "/v1/library/faces/unassigned", "/v1/library/faces/assign", "/v1/library/faces/{id}/thumbnail" })
         {
             Assert.True(paths.TryGetProperty(path, out var operations), $"{path} missing from the OpenAPI document");
             Assert.All(operations.EnumerateObject(), o => Assert.False(string.IsNullOrWhiteSpace(o.Value.GetProperty("summary").GetString()), $"{o.Name} {path} has no summary"));

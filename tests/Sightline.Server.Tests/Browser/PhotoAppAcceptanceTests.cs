@@ -128,6 +128,22 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
         Assert.DoesNotContain(other, afterMerge.Select(p => Id(p)));
         Assert.Equal(intoFaces + otherFaces, (await GetAsync($"/v1/library/people/{into}")).GetProperty("person").GetProperty("faceCount").GetInt32());
 
+        // Give a face under review to a new person, by typing a name into its tile.
+        var review = (await GetAsync("/v1/library/faces/unassigned?limit=60")).EnumerateArray().ToList();
+        Assert.True(review.Count > 0, "the ingested photos left no face to review (their group scenes have faces cut by the frame)");
+        {
+            var faceId = review[0].GetProperty("faceId").GetInt64();
+            var newName = $"Reviewed {faceId}";
+            var tile = page.Locator($"#unassigned .face[data-id='{faceId}']");
+            await tile.WaitForAsync(new() { Timeout = WaitMs });
+            await tile.Locator("form.assign input").FillAsync(newName);
+            await tile.Locator("form.assign button[type=submit]").ClickAsync();
+            await page.Locator("#people-status", new() { HasText = "Face given to" }).WaitForAsync(new() { Timeout = WaitMs });
+            var given = (await PeopleAsync()).Single(p => p.TryGetProperty("name", out var n) && n.GetString() == newName);
+            Assert.Contains(faceId, (await GetAsync($"/v1/library/people/{Id(given)}")).GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("faceId").GetInt64()));
+            await page.Locator($"#unassigned .face[data-id='{faceId}']").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = WaitMs });
+        }
+
         // Filter Photos by the named person and the expression most of their faces have, through the search box.
         var emotion = (await GetAsync($"/v1/library/people/{named}")).GetProperty("faces").EnumerateArray()
             .Select(f => f.TryGetProperty("expression", out var e) ? e.GetString() : null).OfType<string>()

@@ -37,6 +37,9 @@ export class PeopleView {
     try {
       people = await get('/v1/library/people', { all: $('show-hidden').checked ? 'true' : undefined });
     } catch (error) { this.status(error.message, true); list.replaceChildren(); return; }
+    this.people = people;
+    const names = $('people-names');
+    if (names) names.replaceChildren(...people.filter(p => p.name).map(p => Object.assign(document.createElement('option'), { value: p.name })));
     list.replaceChildren(...people.map(person => this.card(person)));
     if (!people.length) list.innerHTML = '<p class="muted">No people yet: a scan with the faces analysis groups the faces it finds.</p>';
     this.status(formatCount(people.length, 'person').replace('persons', 'people'));
@@ -117,18 +120,45 @@ export class PeopleView {
     let faces;
     try { faces = await get('/v1/library/faces/unassigned', { limit: 60 }); } catch (error) { box.textContent = error.message; return; }
     if (!faces.length) { box.innerHTML = '<p class="muted">Nothing to review.</p>'; return; }
-    box.replaceChildren(...faces.map(face => {
-      const tile = document.createElement('button');
-      tile.type = 'button';
-      tile.className = 'face';
-      tile.title = face.status === 'tooPoor' ? `too poor to identify: ${face.tooPoor}` : face.status === 'noDescriptor' ? 'not described yet' : 'in no person';
-      tile.appendChild(faceImage(face.faceId, 96));
-      const label = document.createElement('span');
-      label.textContent = face.status === 'tooPoor' ? 'too poor' : face.status === 'noDescriptor' ? 'no descriptor' : 'unassigned';
-      tile.appendChild(label);
-      tile.onclick = () => this.onOpenPhoto?.(face.photoId);
-      return tile;
-    }));
+    box.replaceChildren(...faces.map(face => this.reviewTile(face)));
+  }
+
+  /** A face in no person: open its photo, or say who it is (an existing person's name, or a new name). */
+  reviewTile(face) {
+    const tile = document.createElement('div');
+    tile.className = 'face';
+    tile.dataset.id = face.faceId;
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'open';
+    open.title = face.status === 'tooPoor' ? `too poor to identify: ${face.tooPoor}` : face.status === 'noDescriptor' ? 'not described yet' : 'in no person';
+    open.appendChild(faceImage(face.faceId, 96));
+    open.onclick = () => this.onOpenPhoto?.(face.photoId);
+    const label = document.createElement('span');
+    label.textContent = face.status === 'tooPoor' ? 'too poor' : face.status === 'noDescriptor' ? 'no descriptor' : 'unassigned';
+    const form = document.createElement('form');
+    form.className = 'assign';
+    const who = document.createElement('input');
+    who.type = 'text';
+    who.placeholder = 'Who is this?';
+    who.setAttribute('list', 'people-names');
+    who.setAttribute('aria-label', `name of face ${face.faceId}`);
+    const assign = document.createElement('button');
+    assign.type = 'submit';
+    assign.className = 'small';
+    assign.textContent = 'Assign';
+    form.append(who, assign);
+    form.onsubmit = async e => {
+      e.preventDefault();
+      const name = who.value.trim();
+      if (!name) return;
+      const known = (this.people || []).find(p => p.name && p.name.toLowerCase() === name.toLowerCase());
+      const body = known ? { faces: [face.faceId], to: known.id } : { faces: [face.faceId], name };
+      const person = await this.decide(() => api('/v1/library/faces/assign', { method: 'POST', body }), p => `Face given to ${displayName(p)}`);
+      if (person) this.showList();
+    };
+    tile.append(open, label, form);
+    return tile;
   }
 
   async showPerson(id) {
