@@ -154,8 +154,10 @@ export class PeopleView {
       if (!name) return;
       const known = (this.people || []).find(p => p.name && p.name.toLowerCase() === name.toLowerCase());
       const body = known ? { faces: [face.faceId], to: known.id } : { faces: [face.faceId], name };
-      const person = await this.decide(() => api('/v1/library/faces/assign', { method: 'POST', body }), p => `Face given to ${displayName(p)}`);
-      if (person) this.showList();
+      const done = p => `Face given to ${displayName(p)}`;
+      const person = await this.decide(() => api('/v1/library/faces/assign', { method: 'POST', body }), done);
+      // The list is read again (the person's counts, the faces left to review); the outcome stays on show.
+      if (person) { await this.showList(); this.status(done(person)); }
     };
     tile.append(open, label, form);
     return tile;
