@@ -18,14 +18,17 @@ public static class LibraryDuplicateCommands
     public static Command Duplicates(Func<ParseResult, CliContext> context)
     {
         var library = new Argument<string>("library") { Description = "The library's folder" };
+        var query = new Argument<string?>("query") { Description = "Only among a search's photos, in the query language (e.g. 'after:2024-06 before:2024-07'); none: every photo", Arity = ArgumentArity.ZeroOrOne };
         var kind = new Option<string?>("--kind") { Description = "Only groups of this kind: exact, near or burst" };
-        var command = new Command("duplicates", "Exact copies, near duplicates and bursts, with the best shot of each group") { library, kind };
+        var command = new Command("duplicates", "Exact copies, near duplicates and bursts, with the best shot of each group") { library, query, kind };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
             var only = KindOf(parse.GetValue(kind));
+            var text = parse.GetValue(query);
+            var within = string.IsNullOrWhiteSpace(text) ? null : SearchQueryLanguage.Parse(text);
             await using var opened = await PhotoLibrary.OpenAsync(parse.GetValue(library)!, ct).ConfigureAwait(false);
-            var report = (await opened.Duplicates.FindAsync(cancellationToken: ct).ConfigureAwait(false)).OfKind(only);
+            var report = (await opened.Duplicates.FindAsync(within: within, cancellationToken: ct).ConfigureAwait(false)).OfKind(only);
             if (ctx.Json)
             {
                 ctx.WriteJson(report);

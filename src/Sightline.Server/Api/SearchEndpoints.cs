@@ -31,12 +31,7 @@ public static class SearchEndpoints
                 }
                 catch (SearchQueryException e)
                 {
-                    var extensions = new Dictionary<string, object?> { ["query"] = query };
-                    if (e.Position is { } position)
-                        extensions["position"] = position;
-                    return e.Kind == SearchErrorKind.Unknown
-                        ? ApiProblem.ToResult(StatusCodes.Status422UnprocessableEntity, "search_unknown", e.Message, context.Request.Path, extensions)
-                        : ApiProblem.ToResult(StatusCodes.Status400BadRequest, "bad_query", e.Message, context.Request.Path, extensions);
+                    return QueryProblem(e, query, context);
                 }
                 catch (Exception e) when (page.Cursor is not null && e is ArgumentException or FormatException)
                 {
@@ -85,5 +80,16 @@ public static class SearchEndpoints
     {
         var line = value.ReplaceLineEndings(" ");
         return line.Length <= 80 ? line : line[..80] + "...";
+    }
+
+    /// <summary>A query that cannot be run: 400 <c>bad_query</c> with the fault's position, or 422 <c>search_unknown</c> for a name the library lacks.</summary>
+    internal static IResult QueryProblem(SearchQueryException e, string query, HttpContext context)
+    {
+        var extensions = new Dictionary<string, object?> { ["query"] = query };
+        if (e.Position is { } position)
+            extensions["position"] = position;
+        return e.Kind == SearchErrorKind.Unknown
+            ? ApiProblem.ToResult(StatusCodes.Status422UnprocessableEntity, "search_unknown", e.Message, context.Request.Path, extensions)
+            : ApiProblem.ToResult(StatusCodes.Status400BadRequest, "bad_query", e.Message, context.Request.Path, extensions);
     }
 }

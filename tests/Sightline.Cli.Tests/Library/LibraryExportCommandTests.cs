@@ -150,4 +150,16 @@ public sealed class LibraryExportCommandTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("sideways", bad.Error);
     }
+
+    [Fact]
+    public async Task Duplicates_within_a_search_compare_only_its_photos_and_a_malformed_search_exits_2()
+    {
+        var within = await CliRunner.RunAsync(["--json", "library", "duplicates", _library.Folder, "person:Raj"]);
+        AssertOk(within);
+        Assert.Equal(FilesOf(p => p.Faces.Any(f => f.Person == 'R')).Length, within.Json.GetProperty("photos").GetInt32());
+
+        var bad = await CliRunner.RunAsync(["library", "duplicates", _library.Folder, "emtion:happy"]);
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("emtion", bad.Error);
+    }
 }

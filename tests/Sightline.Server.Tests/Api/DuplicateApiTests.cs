@@ -75,6 +75,20 @@ public sealed class DuplicateApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_search_limits_the_photos_compared_and_a_bad_one_is_its_search_problem()
+    {
+        // beach.jpg shows Amy, not Raj: its exact group is found among Amy's photos and not among Raj's.
+        Assert.Equal(1, (await Duplicates("?q=person:Amy")).GetProperty("groups").GetArrayLength());
+        var raj = await Duplicates("?q=person:Raj");
+        Assert.Equal(0, raj.GetProperty("groups").GetArrayLength());
+
+        var malformed = await _server.Client.GetAsync("/v1/library/duplicates?q=emtion:happy");
+        await AssertProblem(malformed, HttpStatusCode.BadRequest, "bad_query");
+        var unknown = await _server.Client.GetAsync("/v1/library/duplicates?q=person:Nobody");
+        await AssertProblem(unknown, HttpStatusCode.UnprocessableEntity, "search_unknown");
+    }
+
+    [Fact]
     public async Task A_bad_kind_is_422_bad_parameter()
     {
         var response = await _server.Client.GetAsync("/v1/library/duplicates?kind=sideways");
