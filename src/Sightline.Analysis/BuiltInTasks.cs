@@ -5,6 +5,7 @@ using Sightline.Vision.Detection;
 using Sightline.Vision.Embeddings;
 using Sightline.Vision.Pipeline;
 using Sightline.Vision.Segmentation;
+using Sightline.Vision.Text;
 
 namespace Sightline.Analysis;
 
@@ -25,6 +26,7 @@ public static class BuiltInTasks
         registry.Add(EmbedTask.Entry);
         registry.Add(ClassifyTask.Entry);
         registry.Add(ModerateTask.Entry);
+        registry.Add(TextTask.Entry);
         return registry;
     }
 }

@@ -73,6 +73,7 @@ public static class SightlineCli
             ClassificationCommands.Classify(context),
             ClassificationCommands.Export(context),
             ModerationCommands.Moderate(context),
+            OcrCommands.Ocr(context),
             LibraryCommands.Create(context),
             new Command("eval", "Measure a task on labelled data")
             {
@@ -85,6 +86,7 @@ public static class SightlineCli
                 FaceCommands.EvalEmotions(context),
                 PeopleEvalCommands.EvalPeople(context),
                 ModerationCommands.EvalModerate(context),
+                OcrCommands.EvalOcr(context),
             },
         };
     }

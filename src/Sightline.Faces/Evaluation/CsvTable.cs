@@ -6,7 +6,7 @@ namespace Sightline.Faces.Evaluation;
 /// A small CSV file read whole: a header row and data rows, with errors that name the file and line.
 /// Fields may be quoted ("a, b" and "" for a quote) but may not span lines; blank lines are skipped.
 /// </summary>
-internal sealed class CsvTable
+public sealed class CsvTable
 {
     private readonly string _what;
     private readonly string[] _header;
@@ -61,6 +61,9 @@ internal sealed class CsvTable
             throw new EvaluationException($"{what} '{path}' is empty; it needs a header row");
         return new CsvTable(path, what, header, headerLine, rows);
     }
+
+    /// <summary>Whether the header has column <paramref name="name"/> (any case).</summary>
+    public bool Has(string name) => Array.Exists(_header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The index of column <paramref name="name"/> (any case).</summary>
     public int Column(string name)

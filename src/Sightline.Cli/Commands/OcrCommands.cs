@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Sightline.Analysis;
+using Sightline.Cli.Output;
+using Sightline.Faces.Evaluation;
+using Sightline.Imaging;
+using Sightline.Vision.Pipeline;
+using Sightline.Vision.Text;
+using Spectre.Console;
+
+namespace Sightline.Cli.Commands;
+
+/// <summary>
+/// <c>sightline ocr</c> and <c>sightline eval ocr</c>: the <c>text</c> task from the built-in registry, run through the
+/// analysis pipeline; the evaluation reads the same images with Tesseract in the same run.
+/// </summary>
+public static class OcrCommands
+{
+    private static Option<string?> LayoutOption() => new("--layout")
+    {
+        Description = "page: find the text on the image (default); line: the whole image is one line of text (a cropped word or line)",
+    };
+
+    private static Option<double?> MinConfidenceOption() => new("--min-confidence")
+    {
+        Description = $"Least mean character confidence of a line to report it, 0-1 (default {OcrOptions.Default.MinConfidence})",
+    };
+
+    internal static OcrOptions OptionsFrom(string? layout, double? minConfidence)
+    {
+        var parsed = layout?.ToLowerInvariant() switch
+        {
+            null or "page" => TextLayout.Page,
+            "line" => TextLayout.Line,
+            _ => throw new TaskOptionsException("layout", $"layout must be page or line, got '{layout}'"),
+        };
+        var options = OcrOptions.Default with { Layout = parsed, MinConfidence = minConfidence ?? OcrOptions.Default.MinConfidence };
+        options.Validate();
+        return options;
+    }
+
+    private static async Task<IReadOnlyList<Outcome<OcrResult>>> RunAsync(CliContext ctx, IReadOnlyList<string> files, OcrOptions options, CancellationToken ct)
+    {
+        var context = TaskContext.Create(ctx.Store, ctx.Engine, ctx.Limits);
+        var task = (IImageTask<OcrResult>)await BuiltInTasks.Registry.CreateAsync(TextTask.TaskName, context, options, ct).ConfigureAwait(false);
+        return await ctx.Progress.RunAsync($"reading text in {files.Count} images", async report =>
+        {
+            var list = new List<Outcome<OcrResult>>(files.Count);
+            await foreach (var outcome in AnalysisPipeline.RunAsync(task, files.Select(ImageSource.File), ctx.Limits,
+                progress: new InlineProgress<int>(d => report(d, files.Count)), cancellationToken: ct).ConfigureAwait(false))
+                list.Add(outcome);
+            return list;
+        }).ConfigureAwait(false);
+    }
+
+    public static Command Ocr(Func<ParseResult, CliContext> context)
+    {
+        var images = new Argument<string[]>("images") { Description = "Images or folders (searched recursively)", Arity = ArgumentArity.OneOrMore };
+        var layout = LayoutOption();
+        var minConfidence = MinConfidenceOption();
+        var command = new Command("ocr", "Read the text in images: each line with its corners and confidence, and the full text in reading order")
+        {
+            images, layout, minConfidence,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var options = OptionsFrom(parse.GetValue(layout), parse.GetValue(minConfidence));
+            var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
+            var outcomes = await RunAsync(ctx, files, options, ct).ConfigureAwait(false);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(new
+                {
+                    results = outcomes.Where(o => o.Succeeded).Select(o => new { source = o.Source.ToString(), text = o.Result }),
+                    failed = outcomes.Where(o => !o.Succeeded).Select(o => new { path = o.Source.ToString(), code = o.Error!.Code, reason = o.Error.Message }),
+                });
+            }
+            else
+            {
+                foreach (var o in outcomes.Where(o => o.Succeeded))
+                {
+                    var r = o.Result!;
+                    ctx.OutputConsole.MarkupLine($"[bold]{Markup.Escape(o.Source.ToString())}[/]: {r.Lines.Count} lines" + (r.Rotation != 0 ? $", page turned {r.Rotation}°" : ""));
+                    if (r.Lines.Count == 0)
+                        continue;
+                    var table = new Table().Border(TableBorder.Rounded).AddColumn("text").AddColumn(new TableColumn("confidence").RightAligned())
+                        .AddColumn(new TableColumn("box (x, y, w, h)").RightAligned()).AddColumn(new TableColumn("block").RightAligned());
+                    foreach (var line in r.Lines)
+                        table.AddRow(Markup.Escape(line.Text), $"{line.Confidence:0.000}", $"{line.Box.X:0}, {line.Box.Y:0}, {line.Box.Width:0}, {line.Box.Height:0}", line.Block.ToString());
+                    ctx.OutputConsole.Write(table);
+                }
+                foreach (var o in outcomes.Where(o => !o.Succeeded))
+                    ctx.Warn($"skipped {o.Source}: {o.Error!.Message}");
+                ctx.WriteSkippedFooter();
+            }
+            return outcomes.Any(o => o.Succeeded) ? ExitCodes.Ok : ExitCodes.BadInput;
+        });
+        return command;
+    }
+
+    /// <summary>One labelled image's figures: Sightline's and the peer's reading, errors and time.</summary>
+    internal sealed record ImageScore(string Image, string Truth, string Read, TextErrors Errors, TextErrors WordErrors, double Ms,
+        string? PeerRead, TextErrors? PeerErrors, TextErrors? PeerWordErrors, double? PeerMs);
+
+    internal sealed record SideTotals(double CharErrorRate, double WordErrorRate, double CaseFreeCharErrorRate, double CaseFreeWordErrorRate, double MsPerImage);
+
+    public static Command EvalOcr(Func<ParseResult, CliContext> context)
+    {
+        var labels = new Option<string>("--labels") { Description = "CSV of file (or image) and text (or gt_file, a text file's path) per image, paths relative to the CSV", Required = true };
+        var layout = LayoutOption();
+        var split = new Option<string?>("--split") { Description = "Only rows whose 'split' column has this value" };
+        var noPeer = new Option<bool>("--no-peer") { Description = "Do not read the images with Tesseract too" };
+        var command = new Command("ocr", "Character and word error rates of the text read in labelled images, beside Tesseract's on the same images")
+        {
+            labels, layout, split, noPeer,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context(parse);
+            var options = OptionsFrom(parse.GetValue(layout), null);
+            var table = CsvTable.Read(parse.GetValue(labels)!, "labels file");
+            var fileColumn = table.Column(table.Has("file") ? "file" : "image");
+            var textColumn = table.Has("text") ? table.Column("text") : -1;
+            var truthFileColumn = textColumn < 0 ? table.Column("gt_file") : -1;
+            var splitColumn = parse.GetValue(split) is null ? -1 : table.Column("split");
+            var rows = table.Rows.Where(r => splitColumn < 0 || table.Value(r, splitColumn) == parse.GetValue(split)).ToList();
+            if (rows.Count == 0)
+                throw new InputException($"labels file '{table.Path}' has no rows" + (splitColumn >= 0 ? $" of split '{parse.GetValue(split)}'" : ""));
+            var items = rows.Select(r => (Image: table.ImagePath(r, fileColumn),
+                Truth: textColumn >= 0 ? table.Value(r, textColumn) : File.ReadAllText(table.ImagePath(r, truthFileColumn)))).ToList();
+
+            var start = Stopwatch.GetTimestamp();
+            var outcomes = await RunAsync(ctx, items.Select(i => i.Image).ToList(), options, ct).ConfigureAwait(false);
+            var ourMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / items.Count;
+            string? peerVersion = null;
+            var peer = !parse.GetValue(noPeer) && TesseractPeer.Available(out peerVersion);
+            if (!parse.GetValue(noPeer) && !peer)
+                ctx.Warn("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng): no peer figures");
+            var scores = new List<ImageScore>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                var (image, truth) = items[i];
+                var outcome = outcomes[i];
+                if (!outcome.Succeeded)
+                {
+                    ctx.Warn($"could not read {image}: {outcome.Error!.Message}");
+                    continue;
+                }
+                var read = outcome.Result!.Text;
+                string? peerRead = null;
+                double? peerMs = null;
+                if (peer)
+                    (peerRead, peerMs) = TesseractPeer.Read(image, options.Layout == TextLayout.Line);
+                scores.Add(new ImageScore(image, truth, read,
+                    TextErrorRates.Measure(read, truth), TextErrorRates.Measure(read, truth, TextNormalization.Words),
+                    outcome.Result.Timings.TotalMs, peerRead,
+                    peerRead is null ? null : TextErrorRates.Measure(peerRead, truth),
+                    peerRead is null ? null : TextErrorRates.Measure(peerRead, truth, TextNormalization.Words), peerMs));
+            }
+            if (scores.Count == 0)
+                throw new InputException($"none of the {items.Count} images of '{table.Path}' could be read");
+            SideTotals Totals(Func<ImageScore, TextErrors> errors, Func<ImageScore, TextErrors> words, double ms)
+            {
+                var e = scores.Aggregate(default(TextErrors), (a, s) => a + errors(s));
+                var w = scores.Aggregate(default(TextErrors), (a, s) => a + words(s));
+                return new SideTotals(e.CharErrorRate, e.WordErrorRate, w.CharErrorRate, w.WordErrorRate, ms);
+            }
+            var ours = Totals(s => s.Errors, s => s.WordErrors, ourMs);
+            var theirs = peer ? Totals(s => s.PeerErrors!.Value, s => s.PeerWordErrors!.Value, scores.Average(s => s.PeerMs!.Value)) : null;
+            if (ctx.Json)
+            {
+                ctx.WriteJson(new { labels = table.Path, layout = options.Layout.ToString().ToLowerInvariant(), images = scores.Count, sightline = ours, tesseract = theirs, tesseractVersion = peerVersion, perImage = scores });
+                return ExitCodes.Ok;
+            }
+            var worst = new Table().Border(TableBorder.Rounded).AddColumns("image", "truth", "read", "tesseract");
+            foreach (var s in scores.Where(s => s.Errors.CharEdits > 0 || (s.PeerErrors?.CharEdits ?? 0) > 0).OrderByDescending(s => s.Errors.CharEdits).Take(12))
+                worst.AddRow(Markup.Escape(Path.GetFileName(s.Image)), Markup.Escape(Clip(s.Truth)), Markup.Escape(Clip(s.Read)), Markup.Escape(Clip(s.PeerRead ?? "")));
+            if (worst.Rows.Count > 0)
+                ctx.OutputConsole.Write(worst);
+            var summary = new Table().Border(TableBorder.Rounded).AddColumn("reader").AddColumn(new TableColumn("CER").RightAligned()).AddColumn(new TableColumn("WER").RightAligned())
+                .AddColumn(new TableColumn("CER (case, punctuation ignored)").RightAligned()).AddColumn(new TableColumn("WER (case, punctuation ignored)").RightAligned())
+                .AddColumn(new TableColumn("ms per image").RightAligned());
+            void Row(string name, SideTotals t) => summary.AddRow(name, $"{100 * t.CharErrorRate:0.00} %", $"{100 * t.WordErrorRate:0.00} %",
+                $"{100 * t.CaseFreeCharErrorRate:0.00} %", $"{100 * t.CaseFreeWordErrorRate:0.00} %", $"{t.MsPerImage:0}");
+            Row("sightline", ours);
+            if (theirs is not null)
+                Row(Markup.Escape(peerVersion ?? "tesseract"), theirs);
+            ctx.OutputConsole.Write(summary);
+            ctx.OutputConsole.MarkupLine($"[grey]{scores.Count} images of {Markup.Escape(table.Path)}, layout {options.Layout.ToString().ToLowerInvariant()}; " +
+                "edits over the truth's length, whitespace runs as one space; sightline's ms is wall time per image with the pipeline's overlap[/]");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Clip(string text)
+    {
+        var flat = text.ReplaceLineEndings(" ").Trim();
+        return flat.Length <= 60 ? flat : flat[..57] + "...";
+    }
+}

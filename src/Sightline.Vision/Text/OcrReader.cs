@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Sightline.Imaging;
+using Sightline.Inference.Sessions;
+using Sightline.Inference.Timing;
+using Sightline.Models.Cache;
+using SkiaSharp;
+
+namespace Sightline.Vision.Text;
+
+/// <summary>
+/// PP-OCR's three models in one reader (catalog entry <c>ocr-models</c>): the DB detector finds text regions,
+/// each is cropped upright by perspective, the direction classifier turns upside-down lines, and the CTC
+/// recogniser reads the crops in batches of similar widths. Thread-safe: sessions are shared, no per-call state.
+/// </summary>
+public sealed class OcrReader
+{
+    public const string ModelId = "ocr-models";
+    public const string DetectorFile = "ch_PP-OCRv4_det_infer.onnx";
+    public const string RecognizerFile = "ch_PP-OCRv4_rec_infer.onnx";
+    public const string DirectionFile = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+    public const string CharactersFile = "ppocr_keys_v1.txt";
+
+    /// <summary>The recogniser's input height and its least batch width (PP-OCRv4's 3x48x320).</summary>
+    public const int LineHeight = 48;
+    public const int MinLineWidth = 320;
+    private const int MaxLineWidth = 3200;
+    private const int DirectionWidth = 192;
+    private const int RecognitionBatch = 6;
+
+    private static readonly float[] DetectorMean = [0.485f, 0.456f, 0.406f];
+    private static readonly float[] DetectorStd = [0.229f, 0.224f, 0.225f];
+
+    private readonly ModelSession _detector;
+    private readonly ModelSession _recognizer;
+    private readonly ModelSession _direction;
+
+    public OcrReader(CachedModel model, InferenceEngine engine)
+    {
+        _detector = engine.Open(model.PathOf(DetectorFile));
+        _recognizer = engine.Open(model.PathOf(RecognizerFile));
+        _direction = engine.Open(model.PathOf(DirectionFile));
+        Characters = CharacterSet.Load(model.PathOf(CharactersFile));
+        ModelVersion = model.Version;
+    }
+
+    public CharacterSet Characters { get; }
+    public string ModelVersion { get; }
+
+    /// <summary>The decode the reader needs: recognition reads crops at the image's own resolution, up to 3200 pixels a side (small print on a 12-megapixel page stays legible).</summary>
+    public static DecodeSize DecodeSize { get; } = DecodeSize.Within(3200, 3200);
+
+    public OcrResult Read(DecodedImage image, OcrOptions options)
+    {
+        options.Validate();
+        var bitmap = image.Bitmap;
+        var start = Stopwatch.GetTimestamp();
+        var timings = default(StageTimings);
+        List<Quadrilateral> regions;
+        if (options.Layout == TextLayout.Line)
+        {
+            regions = [new Quadrilateral(new(0, 0), new(bitmap.Width, 0), new(bitmap.Width, bitmap.Height), new(0, bitmap.Height))];
+        }
+        else
+        {
+            var (found, detectTimings) = Detect(bitmap, options);
+            timings += detectTimings;
+            regions = found;
+        }
+
+        // A region standing on its end (1.5 times taller than wide) is a line running down the page: read it turned.
+        regions = regions.Select(q => q.Height >= 1.5f * q.Width ? q.TurnedQuarter() : q).ToList();
+        var pixels = bitmap.GetPixelSpan().ToArray();
+        if (options.TurnUpsideDown && options.Layout == TextLayout.Page && regions.Count > 0)
+        {
+            var (upside, directionTimings) = UpsideDown(pixels, bitmap.Width, bitmap.Height, regions, options.TurnThreshold);
+            timings += directionTimings;
+            for (var i = 0; i < regions.Count; i++)
+                if (upside[i])
+                    regions[i] = regions[i].TurnedHalf();
+        }
+        var (texts, recognizeTimings) = Recognize(pixels, bitmap.Width, bitmap.Height, regions);
+        timings += recognizeTimings;
+
+        var post = Stopwatch.GetTimestamp();
+        // Lines come back in the original image's pixels (the decode may have been scaled).
+        var sx = (float)image.OriginalWidth / bitmap.Width;
+        var sy = (float)image.OriginalHeight / bitmap.Height;
+        var kept = Enumerable.Range(0, regions.Count)
+            .Where(i => texts[i].Text.Length > 0 && texts[i].Confidence >= options.MinConfidence).ToList();
+        var quads = kept.Select(i => regions[i].Scaled(sx, sy)).ToList();
+        var rotation = ReadingOrder.PageRotation(quads);
+        var order = ReadingOrder.Arrange(quads, rotation);
+        var lines = new List<TextLine>(order.Count);
+        var text = new StringBuilder();
+        var (lastBlock, lastRow) = (-1, -1);
+        foreach (var (index, block, row) in order)
+        {
+            var t = texts[kept[index]];
+            if (lastRow >= 0)
+                text.Append(block != lastBlock ? "\n\n" : row != lastRow ? "\n" : " ");
+            text.Append(t.Text);
+            (lastBlock, lastRow) = (block, row);
+            var corners = quads[index];
+            lines.Add(new TextLine(t.Text, t.Confidence, corners, corners.Bounds().Clip(image.OriginalWidth, image.OriginalHeight), block,
+                t.Characters.Select(c => c.Confidence).ToArray()));
+        }
+        timings += new StageTimings(0, 0, StageTimings.Since(post));
+        _ = start;
+        return new OcrResult(text.ToString(), lines, rotation, ModelId, ModelVersion, timings);
+    }
+
+    /// <summary>The detector's input size for an image: the longest side at most <paramref name="side"/>, both multiples of 32.</summary>
+    public static (int Width, int Height) DetectorInput(int width, int height, int side)
+    {
+        var scale = Math.Min(1.0, (double)side / Math.Max(width, height));
+        static int Round32(double v) => Math.Max(32, (int)Math.Round(v / 32) * 32);
+        return (Round32(width * scale), Round32(height * scale));
+    }
+
+    private (List<Quadrilateral>, StageTimings) Detect(SKBitmap bitmap, OcrOptions options)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var (w, h) = DetectorInput(bitmap.Width, bitmap.Height, options.DetectorSide);
+        using var resized = ImageResize.Resize(bitmap, w, h);
+        var tensor = new float[3 * w * h];
+        var rgba = resized.GetPixelSpan();
+        var plane = w * h;
+        for (var i = 0; i < plane; i++)
+        {
+            // BGR planes, as PaddleOCR's OpenCV-read training images were.
+            tensor[i] = (rgba[i * 4 + 2] / 255f - DetectorMean[0]) / DetectorStd[0];
+            tensor[plane + i] = (rgba[i * 4 + 1] / 255f - DetectorMean[1]) / DetectorStd[1];
+            tensor[2 * plane + i] = (rgba[i * 4] / 255f - DetectorMean[2]) / DetectorStd[2];
+        }
+        var preprocess = StageTimings.Since(start);
+        start = Stopwatch.GetTimestamp();
+        var output = _detector.Run([new NamedInput(_detector.Inputs[0].Name, tensor, [1, 3, h, w])], 1)[0];
+        var inference = StageTimings.Since(start);
+        start = Stopwatch.GetTimestamp();
+        var mapH = output.Shape[^2];
+        var mapW = output.Shape[^1];
+        var regions = TextRegionDecoding.Decode(output.Values, mapW, mapH, options.Regions)
+            .Select(r => r.Corners.Scaled((float)bitmap.Width / mapW, (float)bitmap.Height / mapH))
+            .ToList();
+        return (regions, new StageTimings(preprocess, inference, StageTimings.Since(start)));
+    }
+
+    private (bool[], StageTimings) UpsideDown(byte[] pixels, int width, int height, List<Quadrilateral> regions, double threshold)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var item = 3 * LineHeight * DirectionWidth;
+        var tensor = new float[item * regions.Count];
+        Parallel.For(0, regions.Count, i =>
+        {
+            var q = regions[i];
+            var cropWidth = Math.Clamp((int)Math.Ceiling(LineHeight * q.Width / Math.Max(1f, q.Height)), 1, DirectionWidth);
+            PerspectiveCrop.SampleInto(pixels, width, height, q, cropWidth, LineHeight, tensor.AsSpan(i * item, item), DirectionWidth);
+        });
+        var preprocess = StageTimings.Since(start);
+        start = Stopwatch.GetTimestamp();
+        var upside = new bool[regions.Count];
+        for (var offset = 0; offset < regions.Count; offset += RecognitionBatch)
+        {
+            var count = Math.Min(RecognitionBatch, regions.Count - offset);
+            var output = _direction.Run([new NamedInput(_direction.Inputs[0].Name, tensor.AsMemory(offset * item, count * item), [count, 3, LineHeight, DirectionWidth])], count)[0];
+            for (var i = 0; i < count; i++)
+            {
+                var scores = output.Item(i);
+                upside[offset + i] = scores[1] > scores[0] && scores[1] >= threshold;
+            }
+        }
+        return (upside, new StageTimings(preprocess, StageTimings.Since(start), 0));
+    }
+
+    private (RecognizedText[], StageTimings) Recognize(byte[] pixels, int width, int height, List<Quadrilateral> regions)
+    {
+        var texts = new RecognizedText[regions.Count];
+        double preprocess = 0, inference = 0, post = 0;
+        // Similar widths share a batch, so little of each run is padding.
+        var order = Enumerable.Range(0, regions.Count).OrderBy(i => regions[i].Width / Math.Max(1f, regions[i].Height)).ToArray();
+        for (var offset = 0; offset < order.Length; offset += RecognitionBatch)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var batch = order.Skip(offset).Take(RecognitionBatch).ToArray();
+            var ratio = Math.Max((double)MinLineWidth / LineHeight, batch.Max(i => regions[i].Width / Math.Max(1f, regions[i].Height)));
+            var batchWidth = Math.Min(MaxLineWidth, (int)Math.Ceiling(LineHeight * ratio / 8) * 8);
+            var item = 3 * LineHeight * batchWidth;
+            var tensor = new float[item * batch.Length];
+            Parallel.For(0, batch.Length, b =>
+            {
+                var q = regions[batch[b]];
+                var cropWidth = Math.Clamp((int)Math.Ceiling(LineHeight * q.Width / Math.Max(1f, q.Height)), 1, batchWidth);
+                PerspectiveCrop.SampleInto(pixels, width, height, q, cropWidth, LineHeight, tensor.AsSpan(b * item, item), batchWidth);
+            });
+            preprocess += StageTimings.Since(start);
+            start = Stopwatch.GetTimestamp();
+            var output = _recognizer.Run([new NamedInput(_recognizer.Inputs[0].Name, tensor, [batch.Length, 3, LineHeight, batchWidth])], batch.Length)[0];
+            inference += StageTimings.Since(start);
+            start = Stopwatch.GetTimestamp();
+            var steps = output.Shape[1];
+            var classes = output.Shape[2];
+            for (var b = 0; b < batch.Length; b++)
+                texts[batch[b]] = CtcDecoding.Decode(output.Item(b), steps, classes, Characters);
+            post += StageTimings.Since(start);
+        }
+        return (texts, new StageTimings(preprocess, inference, post));
+    }
+}
