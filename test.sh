@@ -21,6 +21,16 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
+# Tesseract is the text-reading peer of `sightline eval ocr` and the benchmarks.
+if ! command -v tesseract >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null
+  else
+    echo "error: the text-reading peer needs Debian's Tesseract: sudo apt-get install tesseract-ocr tesseract-ocr-eng" >&2
+    exit 1
+  fi
+fi
+
 # The library store tests start a private PostgreSQL (initdb, pg_ctl) unless SIGHTLINE_TEST_POSTGRES names a server;
 # Debian keeps the binaries in /usr/lib/postgresql/N/bin, off the PATH.
 if [ -z "${SIGHTLINE_TEST_POSTGRES:-}" ] && ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

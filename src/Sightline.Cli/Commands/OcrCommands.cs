@@ -43,14 +43,7 @@ public static class OcrCommands
     {
         var context = TaskContext.Create(ctx.Store, ctx.Engine, ctx.Limits);
         var task = (IImageTask<OcrResult>)await BuiltInTasks.Registry.CreateAsync(TextTask.TaskName, context, options, ct).ConfigureAwait(false);
-        return await ctx.Progress.RunAsync($"reading text in {files.Count} images", async report =>
-        {
-            var list = new List<Outcome<OcrResult>>(files.Count);
-            await foreach (var outcome in AnalysisPipeline.RunAsync(task, files.Select(ImageSource.File), ctx.Limits,
-                progress: new InlineProgress<int>(d => report(d, files.Count)), cancellationToken: ct).ConfigureAwait(false))
-                list.Add(outcome);
-            return list;
-        }).ConfigureAwait(false);
+        return await TaskRuns.RunAsync(ctx, task, files, $"reading text in {files.Count} images", ct).ConfigureAwait(false);
     }
 
     public static Command Ocr(Func<ParseResult, CliContext> context)
@@ -73,7 +66,7 @@ public static class OcrCommands
                 ctx.WriteJson(new
                 {
                     results = outcomes.Where(o => o.Succeeded).Select(o => new { source = o.Source.ToString(), text = o.Result }),
-                    failed = outcomes.Where(o => !o.Succeeded).Select(o => new { path = o.Source.ToString(), code = o.Error!.Code, reason = o.Error.Message }),
+                    failed = TaskRuns.Failed(outcomes),
                 });
             }
             else
@@ -90,8 +83,7 @@ public static class OcrCommands
                         table.AddRow(Markup.Escape(line.Text), $"{line.Confidence:0.000}", $"{line.Box.X:0}, {line.Box.Y:0}, {line.Box.Width:0}, {line.Box.Height:0}", line.Block.ToString());
                     ctx.OutputConsole.Write(table);
                 }
-                foreach (var o in outcomes.Where(o => !o.Succeeded))
-                    ctx.Warn($"skipped {o.Source}: {o.Error!.Message}");
+                TaskRuns.ReportFailures(ctx, outcomes);
                 ctx.WriteSkippedFooter();
             }
             return outcomes.Any(o => o.Succeeded) ? ExitCodes.Ok : ExitCodes.BadInput;

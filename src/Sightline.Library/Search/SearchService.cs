@@ -162,21 +162,7 @@ public sealed class SearchService(ILibraryStore store, SearchOptions? options = 
     }
 
     /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
-    internal static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
+    internal static int EditDistance(string a, string b) => Sightline.Vision.Text.TextErrorRates.Distance(a.ToCharArray(), b.ToCharArray());
 
     /// <summary>The photos most like <paramref name="photoId"/> (cosine of image embeddings of the same model), itself left out.</summary>
     private async Task<IReadOnlyDictionary<long, double>> SimilarAsync(long photoId, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Sightline.Imaging;
 using Sightline.Inference.Sessions;
 using Sightline.Inference.Timing;
 using Sightline.Models.Cache;
+using Sightline.Vision.Preprocessing;
 using SkiaSharp;
 
 namespace Sightline.Vision.Text;
@@ -29,8 +30,12 @@ public sealed class OcrReader
     private const int DirectionWidth = 192;
     private const int RecognitionBatch = 6;
 
+    // ImageNet's mean and deviation, applied to B, G, R planes in that order as PaddleOCR's OpenCV-read training images were.
     private static readonly float[] DetectorMean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] DetectorStd = [0.229f, 0.224f, 0.225f];
+    private static readonly int[] Bgr = [2, 1, 0];
+    private static readonly float[] DetectorScale = DetectorStd.Select(sd => 1 / (255 * sd)).ToArray();
+    private static readonly float[] DetectorBias = DetectorMean.Select((m, c) => -m / DetectorStd[c]).ToArray();
 
     private readonly ModelSession _detector;
     private readonly ModelSession _recognizer;
@@ -55,7 +60,6 @@ public sealed class OcrReader
     {
         options.Validate();
         var bitmap = image.Bitmap;
-        var start = Stopwatch.GetTimestamp();
         var timings = default(StageTimings);
         List<Quadrilateral> regions;
         if (options.Layout == TextLayout.Line)
@@ -71,16 +75,15 @@ public sealed class OcrReader
 
         // A region standing on its end (1.5 times taller than wide) is a line running down the page: read it turned.
         regions = regions.Select(q => q.Height >= 1.5f * q.Width ? q.TurnedQuarter() : q).ToList();
-        var pixels = bitmap.GetPixelSpan().ToArray();
         if (options.TurnUpsideDown && options.Layout == TextLayout.Page && regions.Count > 0)
         {
-            var (upside, directionTimings) = UpsideDown(pixels, bitmap.Width, bitmap.Height, regions, options.TurnThreshold);
+            var (upside, directionTimings) = UpsideDown(bitmap, regions, options.TurnThreshold);
             timings += directionTimings;
             for (var i = 0; i < regions.Count; i++)
                 if (upside[i])
                     regions[i] = regions[i].TurnedHalf();
         }
-        var (texts, recognizeTimings) = Recognize(pixels, bitmap.Width, bitmap.Height, regions);
+        var (texts, recognizeTimings) = Recognize(bitmap, regions);
         timings += recognizeTimings;
 
         var post = Stopwatch.GetTimestamp();
@@ -107,7 +110,6 @@ public sealed class OcrReader
                 t.Characters.Select(c => c.Confidence).ToArray()));
         }
         timings += new StageTimings(0, 0, StageTimings.Since(post));
-        _ = start;
         return new OcrResult(text.ToString(), lines, rotation, ModelId, ModelVersion, timings);
     }
 
@@ -125,15 +127,7 @@ public sealed class OcrReader
         var (w, h) = DetectorInput(bitmap.Width, bitmap.Height, options.DetectorSide);
         using var resized = ImageResize.Resize(bitmap, w, h);
         var tensor = new float[3 * w * h];
-        var rgba = resized.GetPixelSpan();
-        var plane = w * h;
-        for (var i = 0; i < plane; i++)
-        {
-            // BGR planes, as PaddleOCR's OpenCV-read training images were.
-            tensor[i] = (rgba[i * 4 + 2] / 255f - DetectorMean[0]) / DetectorStd[0];
-            tensor[plane + i] = (rgba[i * 4 + 1] / 255f - DetectorMean[1]) / DetectorStd[1];
-            tensor[2 * plane + i] = (rgba[i * 4] / 255f - DetectorMean[2]) / DetectorStd[2];
-        }
+        PixelTensor.WriteChw(resized.GetPixelSpan(), w, h, tensor, ChannelAffine.PerChannel(h, w, DetectorScale, DetectorBias, Bgr));
         var preprocess = StageTimings.Since(start);
         start = Stopwatch.GetTimestamp();
         var output = _detector.Run([new NamedInput(_detector.Inputs[0].Name, tensor, [1, 3, h, w])], 1)[0];
@@ -147,16 +141,19 @@ public sealed class OcrReader
         return (regions, new StageTimings(preprocess, inference, StageTimings.Since(start)));
     }
 
-    private (bool[], StageTimings) UpsideDown(byte[] pixels, int width, int height, List<Quadrilateral> regions, double threshold)
+    // A region's width at the models' line height, its aspect kept, at most the tensor's width.
+    private static int CropWidth(Quadrilateral q, int maxWidth) =>
+        Math.Clamp((int)Math.Ceiling(LineHeight * q.Width / Math.Max(1f, q.Height)), 1, maxWidth);
+
+    private (bool[], StageTimings) UpsideDown(SKBitmap bitmap, List<Quadrilateral> regions, double threshold)
     {
         var start = Stopwatch.GetTimestamp();
         var item = 3 * LineHeight * DirectionWidth;
         var tensor = new float[item * regions.Count];
         Parallel.For(0, regions.Count, i =>
         {
-            var q = regions[i];
-            var cropWidth = Math.Clamp((int)Math.Ceiling(LineHeight * q.Width / Math.Max(1f, q.Height)), 1, DirectionWidth);
-            PerspectiveCrop.SampleInto(pixels, width, height, q, cropWidth, LineHeight, tensor.AsSpan(i * item, item), DirectionWidth);
+            PerspectiveCrop.SampleInto(bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height, regions[i], CropWidth(regions[i], DirectionWidth), LineHeight,
+                tensor.AsSpan(i * item, item), DirectionWidth);
         });
         var preprocess = StageTimings.Since(start);
         start = Stopwatch.GetTimestamp();
@@ -174,7 +171,7 @@ public sealed class OcrReader
         return (upside, new StageTimings(preprocess, StageTimings.Since(start), 0));
     }
 
-    private (RecognizedText[], StageTimings) Recognize(byte[] pixels, int width, int height, List<Quadrilateral> regions)
+    private (RecognizedText[], StageTimings) Recognize(SKBitmap bitmap, List<Quadrilateral> regions)
     {
         var texts = new RecognizedText[regions.Count];
         double preprocess = 0, inference = 0, post = 0;
@@ -191,8 +188,8 @@ public sealed class OcrReader
             Parallel.For(0, batch.Length, b =>
             {
                 var q = regions[batch[b]];
-                var cropWidth = Math.Clamp((int)Math.Ceiling(LineHeight * q.Width / Math.Max(1f, q.Height)), 1, batchWidth);
-                PerspectiveCrop.SampleInto(pixels, width, height, q, cropWidth, LineHeight, tensor.AsSpan(b * item, item), batchWidth);
+                PerspectiveCrop.SampleInto(bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height, q, CropWidth(q, batchWidth), LineHeight,
+                    tensor.AsSpan(b * item, item), batchWidth);
             });
             preprocess += StageTimings.Since(start);
             start = Stopwatch.GetTimestamp();
