@@ -113,7 +113,7 @@ public static class SightlineCli
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
         UsageException or ArgumentOutOfRangeException { ParamName: "top" or "batch" } => (ExitCodes.Usage, e.Message),
         Vision.Pipeline.TaskOptionsException bad => (ExitCodes.Usage, OptionSpelling.InCliTerms(bad)),
-        ImageLoadException or InputException or ClassifierTrainingException => (ExitCodes.BadInput, e.Message),
+        ImageLoadException or InputException or ClassifierTrainingException or Vision.Text.TextLabelsException => (ExitCodes.BadInput, e.Message),
         Faces.Evaluation.EvaluationException or Faces.Descriptors.DescriptorMismatchException => (ExitCodes.BadInput, e.Message),
         Faces.Gallery.GalleryException => (ExitCodes.Gallery, e.Message),
         ClassifierFileException => (ExitCodes.Classifier, e.Message),

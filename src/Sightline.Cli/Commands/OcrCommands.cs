@@ -99,7 +99,12 @@ public static class OcrCommands
 
     public static Command EvalOcr(Func<ParseResult, CliContext> context)
     {
-        var labels = new Option<string>("--labels") { Description = "CSV of file (or image) and text (or gt_file, a text file's path) per image, paths relative to the CSV", Required = true };
+        var labels = new Option<string>("--labels")
+        {
+            Description = "Ground truth: a CSV of file (or image) and text (or gt_file, a text file's path, or boxes, an ICDAR box file's path) per image, " +
+                "paths relative to the CSV; or MMOCR JSON lines (.jsonl) of boxes per image",
+            Required = true,
+        };
         var layout = LayoutOption();
         var split = new Option<string?>("--split") { Description = "Only rows whose 'split' column has this value" };
         var noPeer = new Option<bool>("--no-peer") { Description = "Do not read the images with Tesseract too" };
@@ -111,8 +116,23 @@ public static class OcrCommands
         {
             var ctx = context(parse);
             var options = OptionsFrom(parse.GetValue(layout), null);
-            var table = CsvTable.Read(parse.GetValue(labels)!, "labels file");
+            var labelsPath = parse.GetValue(labels)!;
+            if (labelsPath.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                return await EvalBoxesAsync(ctx, labelsPath, TextBoxLabels.ReadJsonLines(labelsPath), options, !parse.GetValue(noPeer), ct).ConfigureAwait(false);
+            var table = CsvTable.Read(labelsPath, "labels file");
             var fileColumn = table.Column(table.Has("file") ? "file" : "image");
+            if (table.Has("boxes"))
+            {
+                var boxesColumn = table.Column("boxes");
+                var labelled = table.Rows.Select(r =>
+                {
+                    var boxes = table.ImagePath(r, boxesColumn);
+                    if (!File.Exists(boxes))
+                        throw new InputException($"{table.Path} line {r.Line}: box file '{boxes}' does not exist");
+                    return new LabelledTextImage(table.ImagePath(r, fileColumn), TextBoxLabels.ParseIcdar(File.ReadAllText(boxes), boxes));
+                }).ToList();
+                return await EvalBoxesAsync(ctx, table.Path, labelled, options, !parse.GetValue(noPeer), ct).ConfigureAwait(false);
+            }
             var textColumn = table.Has("text") ? table.Column("text") : -1;
             var truthFileColumn = textColumn < 0 ? table.Column("gt_file") : -1;
             var splitColumn = parse.GetValue(split) is null ? -1 : table.Column("split");
@@ -184,6 +204,77 @@ public static class OcrCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>One box-labelled image's counts, Sightline's and the peer's.</summary>
+    internal sealed record BoxScore(string Image, SpottingCounts Counts, double Ms, SpottingCounts? PeerCounts, double? PeerMs, IReadOnlyList<string> Missed);
+
+    internal sealed record BoxTotals(int Truths, int Detections, double DetectionPrecision, double DetectionRecall, double DetectionF,
+        double WordPrecision, double WordRecall, double WordF, double MsPerImage)
+    {
+        public static BoxTotals Of(SpottingCounts c, double ms) =>
+            new(c.Truths, c.Detections, c.DetectionPrecision, c.DetectionRecall, c.DetectionF, c.WordPrecision, c.WordRecall, c.WordF, ms);
+    }
+
+    // Word- or line-box ground truth: detection precision, recall and F at IoU 0.5 and end-to-end word recall and precision.
+    private static async Task<int> EvalBoxesAsync(CliContext ctx, string labelsPath, IReadOnlyList<LabelledTextImage> images, OcrOptions options, bool withPeer, CancellationToken ct)
+    {
+        if (options.Layout != TextLayout.Page)
+            throw new UsageException("box labels score the text found on a page: leave --layout at page");
+        var start = Stopwatch.GetTimestamp();
+        var outcomes = await RunAsync(ctx, images.Select(i => i.Image).ToList(), options, ct).ConfigureAwait(false);
+        var ourMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / images.Count;
+        string? peerVersion = null;
+        var peer = withPeer && TesseractPeer.Available(out peerVersion);
+        if (withPeer && !peer)
+            ctx.Warn("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng): no peer figures");
+        var scores = new List<BoxScore>();
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (!outcomes[i].Succeeded)
+            {
+                ctx.Warn($"could not read {images[i].Image}: {outcomes[i].Error!.Message}");
+                continue;
+            }
+            var result = outcomes[i].Result!;
+            var found = result.Lines.Select(l => new TextBox(l.Corners, l.Text)).ToList();
+            var counts = TextSpotting.Score(images[i].Boxes, found);
+            var missed = images[i].Boxes.Where(t => !t.DontCare && !found.Any(f => TextSpotting.Key(f.Text) == TextSpotting.Key(t.Text) && TextSpotting.IoU(t.Corners, f.Corners) >= TextSpotting.MatchIoU))
+                .Select(t => t.Text).ToList();
+            SpottingCounts? peerCounts = null;
+            double? peerMs = null;
+            if (peer)
+            {
+                var (lines, ms) = TesseractPeer.ReadLines(images[i].Image);
+                (peerCounts, peerMs) = (TextSpotting.Score(images[i].Boxes, lines), ms);
+            }
+            scores.Add(new BoxScore(images[i].Image, counts, result.Timings.TotalMs, peerCounts, peerMs, missed));
+        }
+        if (scores.Count == 0)
+            throw new InputException($"none of the {images.Count} images of '{labelsPath}' could be read");
+        var ours = BoxTotals.Of(scores.Aggregate(default(SpottingCounts), (a, s) => a + s.Counts), ourMs);
+        var theirs = peer ? BoxTotals.Of(scores.Aggregate(default(SpottingCounts), (a, s) => a + s.PeerCounts!.Value), scores.Average(s => s.PeerMs!.Value)) : null;
+        if (ctx.Json)
+        {
+            ctx.WriteJson(new { labels = labelsPath, images = scores.Count, matchIoU = TextSpotting.MatchIoU, sightline = ours, tesseract = theirs, tesseractVersion = peerVersion, perImage = scores });
+            return ExitCodes.Ok;
+        }
+        var summary = new Table().Border(TableBorder.Rounded).AddColumn("reader");
+        foreach (var column in new[] { "boxes found", "detection P", "detection R", "detection F", "words read P", "words read R", "words read F", "ms per image" })
+            summary.AddColumn(new TableColumn(column).RightAligned());
+        static string Pct(double v) => $"{100 * v:0.0} %";
+        void Row(string name, BoxTotals t) => summary.AddRow(name, $"{t.Detections} of {t.Truths}", Pct(t.DetectionPrecision), Pct(t.DetectionRecall), Pct(t.DetectionF),
+            Pct(t.WordPrecision), Pct(t.WordRecall), Pct(t.WordF), $"{t.MsPerImage:0}");
+        Row("sightline", ours);
+        if (theirs is not null)
+            Row(Markup.Escape(peerVersion ?? "tesseract"), theirs);
+        ctx.OutputConsole.Write(summary);
+        var missedWords = scores.SelectMany(s => s.Missed).Take(20).ToList();
+        if (missedWords.Count > 0)
+            ctx.OutputConsole.MarkupLine($"[grey]not read right by sightline: {Markup.Escape(string.Join(", ", missedWords))}{(scores.Sum(s => s.Missed.Count) > missedWords.Count ? ", ..." : "")}[/]");
+        ctx.OutputConsole.MarkupLine($"[grey]{scores.Count} images of {Markup.Escape(labelsPath)}; a box is found at IoU {TextSpotting.MatchIoU} and read right when its text agrees " +
+            "ignoring case and spaces; don't-care boxes (###, empty) not counted[/]");
+        return ExitCodes.Ok;
     }
 
     private static string Clip(string text)

@@ -32,12 +32,19 @@ public sealed record OcrOptions : TaskOptions
     /// <summary>Least direction-classifier probability that turns a line upside down (0.5-1).</summary>
     public double TurnThreshold { get; init; } = 0.9;
 
+    /// <summary>
+    /// With <see cref="TextLayout.Line"/>: the margin added left and right of the image, in line heights (half of it above
+    /// and below), its edge pixels drawn out.
+    /// </summary>
+    public double LineMargin { get; init; } = 0.25;
+
     public TextRegionRules Regions { get; init; } = TextRegionRules.Default;
 
     public override void Validate()
     {
         InRange("min-confidence", MinConfidence, 0, 1);
         InRange("detector-side", DetectorSide, 64, 4096);
+        InRange("line-margin", LineMargin, 0, 2);
         InRange("turn-threshold", TurnThreshold, 0.5, 1);
         if (!Enum.IsDefined(Layout))
             throw new TaskOptionsException("layout", $"layout must be page or line, got {Layout}");

@@ -1,8 +1,8 @@
 namespace Sightline.Vision.Text;
 
 /// <summary>
-/// Lines put in reading order: turned upright by the page's rotation, lines whose vertical extents overlap by
-/// more than half the shorter line's height share a row (read left to right), rows read top to bottom, and a
+/// Lines put in reading order: turned upright by the page's rotation, lines side by side whose vertical extents overlap
+/// by more than half the shorter line's height share a row (read left to right), rows read top to bottom, and a
 /// vertical gap wider than one and a half line heights, or no horizontal overlap, starts a new block.
 /// </summary>
 public static class ReadingOrder
@@ -14,12 +14,28 @@ public static class ReadingOrder
         var rows = new List<List<(int Index, float X0, float Y0, float X1, float Y1)>>();
         foreach (var line in upright.OrderBy(l => (l.Box.Y0 + l.Box.Y1) / 2))
         {
-            var row = rows.LastOrDefault();
-            if (row is not null && row.Any(other => Overlap(other.Y0, other.Y1, line.Box.Y0, line.Box.Y1)
-                    > 0.5f * Math.Min(other.Y1 - other.Y0, line.Box.Y1 - line.Box.Y0)))
-                row.Add((line.Index, line.Box.X0, line.Box.Y0, line.Box.X1, line.Box.Y1));
+            var (x0, y0, x1, y1) = line.Box;
+            // The row it joins: the one its nearest neighbour across shares most of its height with, among rows it sits
+            // beside, covering no more than half the width of any of their lines (dense print, a receipt's, has boxes
+            // taller than the line pitch, and a price belongs to a row begun further up).
+            var best = -1;
+            var bestShare = 0.5f;
+            for (var r = rows.Count - 1; r >= 0; r--)
+            {
+                var row = rows[r];
+                if (row.Max(l => l.Y1) <= y0)
+                    continue;
+                if (row.Any(l => Overlap(l.X0, l.X1, x0, x1) > 0.5f * Math.Min(l.X1 - l.X0, x1 - x0)))
+                    continue;
+                var nearest = row.MinBy(l => Math.Max(l.X0 - x1, x0 - l.X1));
+                var share = Overlap(nearest.Y0, nearest.Y1, y0, y1) / Math.Max(1e-3f, Math.Min(nearest.Y1 - nearest.Y0, y1 - y0));
+                if (share > bestShare)
+                    (best, bestShare) = (r, share);
+            }
+            if (best >= 0)
+                rows[best].Add((line.Index, x0, y0, x1, y1));
             else
-                rows.Add([(line.Index, line.Box.X0, line.Box.Y0, line.Box.X1, line.Box.Y1)]);
+                rows.Add([(line.Index, x0, y0, x1, y1)]);
         }
         var order = new List<(int, int, int)>(lines.Count);
         var block = 0;

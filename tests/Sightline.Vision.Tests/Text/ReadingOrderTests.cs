@@ -40,4 +40,22 @@ public sealed class ReadingOrderTests
         Assert.Equal(180, ReadingOrder.PageRotation(lines.Select(l => l.TurnedHalf()).ToArray()));
         Assert.Equal(0, ReadingOrder.PageRotation([]));
     }
+
+    [Fact]
+    public void Dense_print_with_boxes_taller_than_the_line_pitch_keeps_its_rows()
+    {
+        // A receipt: boxes 55 high every 29 pixels, the price of each row set a little lower than its label.
+        Quadrilateral[] lines =
+        [
+            Box(450, 443, 150, 55), // 0: RegPrice
+            Box(840, 450, 90, 45),  // 1: its price
+            Box(450, 472, 210, 55), // 2: Card Savings
+            Box(840, 478, 90, 45),  // 3: its price
+            Box(450, 501, 130, 55), // 4: Mfr Cpn
+            Box(840, 507, 90, 45),  // 5: its price
+        ];
+        var order = ReadingOrder.Arrange(lines, 0);
+        Assert.Equal([0, 1, 2, 3, 4, 5], order.Select(o => o.Index));
+        Assert.Equal([0, 0, 1, 1, 2, 2], order.Select(o => o.Row));
+    }
 }
