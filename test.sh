@@ -60,7 +60,7 @@ fi
 dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 # Pull once before the test processes start, so they share one verified cache.
 ./sightline models pull resnet18-imagenet face-api human-blazeface face-api-face-landmark-68 face-api-face-recognition \
-  face-api-face-expression face-api-age-gender human-faceres human-centernet human-selfie u2netp nsfwjs-mobilenet-v2
+  face-api-face-expression face-api-age-gender human-faceres human-centernet human-selfie u2netp nsfwjs-mobilenet-v2 ocr-models
 
 log=$(mktemp)
 status=0

@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["faces-verification"] = FaceVerificationBenchmark.RunAsync,
     ["segment"] = SegmentationBenchmark.RunAsync,
     ["moderate"] = ModerationBenchmark.RunAsync,
+    ["ocr"] = OcrBenchmark.RunAsync,
     ["analyze"] = AnalyzeBenchmark.RunAsync,
     ["library-ingest"] = LibraryIngestBenchmark.RunAsync,
     ["library-scale"] = LibraryScaleBenchmark.RunAsync,

@@ -184,7 +184,7 @@ public sealed record IntegrityReport(bool Ok, IReadOnlyList<string> Problems);
 /// <summary>The library's settings: which analyses run on every photo, with which options, and the thumbnail sizes (pixels on the long side).</summary>
 public sealed record LibrarySettings
 {
-    public static IReadOnlyList<string> DefaultTasks { get; } = ["detect", "faces", "embed", "moderate"];
+    public static IReadOnlyList<string> DefaultTasks { get; } = ["detect", "faces", "embed", "moderate", "text"];
 
     public static LibrarySettings Default { get; } = new();
 

@@ -28,13 +28,7 @@ public static class OcrCommands
 
     internal static OcrOptions OptionsFrom(string? layout, double? minConfidence)
     {
-        var parsed = layout?.ToLowerInvariant() switch
-        {
-            null or "page" => TextLayout.Page,
-            "line" => TextLayout.Line,
-            _ => throw new TaskOptionsException("layout", $"layout must be page or line, got '{layout}'"),
-        };
-        var options = OcrOptions.Default with { Layout = parsed, MinConfidence = minConfidence ?? OcrOptions.Default.MinConfidence };
+        var options = OcrOptions.From(layout, minConfidence);
         options.Validate();
         return options;
     }

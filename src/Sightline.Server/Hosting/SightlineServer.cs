@@ -121,6 +121,7 @@ public static class SightlineServer
         ClassifierEndpoints.Map(app);
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
+        OcrEndpoints.Map(app);
         LibraryEndpoints.Map(app);
         SearchEndpoints.Map(app);
         DuplicateEndpoints.Map(app);

@@ -59,6 +59,18 @@ const TASKS = [
       <p class="muted">${esc(r.modelId)} ${esc(r.modelVersion)} · ${timing(r.timings)}</p>`,
   },
   {
+    id: 'text', label: 'Text (OCR)', path: '/v1/ocr',
+    options: async () => `<label>layout <select name="ocrLayout"><option value="page">page (find the text)</option><option value="line">one line (a cropped word or line)</option></select></label>
+      <label>min confidence <input name="ocrMinConfidence" type="number" min="0" max="1" step="0.05" placeholder="0.5"></label>`,
+    query: form => ({ layout: form.ocrLayout?.value, minConfidence: form.ocrMinConfidence?.value }),
+    draws: r => r.lines.map(l => ({ box: l.box, label: l.text, color: TEXT_COLOR })),
+    render: r => `<h3>${r.lines.length} line${r.lines.length === 1 ? '' : 's'} of text${r.rotation ? ` <span class="muted">(page turned ${r.rotation}°)</span>` : ''}</h3>
+      ${r.text ? `<pre class="text-read">${esc(r.text)}</pre>` : '<p class="muted">no text found</p>'}
+      <table><tr><th>line</th><th>confidence</th><th>box x, y, w, h</th></tr>${r.lines.map(l =>
+        `<tr><td>${esc(l.text)}</td><td class="num">${l.confidence.toFixed(2)}</td><td class="num">${[l.box.x, l.box.y, l.box.width, l.box.height].map(v => Math.round(v)).join(', ')}</td></tr>`).join('')}</table>
+      <p class="muted">${esc(r.modelId)} ${esc(r.modelVersion)} · ${timing(r.timings)}</p>`,
+  },
+  {
     id: 'faces', label: 'Faces', path: '/v1/faces',
     options: async () => `<label>face min score <input name="faceMinScore" type="number" min="0" max="1" step="0.05" value="0.7"></label>
       <label>min face size <input name="faceMinSize" type="number" min="0" max="10000" step="4" value="24"></label>
@@ -218,7 +230,7 @@ function draw(results) {
   canvas.dataset.faces = String(results.reduce((n, r) => n + (r.faces || []).length, 0));
 }
 
-const FACE_COLOR = '#00a86b', LANDMARK_COLOR = '#ffd400', MASK_COLOR = '#ff2d55';
+const FACE_COLOR = '#00a86b', LANDMARK_COLOR = '#ffd400', MASK_COLOR = '#ff2d55', TEXT_COLOR = '#0a64d8';
 
 function drawFace(ctx, face, scale) {
   const b = face.box, color = face.identity?.known ? colorFor(face.identity.name) : FACE_COLOR;

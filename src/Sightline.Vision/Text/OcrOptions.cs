@@ -40,6 +40,18 @@ public sealed record OcrOptions : TaskOptions
 
     public TextRegionRules Regions { get; init; } = TextRegionRules.Default;
 
+    /// <summary>The options as the CLI and the API take them: layout "page" or "line" (any case), the least confidence.</summary>
+    public static OcrOptions From(string? layout = null, double? minConfidence = null)
+    {
+        var parsed = layout?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "page" => TextLayout.Page,
+            "line" => TextLayout.Line,
+            _ => throw new TaskOptionsException("layout", $"layout must be page or line, got '{layout}'"),
+        };
+        return Default with { Layout = parsed, MinConfidence = minConfidence ?? Default.MinConfidence };
+    }
+
     public override void Validate()
     {
         InRange("min-confidence", MinConfidence, 0, 1);

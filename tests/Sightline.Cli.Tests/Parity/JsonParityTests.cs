@@ -73,6 +73,35 @@ public sealed class JsonParityTests(ParityServer server) : IClassFixture<ParityS
         AssertSameDocument(cli.Json, fromApi, "$");
     }
 
+    [Theory]
+    [InlineData("", new string[0])]
+    [InlineData("?layout=line&minConfidence=0.2", new[] { "--layout", "line", "--min-confidence", "0.2" })]
+    public async Task Ocr_json_and_api_answer_the_same_record(string query, string[] options)
+    {
+        var folder = Directory.CreateTempSubdirectory("sightline-ocr-parity-");
+        try
+        {
+            // A page turned a quarter for the detector; upright for the line layout, which reads the image as it is.
+            using var page = Sightline.Tests.Shared.TextImages.Page(["Gate 12 closes at 09:40"], degrees: options.Length == 0 ? 90 : 0);
+            var path = Sightline.Tests.Shared.TextImages.Save(page, Path.Combine(folder.FullName, "sign.png"));
+            var cli = await CliRunner.RunAsync(["ocr", path, .. options, "--json"]);
+            Assert.True(cli.ExitCode == ExitCodes.Ok, cli.Error);
+            using var response = await server.PostImageAsync($"/v1/ocr{query}", path);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+
+            var fromCli = cli.Json.GetProperty("results")[0];
+            Assert.EndsWith("sign.png", fromCli.GetProperty("source").GetString());
+            var fromApi = JsonDocument.Parse(body).RootElement;
+            Assert.NotEmpty(fromApi.GetProperty("lines").EnumerateArray());
+            AssertSameDocument(fromCli.GetProperty("text"), fromApi, "$");
+        }
+        finally
+        {
+            folder.Delete(true);
+        }
+    }
+
     private static string Crop(string person, int photo) =>
         Path.Combine(Sightline.Tests.Shared.TestPaths.Data("faces-bbt"), "images", person, $"{person}{photo}.png");
 

@@ -23,6 +23,9 @@ public sealed class IngestedLibraryFixture : IAsyncLifetime
     private static readonly string[] CocoPhotos = ["000000000009.jpg", "000000000025.jpg", "000000000030.jpg", "000000000074.jpg", "000000000110.jpg"];
     private static readonly string[] CollectionPhotos = ["dog_orange.jpg", "elephants.jpg", "cat_brown.jpg", "giraffe_green_brown.jpg", "clowns_colorful.jpg"];
 
+    /// <summary>A photo with words on it (beer labels), from the collection's text album.</summary>
+    public const string TextPhoto = "collection-craft-beer.jpg";
+
     public string Root { get; } = Directory.CreateTempSubdirectory("sightline-photoapp-ingested-").FullName;
     public string Photos => Path.Combine(Root, "photos");
     public string Folder => Path.Combine(Root, "library");
@@ -76,6 +79,7 @@ public sealed class IngestedLibraryFixture : IAsyncLifetime
         var collection = Path.Combine(TestPaths.Data("photo-collection"), "photoprism-examples");
         foreach (var photo in CollectionPhotos)
             yield return (Path.Combine(collection, photo), $"collection-{photo}", null);
+        yield return (Path.Combine(TestPaths.Data("photo-collection"), "immich", "albums", "text", "craft-beer.jpg"), TextPhoto, null);
     }
 
     public async Task DisposeAsync()

@@ -64,14 +64,14 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
         return (ids, total);
     }
 
-    /// <summary>The faces and the detected objects of a photo, as the API gives them.</summary>
-    private static (int Faces, int Objects) OverlaysOf(JsonElement detail)
+    /// <summary>The faces, the detected objects and the lines of text read of a photo, as the API gives them.</summary>
+    private static (int Faces, int Objects, int Lines) OverlaysOf(JsonElement detail)
     {
-        var objects = detail.GetProperty("analyses").EnumerateArray()
-            .Where(a => a.GetProperty("task").GetString() == "detect")
-            .Select(a => a.TryGetProperty("result", out var r) && r.TryGetProperty("detections", out var d) ? d.GetArrayLength() : 0)
+        int Count(string task, string list) => detail.GetProperty("analyses").EnumerateArray()
+            .Where(a => a.GetProperty("task").GetString() == task)
+            .Select(a => a.TryGetProperty("result", out var r) && r.TryGetProperty(list, out var d) ? d.GetArrayLength() : 0)
             .Sum();
-        return (detail.GetProperty("faces").GetArrayLength(), objects);
+        return (detail.GetProperty("faces").GetArrayLength(), Count("detect", "detections"), Count("text", "lines"));
     }
 
     private async Task<List<long>> TileIdsAsync(IPage page) =>
@@ -170,7 +170,8 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
         await page.Locator($"#viewer[data-state=shown][data-id='{shown}']").WaitForAsync(new() { Timeout = WaitMs });
         Assert.Equal(overlays.Faces, await page.Locator("#overlay g[data-layer=faces] rect").CountAsync());
         Assert.Equal(overlays.Objects, await page.Locator("#overlay g[data-layer=objects] rect").CountAsync());
-        Assert.Equal(overlays.Faces + overlays.Objects, await page.Locator("#overlay rect").CountAsync());
+        Assert.Equal(overlays.Lines, await page.Locator("#overlay g[data-layer=text] rect").CountAsync());
+        Assert.Equal(overlays.Faces + overlays.Objects + overlays.Lines, await page.Locator("#overlay rect").CountAsync());
 
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Locator($"#viewer[data-state=shown][data-id='{all[index + 1]}']").WaitForAsync(new() { Timeout = WaitMs });
@@ -215,7 +216,7 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
     }
 
     /// <summary>A photo with both faces and objects that is neither the first nor the last of the timeline, its place, and what it holds.</summary>
-    private async Task<(long Id, int Index, (int Faces, int Objects) Overlays)> PhotoWithFacesAndObjectsAsync(List<long> timeline)
+    private async Task<(long Id, int Index, (int Faces, int Objects, int Lines) Overlays)> PhotoWithFacesAndObjectsAsync(List<long> timeline)
     {
         for (var i = 1; i < timeline.Count - 1; i++)
         {
@@ -224,6 +225,37 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
                 return (timeline[i], i, overlays);
         }
         throw new InvalidOperationException("no photo inside the timeline has both faces and objects");
+    }
+
+    [Fact]
+    public async Task A_word_on_a_photo_finds_it_and_the_photo_view_draws_the_text_read()
+    {
+        // Every photo the API finds by a word of the beer labels holds that word in its text analysis.
+        var (found, _) = await SearchAsync("warrior");
+        var ids = new List<long>();
+        foreach (var id in found)
+        {
+            var detail = await GetAsync($"/v1/library/photos/{id}");
+            if (detail.GetProperty("paths").EnumerateArray().Any(p => Path.GetFileName(p.GetString()) == IngestedLibraryFixture.TextPhoto))
+                ids.Add(id);
+        }
+        var shown = Assert.Single(ids);
+        var photo = await GetAsync($"/v1/library/photos/{shown}");
+        var lines = OverlaysOf(photo).Lines;
+        Assert.True(lines >= 3, $"{lines} lines read on the beer labels");
+
+        await using var app = await AppBrowser.OpenAsync(library.Server.Address);
+        var page = app.Page;
+        await page.GotoAsync(new Uri(library.Server.Address, "/photos/").ToString());
+        await page.Locator("#grid .tile").First.WaitForAsync(new() { Timeout = WaitMs });
+        await page.FillAsync("#q", "warrior");
+        await page.PressAsync("#q", "Enter");
+        await page.Locator($"#grid .tile[data-id='{shown}']").ClickAsync();
+        await page.Locator($"#viewer[data-state=shown][data-id='{shown}']").WaitForAsync(new() { Timeout = WaitMs });
+        Assert.Equal(lines, await page.Locator("#overlay g[data-layer=text] rect").CountAsync());
+        Assert.True(await page.Locator("#layers label:has([data-layer=text])").IsVisibleAsync(), "the text layer's switch is hidden");
+        Assert.Contains("WARRIOR", (await page.Locator("#meta").TextContentAsync())?.ToUpperInvariant() ?? "");
+        Assert.Empty(app.PageErrors);
     }
 
     [Fact]

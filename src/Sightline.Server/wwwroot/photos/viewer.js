@@ -177,6 +177,9 @@ export class PhotoViewer {
     const moderation = detail.analyses.find(a => a.task === 'moderate')?.result;
     if (moderation?.verdict) add('Moderation', esc(moderation.verdict));
     if (metadata.keywords?.length) add('Keywords', esc(metadata.keywords.join(', ')));
+    // The text read, a row per line as it reads; long pages are cut, the boxes on the photo show every line.
+    const read = textRead(detail)?.text?.trim();
+    if (read) add('Text', `<span class="text-read">${esc(read.length > 400 ? read.slice(0, 400) + '…' : read).replaceAll('\n', '<br>')}</span>`);
     add('Files', detail.paths.map(p => `<code>${esc(p)}</code>`).join('<br>') + (detail.originalAvailable ? '' : ' <span class="muted">(offline)</span>'));
     this.meta.innerHTML = rows.join('');
     for (const link of this.meta.querySelectorAll('.person-link'))
@@ -194,9 +197,12 @@ function detections(detail) {
   return detail.analyses.find(a => a.task === 'detect')?.result?.detections ?? [];
 }
 
-/** Words or lines read in the photo, from a text analysis when the library runs one. */
+/** The text analysis' result, when the library reads text. */
+function textRead(detail) {
+  return detail.analyses.find(a => a.task === 'text')?.result;
+}
+
+/** Lines read in the photo, each with its box in the original's pixels. */
 function textBoxes(detail) {
-  const result = detail.analyses.find(a => a.task === 'text' || a.task === 'ocr')?.result;
-  const items = result?.lines ?? result?.words ?? result?.regions ?? [];
-  return items.filter(i => i.box).map(i => ({ box: i.box, text: i.text ?? '' }));
+  return (textRead(detail)?.lines ?? []).filter(l => l.box).map(l => ({ box: l.box, text: l.text ?? '' }));
 }
