@@ -35,6 +35,16 @@ public sealed class OcrCommandTests(PretrainedModels models) : IDisposable
         Assert.EndsWith("broken.png", failed.GetProperty("path").GetString());
         Assert.False(string.IsNullOrWhiteSpace(failed.GetProperty("reason").GetString()));
 
+        var saved = Path.Combine(_dir, "saved");
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("ocr", Path.Combine(_dir, "photos", "a.png"), "--save", saved)).ExitCode);
+        using (var drawn = SkiaSharp.SKBitmap.Decode(Path.Combine(saved, "a.png")))
+        using (var original = SkiaSharp.SKBitmap.Decode(Path.Combine(_dir, "photos", "a.png")))
+        {
+            Assert.Equal((original.Width, original.Height), (drawn.Width, drawn.Height));
+            // The line's box is drawn in colour on the black-and-white page.
+            Assert.Contains(Enumerable.Range(0, drawn.Width), x => drawn.GetPixel(x, drawn.Height / 2) is var c && (c.Red != c.Green || c.Green != c.Blue));
+        }
+
         var table = await CliRunner.RunAsync("ocr", Path.Combine(_dir, "photos", "b.png"));
         Assert.Equal(ExitCodes.Ok, table.ExitCode);
         Assert.Contains("Keep left", table.Output);
