@@ -59,7 +59,9 @@ public sealed class OcrReader
     public OcrResult Read(DecodedImage image, OcrOptions options)
     {
         options.Validate();
-        var bitmap = image.Bitmap;
+        // Text on a transparent page is read as it is seen, over white.
+        using var flattened = Transparency.OverBackground(image.Bitmap, SKColors.White);
+        var bitmap = flattened ?? image.Bitmap;
         var timings = default(StageTimings);
         List<Quadrilateral> regions;
         if (options.Layout == TextLayout.Line)

@@ -48,6 +48,19 @@ public sealed class OcrReaderTests(PretrainedModels models)
     }
 
     [Fact]
+    public void Black_text_on_a_transparent_page_is_read_as_seen_over_white()
+    {
+        // As PNG pages are often stored: every pixel black, the ink in the alpha channel alone.
+        using var printed = TextImages.Page(Lines);
+        using var page = new SKBitmap(new SKImageInfo(printed.Width, printed.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var from = printed.GetPixelSpan();
+        var to = page.GetPixelSpan();
+        for (var i = 0; i < from.Length; i += 4)
+            (to[i], to[i + 1], to[i + 2], to[i + 3]) = ((byte)0, (byte)0, (byte)0, (byte)(255 - from[i]));
+        Assert.Equal(string.Join("\n", Lines), Read(Reader(), page).Text);
+    }
+
+    [Fact]
     public void A_page_without_text_gives_no_lines()
     {
         using var blank = new SKBitmap(640, 480, SKColorType.Rgba8888, SKAlphaType.Opaque);
