@@ -28,6 +28,10 @@ sets=(
   "classifier|./sightline train ../shared/data/flowers-5 --out OUT/flowers.sightline --folds 5"
   "people-lfw|./sightline eval people --labels ../shared/data/faces-lfw/labels.csv ../shared/data/faces-lfw/images"
   "people-bbt|./sightline eval people --labels ../shared/data/faces-bbt/identities.csv ../shared/data/faces-bbt/images"
+  "ocr-lines|./sightline eval ocr --labels ../shared/data/ocr/lines/labels.csv --layout line"
+  "ocr-words|./sightline eval ocr --labels ../shared/data/ocr/words/labels.csv --layout line"
+  "ocr-docs|./sightline eval ocr --labels ../shared/data/ocr-docs/labels.csv"
+  "ocr-receipts|./sightline eval ocr --labels ../shared/data/ocr/receipts/annotations.jsonl"
 )
 
 # name|figure|README value|Python expression on the JSON document j (pct: percent with one decimal,
@@ -63,6 +67,17 @@ figures=(
   "people-lfw|people BCubed F1, Immich, mean of 5 orders (faces-lfw)|0.955|f3([m for m in j['methods'] if m['name'] == 'immich'][0]['score']['bCubedF1'])"
   "people-bbt|people BCubed F1, Sightline (faces-bbt)|0.980|f3([m for m in j['methods'] if m['name'] == 'sightline'][0]['score']['bCubedF1'])"
   "people-bbt|people BCubed F1, DBSCAN (faces-bbt)|0.980|f3([m for m in j['methods'] if m['name'] == 'dbscan'][0]['score']['bCubedF1'])"
+  "ocr-lines|printed lines CER, Sightline (ocr/lines)|0.87 %|pct2(j['sightline']['charErrorRate']) + ' %'"
+  "ocr-lines|printed lines CER, Tesseract|0.82 %|pct2(j['tesseract']['charErrorRate']) + ' %'"
+  "ocr-lines|printed lines WER, Sightline|3.83 %|pct2(j['sightline']['wordErrorRate']) + ' %'"
+  "ocr-words|scene words CER, Sightline (ocr/words)|42.19 %|pct2(j['sightline']['charErrorRate']) + ' %'"
+  "ocr-words|scene words CER, Tesseract|59.38 %|pct2(j['tesseract']['charErrorRate']) + ' %'"
+  "ocr-docs|pages CER, Sightline (ocr-docs)|1.75 %|pct2(j['sightline']['charErrorRate']) + ' %'"
+  "ocr-docs|pages CER, Tesseract|4.32 %|pct2(j['tesseract']['charErrorRate']) + ' %'"
+  "ocr-docs|pages WER, Sightline|8.08 %|pct2(j['sightline']['wordErrorRate']) + ' %'"
+  "ocr-receipts|receipt end-to-end word recall, Sightline (ocr/receipts)|54.9 %|pct(j['sightline']['wordRecall']) + ' %'"
+  "ocr-receipts|receipt end-to-end word recall, Tesseract|7.3 %|pct(j['tesseract']['wordRecall']) + ' %'"
+  "ocr-receipts|receipt detection F at IoU 0.5, Sightline|85.9 %|pct(j['sightline']['detectionF']) + ' %'"
 )
 
 names() { for s in "${sets[@]}"; do echo "${s%%|*}"; done; }

@@ -123,6 +123,47 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void Netpbm_binary_and_plain_decode_with_their_pixels()
+    {
+        // P6: 2 x 1, red then blue, a comment in the header.
+        byte[] ppm = [.. "P6\n# scanner\n2 1\n255\n"u8, 255, 0, 0, 0, 0, 255];
+        using (DecodedImage image = ImageDecoder.Decode(ppm, "scan.ppm"))
+        {
+            Assert.Equal(ImageFormat.Netpbm, image.Format);
+            Assert.Equal((2, 1), (image.Width, image.Height));
+            Assert.Equal(new byte[] { 255, 0, 0, 255, 0, 0, 255, 255 }, image.Bitmap.GetPixelSpan().ToArray());
+        }
+
+        // P4: 8 x 2 bits, 1 is black; the first row alternates, the second is white.
+        byte[] pbm = [.. "P4 8 2\n"u8, 0b10101010, 0];
+        using (DecodedImage image = ImageDecoder.Decode(pbm, "page.pbm"))
+        {
+            var pixels = image.Bitmap.GetPixelSpan().ToArray();
+            Assert.Equal((8, 2), (image.Width, image.Height));
+            Assert.Equal([0, 255, 0, 255, 0, 255, 0, 255], Enumerable.Range(0, 8).Select(x => pixels[4 * x]));
+            Assert.All(Enumerable.Range(8, 8), x => Assert.Equal(255, pixels[4 * x]));
+        }
+
+        // P2, plain grey levels.
+        using (DecodedImage image = ImageDecoder.Decode("P2\n3 1\n10\n0 5 10\n"u8.ToArray(), "grey.pgm"))
+        {
+            var grey = image.Bitmap.GetPixelSpan().ToArray();
+            Assert.Equal(0, grey[0]);
+            Assert.InRange(grey[4], 127, 128);
+            Assert.Equal(255, grey[8]);
+        }
+    }
+
+    [Fact]
+    public void Text_starting_like_a_netpbm_magic_is_not_taken_for_one()
+    {
+        var error = Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode("P1 hello, this is a note"u8.ToArray(), "notes.pbm"));
+        Assert.Equal(ImageErrorKind.UnsupportedFormat, error.Kind);
+        var cut = Assert.Throws<ImageLoadException>(() => ImageDecoder.Decode("P6\n4 4\n255\n"u8.ToArray(), "cut.ppm"));
+        Assert.NotEqual(ImageErrorKind.UnsupportedFormat, cut.Kind);
+    }
+
+    [Fact]
     public void TextStartingWithBM_IsNotTakenForBmp()
     {
         byte[] text = Encoding.ASCII.GetBytes("BMW service record, 2019, all good. Nothing to see here.");
@@ -140,6 +181,8 @@ public sealed class FormatTests
     [InlineData("f.tiff", true)]
     [InlineData("g.HEIC", true)]
     [InlineData("h.dng", true)]
+    [InlineData("scan.PBM", true)]
+    [InlineData("scan.ppm", true)]
     [InlineData("i.psd", false)]
     [InlineData("jpg", false)]
     [InlineData("h.jpg.txt", false)]

@@ -126,8 +126,50 @@ internal static class FormatSniffer
             return new FormatGuess(ImageFormat.JpegXl, null, false);
         }
 
+        if (NetpbmHeader(head) is { } cutShort)
+        {
+            return new FormatGuess(ImageFormat.Netpbm, null, cutShort);
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// "P1" to "P6", whitespace, then the width's first digit (comments may come between): a Netpbm header. Requiring
+    /// the digit keeps a text file that starts "P1 " from passing for one. Null when it is not one; true when the head
+    /// ends before the digit.
+    /// </summary>
+    private static bool? NetpbmHeader(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 3 || head[0] != (byte)'P' || head[1] is < (byte)'1' or > (byte)'6' || !IsSpace(head[2]))
+        {
+            return null;
+        }
+
+        int at = 2;
+        while (at < head.Length)
+        {
+            if (IsSpace(head[at]))
+            {
+                at++;
+            }
+            else if (head[at] == (byte)'#')
+            {
+                while (at < head.Length && head[at] is not ((byte)'\n' or (byte)'\r'))
+                {
+                    at++;
+                }
+            }
+            else
+            {
+                return head[at] is >= (byte)'1' and <= (byte)'9' ? false : null;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\v' or (byte)'\f';
 
     /// <summary>Raw containers with a signature of their own: Canon CR2, Olympus ORF, Panasonic RW2, Fujifilm RAF.</summary>
     private static bool CameraRawSignature(ReadOnlySpan<byte> head) =>
@@ -344,9 +386,9 @@ internal static class FormatSniffer
             return "A ZIP archive";
         }
 
-        if (head.Length >= 3 && head[0] == (byte)'P' && head[1] is >= (byte)'1' and <= (byte)'7' && head[2] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        if (head.Length >= 3 && head[0] == (byte)'P' && head[1] == (byte)'7' && IsSpace(head[2]))
         {
-            return "PNM (PBM/PGM/PPM)";
+            return "PAM (Netpbm's arbitrary map)";
         }
 
         if (StartsWithText(head, "<svg") || StartsWithText(head, "<?xml"))

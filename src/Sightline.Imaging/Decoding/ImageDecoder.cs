@@ -10,7 +10,7 @@ namespace Sightline.Imaging;
 public static class ImageDecoder
 {
     private static readonly HashSet<string> SupportedExtensions =
-        new([".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".jxl",
+        new([".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".jxl", ".pbm", ".pgm", ".ppm", ".pnm",
             ".dng", ".cr2", ".cr3", ".nef", ".nrw", ".arw", ".orf", ".rw2", ".raf", ".pef"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads format, upright size and orientation from the header only; applies the limits.</summary>

@@ -22,6 +22,9 @@ public enum ImageFormat
 
     /// <summary>Not encoded: pixels decoded elsewhere and handed over as they are (a video frame).</summary>
     Pixels,
+
+    /// <summary>Netpbm's PBM, PGM and PPM (binary or plain), as scanners and document tools write.</summary>
+    Netpbm,
 }
 
 internal static class ImageFormatNames
@@ -39,6 +42,7 @@ internal static class ImageFormatNames
         ImageFormat.JpegXl => "JPEG XL",
         ImageFormat.CameraRaw => "camera RAW",
         ImageFormat.Pixels => "decoded pixels",
+        ImageFormat.Netpbm => "Netpbm (PBM/PGM/PPM)",
         _ => format.ToString(),
     };
 

@@ -105,6 +105,7 @@ internal static class MagickCodec
             ImageFormat.Heif => MagickFormat.Heic,
             ImageFormat.Avif => MagickFormat.Avif,
             ImageFormat.JpegXl => MagickFormat.Jxl,
+            ImageFormat.Netpbm => MagickFormat.Pnm,
 
             // One libraw coder reads every raw container; it recognises the camera from the data.
             ImageFormat.CameraRaw => MagickFormat.Dng,

@@ -152,6 +152,7 @@ public static partial class FileContent
         ImageFormat.Heif => "heic",
         ImageFormat.Avif => "avif",
         ImageFormat.JpegXl => "jxl",
+        ImageFormat.Netpbm => "pnm",
         ImageFormat.CameraRaw => FormatSniffer.IsDng(head) ? "dng" : "raw",
         _ => format.ToString().ToLowerInvariant(),
     };

@@ -240,6 +240,7 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
                 ids.Add(id);
         }
         var shown = Assert.Single(ids);
+        Assert.Contains(shown, (await SearchAsync("text:\"pale ale\"")).Ids);
         var photo = await GetAsync($"/v1/library/photos/{shown}");
         var lines = OverlaysOf(photo).Lines;
         Assert.True(lines >= 3, $"{lines} lines read on the beer labels");
@@ -320,6 +321,16 @@ public sealed class PhotoAppAcceptanceTests(IngestedLibraryFixture library) : IC
         await page.Locator($"#viewer[data-state=shown][data-id='{shown}']").WaitForAsync(new() { Timeout = WaitMs });
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.ScreenshotAsync(new() { Path = Path.Combine(docs, "app-photo.png") });
+
+        // A photo with text on it: the lines read drawn over it, the text listed beside.
+        var (withText, _) = await SearchAsync("warrior");
+        await page.Keyboard.PressAsync("Escape");
+        await page.FillAsync("#q", "warrior");
+        await page.PressAsync("#q", "Enter");
+        await page.Locator($"#grid .tile[data-id='{withText[0]}']").ClickAsync();
+        await page.Locator($"#viewer[data-state=shown][data-id='{withText[0]}']").WaitForAsync(new() { Timeout = WaitMs });
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(docs, "app-photo-text.png") });
         Assert.Empty(app.PageErrors);
     }
 
