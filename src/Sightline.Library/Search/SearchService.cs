@@ -124,14 +124,15 @@ public sealed class SearchService(ILibraryStore store, SearchOptions? options = 
     private async Task<long> ResolvePersonAsync(PersonRef person, CancellationToken cancellationToken)
     {
         if (person.Id is { } id)
-            return await store.People.GetPersonAsync(id, cancellationToken) is not null
+            return await store.People.PersonExistsAsync(id, cancellationToken)
                 ? id
                 : throw new SearchQueryException($"no person #{id}", kind: SearchErrorKind.Unknown);
         if (string.IsNullOrWhiteSpace(person.Name))
             throw new SearchQueryException("a person of the search has neither a name nor an id");
         var name = person.Name.Trim();
-        if (await store.People.FindPersonByNameAsync(name, cancellationToken) is { } found)
-            return found.Id;
+        // The id alone: a person's summary counts their photos, tens of milliseconds for someone in 12,000.
+        if (await store.People.FindPersonIdByNameAsync(name, cancellationToken) is { } found)
+            return found;
         var named = (await store.People.ListPeopleAsync(new PeopleQuery(NamedOnly: true, Limit: int.MaxValue), cancellationToken))
             .Select(p => p.Name!).ToList();
         var suggestion = Nearest(name, named, Options.SuggestionDistance);

@@ -78,6 +78,12 @@ public interface IPeopleStore
     /// <summary>The person with this name, compared without regard to case; null when none.</summary>
     Task<PersonSummary?> FindPersonByNameAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>The id of the person with this name, compared without regard to case, without their counts (a search needs no more); null when none.</summary>
+    Task<long?> FindPersonIdByNameAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether a person of this id exists (a search's check, without the counts of <see cref="GetPersonAsync"/>).</summary>
+    Task<bool> PersonExistsAsync(long personId, CancellationToken cancellationToken = default);
+
     /// <summary>A person's faces, best first (quality x score).</summary>
     Task<IReadOnlyList<PersonFace>> GetPersonFacesAsync(long personId, string? model, CancellationToken cancellationToken = default);
 

@@ -194,6 +194,16 @@ internal abstract partial class SqlLibraryStore : IPeopleStore
             await PersonNamedAsync(c, t, name.Trim(), cancellationToken) is { } id ? await PersonAsync(c, t, id, cancellationToken) : null, cancellationToken);
     }
 
+    public Task<bool> PersonExistsAsync(long personId, CancellationToken cancellationToken = default) =>
+        RunAsync(false, async (c, t) =>
+            await c.ExecuteScalarAsync<long>(Command("SELECT count(*) FROM people WHERE id = @personId", new { personId }, t, cancellationToken)) > 0, cancellationToken);
+
+    public Task<long?> FindPersonIdByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return RunAsync(false, (c, t) => PersonNamedAsync(c, t, name.Trim(), cancellationToken), cancellationToken);
+    }
+
     /// <summary>The id of the person with this name, compared without regard to case (in .NET: SQLite's lower() knows only ASCII).</summary>
     private static async Task<long?> PersonNamedAsync(DbConnection c, DbTransaction t, string name, CancellationToken cancellationToken)
     {

@@ -44,6 +44,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         var filter = Filter(search);
         return RunAsync(false, async (c, t) =>
         {
+            await ChooseDriverAsync(c, t, filter, cancellationToken);
             var total = await c.ExecuteScalarAsync<long>(Command($"SELECT count(*) FROM {SearchFrom(filter)} WHERE {filter.Where}", filter.Parameters(), t, cancellationToken));
             return order switch
             {
@@ -52,6 +53,28 @@ internal abstract partial class SqlLibraryStore : ISearchStore
                 _ => await KeysetPageAsync(c, t, filter, order, page.Limit, cursor, total, cancellationToken),
             };
         }, cancellationToken);
+    }
+
+    /// <summary>Rows counted of each id set at most, to find the smallest (a bound keeps a broad set's count cheap).</summary>
+    internal const int DriverCountCap = 5000;
+
+    /// <summary>
+    /// With several id sets (people, emotions, objects, words), the smallest is walked and the others are probed per
+    /// photo: walking a broad set whole (a third of all faces are happy) costs more than probing the photos of a
+    /// person. The sizes are counted at query time, each up to <see cref="DriverCountCap"/> rows of its index.
+    /// </summary>
+    private static async Task ChooseDriverAsync(DbConnection c, DbTransaction t, SearchFilterBuilder filter, CancellationToken cancellationToken)
+    {
+        if (filter.IdSets.Count < 2 || filter.HasIdList)
+            return;
+        var smallest = long.MaxValue;
+        for (var i = 0; i < filter.IdSets.Count; i++)
+        {
+            var size = await c.ExecuteScalarAsync<long>(Command(
+                $"SELECT count(*) FROM ({filter.IdSets[i].Members} LIMIT {DriverCountCap}) AS bounded", filter.Parameters(), t, cancellationToken));
+            if (size < smallest)
+                (smallest, filter.Driver) = (size, i);
+        }
     }
 
     /// <summary>
@@ -81,6 +104,12 @@ internal abstract partial class SqlLibraryStore : ISearchStore
 
     /// <summary>The media as <c>m</c> read through the search keys index (the engine's way to ask for it, where it needs asking).</summary>
     protected virtual string SearchKeysFrom => "media m";
+
+    /// <summary>
+    /// The tables one photo's rows are probed in (faces as <c>f</c>, objects as <c>o</c>, words as <c>w</c>), each through
+    /// its index that starts with the photo's id, where the engine needs asking for it.
+    /// </summary>
+    protected virtual SearchProbeTables ProbeTables => SearchProbeTables.Plain;
 
     private async Task<SearchPage> KeysetPageAsync(DbConnection c, DbTransaction t, SearchFilterBuilder filter, SearchOrder order, int limit,
         SearchCursor? cursor, long total, CancellationToken cancellationToken)
@@ -180,7 +209,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
     private SearchFilterBuilder Filter(StoreSearch search)
     {
         var s = search.Search;
-        var f = new SearchFilterBuilder(AnyOf);
+        var f = new SearchFilterBuilder(AnyOf, ProbeTables);
         if (s.Kind is { } kind)
             f.Add($"m.kind = {f.Value((int)kind)}");
         if (s.TakenFrom is { } from)
@@ -192,10 +221,10 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         if (people.Length > 0)
         {
             if (s.PeopleMatch == PeopleMatch.AnyOf)
-                f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {f.AnyOf("f.person_id", people)})");
+                f.AddFaces(f.AnyOf("f.person_id", people));
             else
                 foreach (var person in people)
-                    f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE f.person_id = {f.Value(person)})");
+                    f.AddFaces($"f.person_id = {f.Value(person)}");
             if (s.PeopleMatch == PeopleMatch.Only)
                 // Someone else's face, or an identifiable face in no person: a stranger the photo is not "only" them with.
                 f.Add($"NOT EXISTS (SELECT 1 FROM faces f WHERE f.media_id = m.id AND ((f.person_id IS NOT NULL AND NOT ({f.AnyOf("f.person_id", people)})) " +
@@ -209,12 +238,14 @@ internal abstract partial class SqlLibraryStore : ISearchStore
                 condition += $" AND f.expression_score >= {f.Value((double)emotion.MinScore)}";
             if (personId is { } id)
                 condition += $" AND f.person_id = {f.Value(id)}";
-            f.AddIdMatch($"m.id IN (SELECT f.media_id FROM faces f WHERE {condition})");
+            f.AddFaces(condition);
         }
 
         foreach (var item in s.Objects)
-            f.AddIdMatch($"m.id IN (SELECT o.media_id FROM search_objects o WHERE o.label = {f.Value(item.Label.ToLowerInvariant())} " +
-                  $"AND o.object_count >= {f.Value(Math.Max(1, item.MinCount))})");
+        {
+            var condition = $"o.label = {f.Value(item.Label.ToLowerInvariant())} AND o.object_count >= {f.Value(Math.Max(1, item.MinCount))}";
+            f.AddIdSet($"SELECT o.media_id FROM search_objects o WHERE {condition}", $"EXISTS (SELECT 1 FROM {ProbeTables.Objects} WHERE o.media_id = m.id AND {condition})");
+        }
 
         f.AddText(SearchFilterBuilder.TextWords(s));
 
@@ -242,7 +273,7 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         }
 
         if (search.Candidates is { } candidates)
-            f.AddIdMatch(candidates.Count == 0 ? "1 = 0" : f.AnyOf("m.id", candidates.Keys.ToArray()));
+            f.AddIdList(candidates.Count == 0 ? "1 = 0" : f.AnyOf("m.id", candidates.Keys.ToArray()));
         return f;
     }
 
@@ -355,13 +386,61 @@ internal abstract partial class SqlLibraryStore : ISearchStore
     }
 }
 
-/// <summary>The conditions of one search and their numbered parameters, written once for both engines.</summary>
-internal sealed class SearchFilterBuilder(Func<string, string, string> anyOf)
+/// <summary>The FROM items of the per-photo probes of a search (see SqlLibraryStore.ProbeTables).</summary>
+internal sealed record SearchProbeTables(string Faces, string Objects, string Words)
 {
+    public static SearchProbeTables Plain { get; } = new("faces f", "search_objects o", "search_words w");
+}
+
+/// <summary>The conditions of one search and their numbered parameters, written once for both engines.</summary>
+internal sealed class SearchFilterBuilder(Func<string, string, string> anyOf, SearchProbeTables? probeTables = null)
+{
+    private readonly SearchProbeTables probes = probeTables ?? SearchProbeTables.Plain;
+
     private readonly List<string> conditions = [];
+    private readonly List<IdSet> idSets = [];
     private readonly Dictionary<string, object?> values = new(StringComparer.Ordinal);
 
-    public string Where => conditions.Count == 0 ? "1 = 1" : string.Join(" AND ", conditions.Select(c => "(" + c + ")"));
+    /// <summary>
+    /// The conditions: the driving id set as <c>m.id IN (its members)</c>, the other sets as probes of the photo;
+    /// every set a probe where an id list (similar-to's candidates) drives.
+    /// </summary>
+    public string Where
+    {
+        get
+        {
+            var all = conditions.Concat(idSets.Select((set, i) => i == Driver && !HasIdList ? $"m.id IN ({set.Members})" : set.Probe)).ToList();
+            return all.Count == 0 ? "1 = 1" : string.Join(" AND ", all.Select(c => "(" + c + ")"));
+        }
+    }
+
+    /// <summary>Photos matched through another table: the members' query (photo ids) and the probe of one photo <c>m</c>.</summary>
+    public sealed record IdSet(string Members, string Probe);
+
+    public IReadOnlyList<IdSet> IdSets => idSets;
+
+    /// <summary>Which id set is walked (see SqlLibraryStore.ChooseDriverAsync); the first unless chosen.</summary>
+    public int Driver { get; set; }
+
+    /// <summary>Whether an explicit list of ids (similar-to's candidates) bounds the search.</summary>
+    public bool HasIdList { get; private set; }
+
+    /// <summary>Photos with a face meeting <paramref name="condition"/> (on faces as <c>f</c>).</summary>
+    public void AddFaces(string condition) =>
+        AddIdSet($"SELECT f.media_id FROM faces f WHERE {condition}", $"EXISTS (SELECT 1 FROM {probes.Faces} WHERE f.media_id = m.id AND {condition})");
+
+    public void AddIdSet(string members, string probe)
+    {
+        MatchesIds = true;
+        idSets.Add(new IdSet(members, probe));
+    }
+
+    /// <summary>Photos among explicit ids (a condition on <c>m.id</c>).</summary>
+    public void AddIdList(string condition)
+    {
+        HasIdList = true;
+        AddIdMatch(condition);
+    }
 
     /// <summary>The relevance of the text words (0 without words); see the relevance page.</summary>
     public string TextScore { get; private set; } = "0";
@@ -411,7 +490,8 @@ internal sealed class SearchFilterBuilder(Func<string, string, string> anyOf)
         foreach (var word in words)
         {
             var (low, high) = (Value(word), Value(SearchWords.PrefixBound(word)));
-            AddIdMatch($"m.id IN (SELECT w.media_id FROM search_words w WHERE w.word >= {low} AND w.word < {high})");
+            AddIdSet($"SELECT w.media_id FROM search_words w WHERE w.word >= {low} AND w.word < {high}",
+                $"EXISTS (SELECT 1 FROM {probes.Words} WHERE w.media_id = m.id AND w.word >= {low} AND w.word < {high})");
             scores.Add($"COALESCE((SELECT max(CASE WHEN w.word = {low} THEN 1.0 ELSE 0.5 END) FROM search_words w " +
                        $"WHERE w.media_id = m.id AND w.word >= {low} AND w.word < {high}), 0)");
         }
