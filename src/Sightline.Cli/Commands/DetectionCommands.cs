@@ -201,13 +201,17 @@ public static class DetectionCommands
     private static Option<string?> SaveOption() => new("--save") { Description = "Folder to write each image with its boxes and labels drawn" };
 
     /// <summary>Each image with its detections drawn, strongest on top (detections come best first).</summary>
-    private static void SaveAnnotated(string folder, IEnumerable<(string Source, IReadOnlyList<DetectedObject> Detections)> images, ImageLimits limits)
+    private static void SaveAnnotated(string folder, IEnumerable<(string Source, IReadOnlyList<DetectedObject> Detections)> images, ImageLimits limits) =>
+        SaveBoxes(folder, images.Select(i => (i.Source, i.Detections.OrderByDescending(d => d.Score)
+            .Select(d => new BoxAnnotation(d.Box.X, d.Box.Y, d.Box.Width, d.Box.Height, $"{d.ClassName} {d.Score:0.00}", d.ClassName)))), limits);
+
+    /// <summary>Each image decoded again at full size with its boxes drawn, saved under its own name (PNG stays PNG, the rest JPEG).</summary>
+    internal static void SaveBoxes(string folder, IEnumerable<(string Source, IEnumerable<BoxAnnotation> Boxes)> images, ImageLimits limits)
     {
         Directory.CreateDirectory(folder);
-        foreach (var (source, detections) in images)
+        foreach (var (source, boxes) in images)
         {
             using var image = ImageDecoder.Decode(source, null, limits);
-            var boxes = detections.OrderByDescending(d => d.Score).Select(d => new BoxAnnotation(d.Box.X, d.Box.Y, d.Box.Width, d.Box.Height, $"{d.ClassName} {d.Score:0.00}", d.ClassName));
             using var drawn = Annotator.Draw(image.Bitmap, boxes);
             var name = Path.GetFileNameWithoutExtension(source) + (Path.GetExtension(source).ToLowerInvariant() is ".png" ? ".png" : ".jpg");
             Annotator.Save(drawn, Path.Combine(folder, name));

@@ -57,7 +57,9 @@ public static class OcrCommands
             var files = ctx.ImageInputs(parse.GetValue(images) ?? []);
             var outcomes = await RunAsync(ctx, files, options, ct).ConfigureAwait(false);
             if (parse.GetValue(save) is { } folder)
-                SaveAnnotated(folder, outcomes.Where(o => o.Succeeded).Select(o => (o.Source.Name, o.Result!)), ctx.Limits);
+                // Each line's box with its text.
+                DetectionCommands.SaveBoxes(folder, outcomes.Where(o => o.Succeeded).Select(o => (o.Source.Name,
+                    o.Result!.Lines.Select(l => new BoxAnnotation(l.Box.X, l.Box.Y, l.Box.Width, l.Box.Height, l.Text, "text")))), ctx.Limits);
             if (ctx.Json)
             {
                 ctx.WriteJson(new
@@ -86,20 +88,6 @@ public static class OcrCommands
             return outcomes.Any(o => o.Succeeded) ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
-    }
-
-    /// <summary>Each image with the box of every line read and its text drawn.</summary>
-    private static void SaveAnnotated(string folder, IEnumerable<(string Source, OcrResult Result)> images, ImageLimits limits)
-    {
-        Directory.CreateDirectory(folder);
-        foreach (var (source, result) in images)
-        {
-            using var image = ImageDecoder.Decode(source, null, limits);
-            var boxes = result.Lines.Select(l => new BoxAnnotation(l.Box.X, l.Box.Y, l.Box.Width, l.Box.Height, l.Text, "text"));
-            using var drawn = Annotator.Draw(image.Bitmap, boxes);
-            var name = Path.GetFileNameWithoutExtension(source) + (Path.GetExtension(source).ToLowerInvariant() is ".png" ? ".png" : ".jpg");
-            Annotator.Save(drawn, Path.Combine(folder, name));
-        }
     }
 
     /// <summary>One labelled image's figures: Sightline's and the peer's reading, errors and time.</summary>
