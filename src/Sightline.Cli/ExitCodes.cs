@@ -24,6 +24,8 @@ public static class ExitCodes
     public const int Conflict = 9;
     /// <summary>An export that cannot be done as asked: its target inside a source folder or the library, not writable, or without symbolic links.</summary>
     public const int Export = 10;
+    /// <summary>A program Sightline runs is missing: ffmpeg for videos.</summary>
+    public const int Tool = 11;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -75,6 +75,7 @@ public static class SightlineCli
             ModerationCommands.Moderate(context),
             OcrCommands.Ocr(context),
             LibraryCommands.Create(context),
+            VideoCommands.Video(context),
             new Command("eval", "Measure a task on labelled data")
             {
                 SimilarityCommands.EvalSimilar(context),
@@ -87,6 +88,7 @@ public static class SightlineCli
                 PeopleEvalCommands.EvalPeople(context),
                 ModerationCommands.EvalModerate(context),
                 OcrCommands.EvalOcr(context),
+                VideoCommands.EvalTrack(context),
             },
         };
     }
@@ -122,6 +124,8 @@ public static class SightlineCli
         Library.LibraryStoreException => (ExitCodes.Library, e.Message),
         Library.Export.ExportException => (ExitCodes.Export, e.Message),
         Library.LibraryInputException => (ExitCodes.BadInput, e.Message),
+        Video.Decoding.VideoException { Kind: Video.Decoding.VideoErrorKind.ToolMissing } => (ExitCodes.Tool, e.Message),
+        Video.Decoding.VideoException or Video.Evaluation.MotFormatException => (ExitCodes.BadInput, e.Message),
         // A query that names nobody the library has is wrong input; a malformed one is a mistake of the command line.
         Library.Search.SearchQueryException { Kind: Library.Search.SearchErrorKind.Unknown } => (ExitCodes.BadInput, e.Message),
         Library.Search.SearchQueryException => (ExitCodes.Usage, e.Message),

@@ -1,0 +1,66 @@
+using Sightline.Vision.Detection;
+using Sightline.Vision.Pipeline;
+
+namespace Sightline.Video.Tracking;
+
+/// <summary>
+/// How the ByteTrack-style tracker associates detections. Detections scoring at least <see cref="HighScore"/> are
+/// matched to tracks first; those between <see cref="LowScore"/> and it (an occluded or blurred object the
+/// detector doubts) may only continue a track left unmatched, never start one. A new track needs
+/// <see cref="NewTrackScore"/> and is confirmed by a second detection in the next frame (from the first frame
+/// on, at once). A track without detections is kept, its motion predicted, for <see cref="MaxLostSeconds"/>,
+/// so an object hidden for a moment comes back with its id.
+/// </summary>
+public sealed record TrackerOptions : TaskOptions
+{
+    /// <summary>
+    /// The detector's working point (<see cref="DetectOptions.DefaultMinScore"/>, where its F1 on coco128 peaks):
+    /// above it a box is as likely right as the detector's shown boxes; ByteTrack's own 0.5 is YOLOX's score scale.
+    /// </summary>
+    public float HighScore { get; init; } = DetectOptions.DefaultMinScore;
+
+    /// <summary>ByteTrack's floor for the second association: below 0.1 boxes are mostly background.</summary>
+    public float LowScore { get; init; } = 0.1f;
+
+    /// <summary>ByteTrack's rule: a new track needs 0.1 more than an association does, so doubtful boxes do not start tracks.</summary>
+    public float NewTrackScore { get; init; } = DetectOptions.DefaultMinScore + 0.1f;
+
+    /// <summary>The least IoU between a track's predicted box and a confident detection (ByteTrack's 0.8 distance), weighed by the detection's score.</summary>
+    public float MatchIou { get; init; } = 0.2f;
+
+    /// <summary>The least IoU for a doubtful detection: it needs to sit where the track is expected (ByteTrack's 0.5).</summary>
+    public float LowMatchIou { get; init; } = 0.5f;
+
+    /// <summary>The least IoU for confirming a new track in its second frame (ByteTrack's 0.7 distance).</summary>
+    public float ConfirmIou { get; init; } = 0.3f;
+
+    /// <summary>
+    /// Weigh IoU by the detection's score in the first association (ByteTrack on MOT17). Off by default: it suits
+    /// a detector whose confident boxes score near 1; CenterNet's right boxes of small people score 0.3-0.5,
+    /// and the product then falls below any sane IoU bound, so tracks broke where the boxes were right.
+    /// </summary>
+    public bool FuseScore { get; init; }
+
+    /// <summary>How long a lost track waits to be found again: ByteTrack's 30 frames at 30 frames per second.</summary>
+    public double MaxLostSeconds { get; init; } = 1.0;
+
+    /// <summary>A lost track and a live one this close (IoU) are one object twice; the older keeps its id.</summary>
+    public float DuplicateIou { get; init; } = 0.85f;
+
+    public static TrackerOptions Default { get; } = new();
+
+    public override void Validate()
+    {
+        InRange("lowScore", LowScore, 0, 1);
+        InRange("highScore", HighScore, 0, 1);
+        InRange("newTrackScore", NewTrackScore, 0, 1);
+        if (LowScore > HighScore)
+            throw new TaskOptionsException("lowScore", $"lowScore ({LowScore}) must not exceed highScore ({HighScore})");
+        AboveAndAtMost("matchIou", MatchIou, 0, 1);
+        AboveAndAtMost("lowMatchIou", LowMatchIou, 0, 1);
+        AboveAndAtMost("confirmIou", ConfirmIou, 0, 1);
+        AboveAndAtMost("duplicateIou", DuplicateIou, 0, 1);
+        if (!(MaxLostSeconds >= 0 && MaxLostSeconds <= 3600))
+            throw new TaskOptionsException("maxLostSeconds", $"maxLostSeconds must lie in [0, 3600], got {MaxLostSeconds}");
+    }
+}

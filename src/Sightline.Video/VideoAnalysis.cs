@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Sightline.Faces;
+using Sightline.Imaging;
+using Sightline.Inference.Timing;
+using Sightline.Video.Decoding;
+using Sightline.Video.Tracking;
+using Sightline.Vision.Detection;
+using Sightline.Vision.Pipeline;
+
+namespace Sightline.Video;
+
+/// <summary>How a video is analysed: which frames, whether objects and faces are tracked, and how.</summary>
+public sealed record VideoAnalysisOptions
+{
+    public FrameSampling Sampling { get; init; } = FrameSampling.All;
+
+    /// <summary>Null: no tracking, each frame on its own.</summary>
+    public TrackerOptions? Tracking { get; init; }
+
+    /// <summary>How many frames a face track's descriptor is averaged over: its best by face quality.</summary>
+    public int FaceTrackFrames { get; init; } = 3;
+
+    /// <summary>Fill a track's gaps of at most the tracker's lost-track time by interpolation once the video is read (see <see cref="TrackInterpolation"/>).</summary>
+    public bool InterpolateGaps { get; init; } = true;
+
+    /// <summary>The least score of a detection listed in a frame's results (the tracker also sees weaker ones).</summary>
+    public float? ShownMinScore { get; init; }
+}
+
+/// <summary>One analysed frame: its number and time, every task's result, and the tracks seen in it per tracked task.</summary>
+public sealed record FrameAnalysis(
+    long Index,
+    double Time,
+    IReadOnlyDictionary<string, object> Results,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<TrackedObject>>? Tracks,
+    PipelineTimings Timings);
+
+/// <summary>A face track: the track, and one descriptor for it, the mean over its best frames, with the face of its best frame.</summary>
+public sealed record FaceTrackSummary(TrackSummary Track,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Descriptor,
+    int DescriptorFrames,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FaceResult? BestFace);
+
+/// <summary>Where the time went: decoding frames, the tasks (wall time of the pipeline), and the whole run.</summary>
+public sealed record VideoTimings(double DecodeMs, double AnalysisMs, double TotalMs, double FramesPerSecond, double RealTimeFactor);
+
+/// <summary>
+/// A whole video's analysis as the CLI's --json and the API give it: the video, the frames chosen, every frame's
+/// results with its tracks, and one summary per track (objects and faces).
+/// </summary>
+public sealed record VideoAnalysisResult(
+    string Source,
+    VideoInfo Video,
+    string Sampling,
+    IReadOnlyList<string> Tasks,
+    int FrameCount,
+    IReadOnlyList<FrameAnalysis> Frames,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TrackSummary>? ObjectTracks,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FaceTrackSummary>? FaceTracks,
+    VideoTimings Timings);
+
+/// <summary>
+/// The video loop: frames stream from <see cref="VideoReader"/> into the one analysis pipeline as frame sources
+/// (no second decode), several in flight so that models batch across frames; results come back in frame order and
+/// feed a ByteTrack-style tracker per tracked task (<c>detect</c> objects, <c>faces</c>).
+/// </summary>
+public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOptions? options = null)
+{
+    private readonly VideoAnalysisOptions _options = options ?? new VideoAnalysisOptions();
+
+    public VideoAnalysisOptions Options => _options;
+
+    /// <summary>
+    /// Analyses every chosen frame; <paramref name="each"/> sees each frame's pixels with its analysis before they
+    /// are freed (for drawing); <paramref name="progress"/> gets the count of frames done.
+    /// </summary>
+    public async Task<VideoAnalysisResult> AnalyzeAsync(VideoInfo info, ImageLimits? limits = null, Func<VideoFrame, FrameAnalysis, Task>? each = null,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var rate = _options.Sampling.SampledRate(info.FrameRate > 0 ? info.FrameRate : 30);
+        var tracking = _options.Tracking;
+        var objectTracker = tracking is not null && pipeline.Tasks.Any(t => t.Name == DetectTask.TaskName) ? new ByteTracker(tracking, rate) : null;
+        var faceTracker = tracking is not null && pipeline.Tasks.Any(t => t.Name == FacesTask.TaskName)
+            ? new ByteTracker(tracking with { LowScore = 0, HighScore = 0, NewTrackScore = 0 }, rate) : null;
+        var faceFrames = new Dictionary<int, List<(float Quality, FaceResult Face)>>();
+        var frames = new List<FrameAnalysis>();
+        var window = new Queue<(VideoFrame Frame, Task<Outcome<ImageAnalysis>> Analysis)>();
+        double decodeMs = 0;
+        var maxInFlight = Math.Max(1, PipelineOptions.Default.MaxInFlight);
+
+        async Task Finish((VideoFrame Frame, Task<Outcome<ImageAnalysis>> Analysis) item)
+        {
+            using var frame = item.Frame;
+            var outcome = await item.Analysis.ConfigureAwait(false);
+            if (outcome.Result is not { } analysis)
+                throw new VideoException(VideoErrorKind.DecodeFailed, info.Path, $"frame {frame.Index}: {outcome.Error!.Message}");
+            var results = new Dictionary<string, object>(analysis.Results, StringComparer.OrdinalIgnoreCase);
+            Dictionary<string, IReadOnlyList<TrackedObject>>? tracks = tracking is null ? null : new(StringComparer.OrdinalIgnoreCase);
+            if (results.TryGetValue(DetectTask.TaskName, out var d) && d is DetectionResult detection)
+            {
+                var shown = _options.ShownMinScore is { } min ? detection.Detections.Where(x => x.Score >= min).ToList() : detection.Detections.ToList();
+                if (objectTracker is not null)
+                {
+                    var inputs = detection.Detections.Select((x, i) => new TrackInput(x.Box, x.Score, x.ClassName, i)).ToList();
+                    var tracked = objectTracker.Update(inputs, frame.Index, frame.Time);
+                    // Indices into the list as shown; a doubtful detection that only continued a track is not listed (-1).
+                    var shownIndex = detection.Detections.Select((x, i) => (x, i)).Where(p => shown.Contains(p.x)).Select((p, j) => (p.i, j)).ToDictionary(p => p.i, p => p.j);
+                    tracks![DetectTask.TaskName] = tracked.Select(t => t with { DetectionIndex = shownIndex.GetValueOrDefault(t.DetectionIndex, -1) }).ToList();
+                }
+                results[DetectTask.TaskName] = detection with { Detections = shown };
+            }
+            if (faceTracker is not null && results.TryGetValue(FacesTask.TaskName, out var f) && f is FacesResult faces)
+            {
+                var inputs = faces.Faces.Select((x, i) => new TrackInput(x.Box, x.Score, "face", i)).ToList();
+                var tracked = faceTracker.Update(inputs, frame.Index, frame.Time);
+                tracks![FacesTask.TaskName] = tracked;
+                foreach (var t in tracked)
+                {
+                    var face = faces.Faces[t.DetectionIndex];
+                    if (!faceFrames.TryGetValue(t.TrackId, out var list))
+                        faceFrames[t.TrackId] = list = [];
+                    list.Add((face.Identifiable == false ? -1 : face.Quality?.Score ?? 0, face));
+                }
+            }
+            var frameAnalysis = new FrameAnalysis(frame.Index, frame.Time, results, tracks, analysis.Timings);
+            frames.Add(frameAnalysis);
+            if (each is not null)
+                await each(frame, frameAnalysis).ConfigureAwait(false);
+            progress?.Report(frames.Count);
+        }
+
+        try
+        {
+            var decodeStart = Stopwatch.GetTimestamp();
+            await foreach (var frame in VideoReader.ReadAsync(info, _options.Sampling, limits, cancellationToken).ConfigureAwait(false))
+            {
+                decodeMs += StageTimings.Since(decodeStart);
+                var source = ImageSource.Frame(frame.Pixels, $"{info.Path}#{frame.Index}", frame.Index);
+                window.Enqueue((frame, Task.Run(() => pipeline.AnalyzeAsync(source, cancellationToken), cancellationToken)));
+                if (window.Count >= maxInFlight)
+                    await Finish(window.Dequeue()).ConfigureAwait(false);
+                decodeStart = Stopwatch.GetTimestamp();
+            }
+            while (window.Count > 0)
+                await Finish(window.Dequeue()).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Frames still in flight when the video fails or the run is cancelled: wait for their tasks, free their pixels.
+            while (window.Count > 0)
+            {
+                var (frame, analysis) = window.Dequeue();
+                try
+                {
+                    await analysis.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                frame.Dispose();
+            }
+        }
+
+        if (_options.InterpolateGaps)
+            frames = Interpolate(frames, DetectTask.TaskName, objectTracker, Interpolate(frames, FacesTask.TaskName, faceTracker, frames));
+        var faceTracks = faceTracker?.Summaries.Select(s => FaceTrack(s, faceFrames.GetValueOrDefault(s.TrackId) ?? [])).ToList();
+        var totalMs = StageTimings.Since(start);
+        var seconds = totalMs / 1000;
+        var videoSeconds = frames.Count == 0 ? 0 : frames[^1].Time - frames[0].Time + 1 / rate;
+        return new VideoAnalysisResult(info.Path, info, _options.Sampling.Describe(), pipeline.Tasks.Select(t => t.Name).ToList(), frames.Count, frames,
+            objectTracker?.Summaries, faceTracks,
+            new VideoTimings(decodeMs, totalMs - decodeMs, totalMs, frames.Count / Math.Max(seconds, 1e-9), videoSeconds / Math.Max(seconds, 1e-9)));
+    }
+
+    private static List<FrameAnalysis> Interpolate(List<FrameAnalysis> original, string task, ByteTracker? tracker, List<FrameAnalysis> frames)
+    {
+        if (tracker is null)
+            return frames;
+        var filled = TrackInterpolation.Fill(frames.Select(f => f.Tracks?.GetValueOrDefault(task) ?? []).ToList(), tracker.MaxLostFrames);
+        return frames.Select((f, i) => f with
+        {
+            Tracks = new Dictionary<string, IReadOnlyList<TrackedObject>>(f.Tracks!, StringComparer.OrdinalIgnoreCase) { [task] = filled[i] },
+        }).ToList();
+    }
+
+    /// <summary>The mean descriptor of a face track's best frames by quality (identifiable faces first).</summary>
+    internal FaceTrackSummary FaceTrack(TrackSummary track, IReadOnlyList<(float Quality, FaceResult Face)> faces)
+    {
+        var best = faces.Where(f => f.Face.Descriptor is not null).OrderByDescending(f => f.Quality).Take(Math.Max(1, _options.FaceTrackFrames)).ToList();
+        float[]? mean = null;
+        if (best.Count > 0)
+        {
+            mean = new float[best[0].Face.Descriptor!.Length];
+            foreach (var (_, face) in best)
+                for (var i = 0; i < mean.Length; i++)
+                    mean[i] += face.Descriptor![i] / best.Count;
+        }
+        var top = faces.OrderByDescending(f => f.Quality).Select(f => f.Face).FirstOrDefault();
+        return new FaceTrackSummary(track, mean, best.Count, top is null ? null : top with { Descriptor = null });
+    }
+}
