@@ -21,6 +21,16 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
+# ffmpeg reads and writes videos (the video commands and their tests).
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+  else
+    echo "error: videos are read with Debian's ffmpeg: sudo apt-get install ffmpeg" >&2
+    exit 1
+  fi
+fi
+
 # Tesseract is the text-reading peer of `sightline eval ocr` and the benchmarks.
 if ! command -v tesseract >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
