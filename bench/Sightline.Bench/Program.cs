@@ -20,6 +20,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["people-cluster"] = PeopleClusterBenchmark.RunAsync,
     ["library-search"] = LibrarySearchBenchmark.RunAsync,
     ["grid-paint"] = GridPaintBenchmark.RunAsync,
+    ["video"] = VideoBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
