@@ -21,6 +21,9 @@ public sealed record VideoAnalysisOptions
     /// <summary>How many frames a face track's descriptor is averaged over: its best by face quality.</summary>
     public int FaceTrackFrames { get; init; } = 3;
 
+    /// <summary>How results name the video (its frames are "name#index"); null: the path it was read from. A server names the upload, not its temporary file.</summary>
+    public string? SourceName { get; init; }
+
     /// <summary>Fill a track's gaps of at most the tracker's lost-track time by interpolation once the video is read (see <see cref="TrackInterpolation"/>).</summary>
     public bool InterpolateGaps { get; init; } = true;
 
@@ -79,6 +82,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
+        var name = _options.SourceName ?? info.Path;
         var rate = _options.Sampling.SampledRate(info.FrameRate > 0 ? info.FrameRate : 30);
         var tracking = _options.Tracking;
         var objectTracker = tracking is not null && pipeline.Tasks.Any(t => t.Name == DetectTask.TaskName) ? new ByteTracker(tracking, rate) : null;
@@ -95,7 +99,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
             using var frame = item.Frame;
             var outcome = await item.Analysis.ConfigureAwait(false);
             if (outcome.Result is not { } analysis)
-                throw new VideoException(VideoErrorKind.DecodeFailed, info.Path, $"frame {frame.Index}: {outcome.Error!.Message}");
+                throw new VideoException(VideoErrorKind.DecodeFailed, name, $"frame {frame.Index}: {outcome.Error!.Message}");
             var results = new Dictionary<string, object>(analysis.Results, StringComparer.OrdinalIgnoreCase);
             Dictionary<string, IReadOnlyList<TrackedObject>>? tracks = tracking is null ? null : new(StringComparer.OrdinalIgnoreCase);
             if (results.TryGetValue(DetectTask.TaskName, out var d) && d is DetectionResult detection)
@@ -137,7 +141,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
             await foreach (var frame in VideoReader.ReadAsync(info, _options.Sampling, limits, cancellationToken).ConfigureAwait(false))
             {
                 decodeMs += StageTimings.Since(decodeStart);
-                var source = ImageSource.Frame(frame.Pixels, $"{info.Path}#{frame.Index}", frame.Index);
+                var source = ImageSource.Frame(frame.Pixels, $"{name}#{frame.Index}", frame.Index);
                 window.Enqueue((frame, Task.Run(() => pipeline.AnalyzeAsync(source, cancellationToken), cancellationToken)));
                 if (window.Count >= maxInFlight)
                     await Finish(window.Dequeue()).ConfigureAwait(false);
@@ -169,7 +173,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
         var totalMs = StageTimings.Since(start);
         var seconds = totalMs / 1000;
         var videoSeconds = frames.Count == 0 ? 0 : frames[^1].Time - frames[0].Time + 1 / rate;
-        return new VideoAnalysisResult(info.Path, info, _options.Sampling.Describe(), pipeline.Tasks.Select(t => t.Name).ToList(), frames.Count, frames,
+        return new VideoAnalysisResult(name, info with { Path = name }, _options.Sampling.Describe(), pipeline.Tasks.Select(t => t.Name).ToList(), frames.Count, frames,
             objectTracker?.Summaries, faceTracks,
             new VideoTimings(decodeMs, totalMs - decodeMs, totalMs, frames.Count / Math.Max(seconds, 1e-9), videoSeconds / Math.Max(seconds, 1e-9)));
     }

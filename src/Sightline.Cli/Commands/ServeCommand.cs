@@ -23,7 +23,9 @@ public static class ServeCommand
         var window = new Option<double>("--batch-window-ms") { Description = "How long a request waits for others to share its model run (0: no dynamic batching)", DefaultValueFactory = _ => 5 };
         var gallery = new Option<string?>("--gallery") { Description = "Face gallery file for /v1/faces identification and /v1/gallery (default: faces.gallery in the Sightline home folder)" };
         var library = new Option<string?>("--library") { Description = "A photo library the API serves under /v1/library (a folder made with 'sightline library init')" };
-        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery, library };
+        var maxVideo = new Option<double>("--max-video-mb") { Description = "Refuse video uploads to /v1/video/jobs larger than this many megabytes", DefaultValueFactory = _ => 512 };
+        var videoQueue = new Option<int>("--video-queue") { Description = "Video jobs waiting or running before the server answers 429 (one runs at a time)", DefaultValueFactory = _ => 8 };
+        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery, library, maxVideo, videoQueue };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -53,6 +55,8 @@ public static class ServeCommand
                 throw new InputException($"library folder '{libraryFolder}' does not exist; make one with 'sightline library init {libraryFolder}'");
             if (parse.GetValue(queue) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(window) < 0)
                 throw new UsageException("--queue and --max-batch must be at least 1, --batch-window-ms at least 0");
+            if (!(parse.GetValue(maxVideo) > 0) || parse.GetValue(videoQueue) < 1)
+                throw new UsageException("--max-video-mb must be positive and --video-queue at least 1");
             var options = new ServerOptions
             {
                 Urls = parse.GetValue(urls)!,
@@ -67,6 +71,8 @@ public static class ServeCommand
                 BatchWindow = TimeSpan.FromMilliseconds(parse.GetValue(window)),
                 GalleryPath = parse.GetValue(gallery) is { Length: > 0 } galleryPath ? Path.GetFullPath(galleryPath) : null,
                 Library = libraryFolder,
+                MaxVideoBytes = (long)(parse.GetValue(maxVideo) * 1024 * 1024),
+                VideoQueueCapacity = parse.GetValue(videoQueue),
             };
             await using var app = SightlineServer.Build(options);
             if (libraryFolder is not null)

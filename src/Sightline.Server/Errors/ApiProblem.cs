@@ -49,6 +49,12 @@ public static class ApiProblem
         // A query outside the search endpoint (one that names its position answers there, with it).
         Sightline.Library.Search.SearchQueryException { Kind: Sightline.Library.Search.SearchErrorKind.Unknown } unknown => (StatusCodes.Status422UnprocessableEntity, "search_unknown", unknown.Message),
         Sightline.Library.Search.SearchQueryException query => (StatusCodes.Status400BadRequest, "bad_query", query.Message),
+        Sightline.Video.Decoding.VideoException video => (video.Kind switch
+        {
+            Sightline.Video.Decoding.VideoErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+            Sightline.Video.Decoding.VideoErrorKind.ToolMissing => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        }, video.Code, video.Kind == Sightline.Video.Decoding.VideoErrorKind.ToolMissing ? "the server cannot run ffmpeg, which reads videos" : video.Message),
         Sightline.Library.LibraryStoreException library => (StatusCodes.Status503ServiceUnavailable, "library_unavailable", library.Message),
         _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to process the request"),
     };

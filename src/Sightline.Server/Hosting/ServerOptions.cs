@@ -33,6 +33,15 @@ public sealed record ServerOptions
     /// <summary>How long the first image of a batch waits for others; 0 turns dynamic batching off.</summary>
     public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>The largest video upload /v1/video/jobs accepts, written to a temporary file as it arrives (never held in memory).</summary>
+    public long MaxVideoBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Video jobs waiting or running at most; one more is answered 429. One runs at a time.</summary>
+    public int VideoQueueCapacity { get; init; } = 8;
+
+    /// <summary>Finished video jobs kept for their clients to fetch; the oldest go first.</summary>
+    public int FinishedVideoJobsKept { get; init; } = 32;
+
     /// <summary>Model cache folder; null uses the user's cache.</summary>
     public string? ModelHome { get; init; }
 

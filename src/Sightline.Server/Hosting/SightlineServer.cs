@@ -52,6 +52,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<ClassifierServices>();
         builder.Services.AddSingleton<AnalysisServices>();
         builder.Services.AddSingleton<LibraryServices>();
+        builder.Services.AddSingleton<VideoJobs>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         builder.Services.AddProblemDetails();
@@ -126,6 +127,7 @@ public static class SightlineServer
         SearchEndpoints.Map(app);
         DuplicateEndpoints.Map(app);
         PeopleEndpoints.Map(app);
+        VideoEndpoints.Map(app);
         MapPage(app, options);
         var errorsPage = ProblemTypes.RenderPage();
         app.MapGet(ProblemTypes.PagePath, () => Results.Content(errorsPage, "text/html; charset=utf-8")).ExcludeFromDescription();
@@ -136,6 +138,8 @@ public static class SightlineServer
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<FaceServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         // Last, so first: a running library scan stops before the models it uses go.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<LibraryServices>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Registered last, so run first: running video jobs stop, and their uploads go, before the models they use.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VideoJobs>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 
