@@ -8,7 +8,7 @@ public enum FileKind
     /// <summary>A photo: its path is linked to the photo with its content hash.</summary>
     Photo,
 
-    /// <summary>A video: recorded as a media item of kind video; its poster frame waits for the video reader.</summary>
+    /// <summary>A video: a media item of kind video, shown and analysed by its poster frame (ffmpeg reads it).</summary>
     Video,
 
     /// <summary>A sidecar (XMP, Google Takeout JSON, Apple AAE): read for the photo it belongs to, not a photo itself.</summary>

@@ -306,7 +306,7 @@ public static class LibraryCommands
         table.Columns[1].RightAligned();
         void Row(string what, long count) => table.AddRow(Markup.Escape(what), count.ToString(CultureInfo.InvariantCulture));
         Row("photos", c.Photos);
-        Row("videos (waiting for the video reader)", c.Videos);
+        Row("videos", c.Videos);
         Row("photo paths", c.PhotoPaths);
         Row("video paths", c.VideoPaths);
         Row("duplicate paths (same content under another name)", c.DuplicatePaths);

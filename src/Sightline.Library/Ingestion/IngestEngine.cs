@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sightline.Video.Decoding;
 using Sightline.Library.Metadata;
 using Sightline.Library.Scanning;
 using Sightline.Library.Storage;
@@ -325,9 +326,76 @@ internal sealed class IngestEngine
             CountFile(toRead.Reason, ref _linked);
             return new LinkItem(entry, decision == HashDecision.LinkToStored);
         }
+        var format = file.Format ?? Path.GetExtension(file.Path).TrimStart('.').ToLowerInvariant();
+        VideoInfo? info;
+        try
+        {
+            info = await VideoProbe.ProbeAsync(file.Path, _images.Limits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VideoException e) when (e.Kind == VideoErrorKind.ToolMissing)
+        {
+            // Without ffmpeg a video is recorded as before, with its metadata and no poster; a later scan adds it.
+            info = null;
+        }
+        catch (VideoException e)
+        {
+            return Failure(entry, e.Reason, hash);
+        }
+        if (info is null)
+        {
+            CountFile(toRead.Reason, ref _newVideos);
+            return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, null, null, metadata, entry, []));
+        }
+
+        // The poster frame stands for the video: its thumbnails, and the library's analyses run on it as on a photo.
+        await _analyses.BuildAsync(_context, cancellationToken).ConfigureAwait(false);
+        var versions = await _analyses.WantedAsync(_context, cancellationToken).ConfigureAwait(false);
+        var pipeline = _analyses.PipelineFor(null, thumbnails: true, _images)!;
+        Outcome<ImageAnalysis> outcome;
+        try
+        {
+            using var poster = await PosterFrameAsync(info, cancellationToken).ConfigureAwait(false);
+            _analyses.Register(file.Path, hash);
+            try
+            {
+                outcome = await pipeline.AnalyzeAsync(ImageSource.Frame(poster.Pixels, file.Path, poster.Index), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _analyses.Forget(file.Path);
+            }
+        }
+        catch (VideoException e)
+        {
+            return Failure(entry, e.Reason, hash);
+        }
+        catch (Exception e) when (IsOfThisPhoto(e))
+        {
+            return Failure(entry, $"analysis failed ({e.GetType().Name}: {e.Message})", hash);
+        }
+        if (outcome.Result is not { } analysis)
+            return Failure(entry, Reason(outcome.Error!), hash);
+        AddTimings(analysis.Timings);
+        var mapped = ResultMapper.Map(analysis.Results, versions, DateTimeOffset.UtcNow);
+        Count(ref _analysesRun, mapped.Analyses.Count);
         CountFile(toRead.Reason, ref _newVideos);
-        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, file.Format ?? Path.GetExtension(file.Path).TrimStart('.').ToLowerInvariant(),
-            file.Size, null, null, metadata, entry, []));
+        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, info.Width, info.Height, metadata, entry, mapped.Analyses,
+            Faces: mapped.Faces, Embedding: mapped.Embedding, EmbeddingModel: mapped.EmbeddingModel, ThumbnailsWritten: mapped.ThumbnailsWritten));
+    }
+
+    /// <summary>The frame a video is shown by: one second in (a tenth of a shorter video), past the black a clip often opens with.</summary>
+    internal static async Task<VideoFrame> PosterFrameAsync(VideoInfo info, CancellationToken cancellationToken)
+    {
+        var at = info.Duration > 0 ? Math.Min(1.0, info.Duration / 10) : 0;
+        VideoFrame? last = null;
+        await foreach (var frame in VideoReader.ReadAsync(info, FrameSampling.All, null, cancellationToken).ConfigureAwait(false))
+        {
+            last?.Dispose();
+            last = frame;
+            if (frame.Time >= at)
+                break;
+        }
+        return last ?? throw new VideoException(VideoErrorKind.NoFrames, info.Path, "no frame could be decoded");
     }
 
     /// <summary>Re-runs, on a photo at a time, the analyses whose version changed since they ran (and thumbnails that are missing).</summary>
