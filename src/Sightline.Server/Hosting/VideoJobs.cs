@@ -101,7 +101,8 @@ public sealed class VideoJobs : IAsyncDisposable
         _analysis = analysis;
         _options = options;
         _queue = Channel.CreateUnbounded<VideoJob>(new UnboundedChannelOptions { SingleReader = true });
-        Folder = Path.Combine(Path.GetTempPath(), $"sightline-video-jobs-{Environment.ProcessId}");
+        // One folder per server: several may run in one process, and each deletes its own when it stops.
+        Folder = Path.Combine(Path.GetTempPath(), $"sightline-video-jobs-{Environment.ProcessId}-{Guid.NewGuid():N}");
         _worker = Task.Run(RunAsync);
     }
 

@@ -97,10 +97,12 @@ public sealed class VideoApiTests(VideoServerFixture fixture) : IClassFixture<Vi
         await AssertProblem(await Client.DeleteAsync($"/v1/video/jobs/{id}"), HttpStatusCode.Conflict, "video_job_finished");
         await Task.Delay(200);
         Assert.Equal(0, TestVideos.RunningOn("sightline-video-jobs"));
-        Assert.Empty(Directory.Exists(JobsFolder) ? Directory.GetFiles(JobsFolder) : []);
+        Assert.Empty(Uploads());
     }
 
-    private static string JobsFolder => Path.Combine(Path.GetTempPath(), $"sightline-video-jobs-{Environment.ProcessId}");
+    /// <summary>Uploads waiting in this process's job folders (one per server).</summary>
+    private static string[] Uploads() => Directory.GetDirectories(Path.GetTempPath(), $"sightline-video-jobs-{Environment.ProcessId}-*")
+        .SelectMany(d => Directory.Exists(d) ? Directory.GetFiles(d) : []).ToArray();
 
     [Fact]
     public async Task Bad_uploads_and_requests_are_refused_with_their_codes_and_leave_no_file()
@@ -128,6 +130,6 @@ public sealed class VideoApiTests(VideoServerFixture fixture) : IClassFixture<Vi
         Assert.Equal("ok", (await Json(await Client.GetAsync("/health"))).GetProperty("status").GetString());
         await AssertProblem(await Client.GetAsync("/v1/video/jobs/nosuchjob"), HttpStatusCode.NotFound, "video_job_not_found");
         await AssertProblem(await Client.DeleteAsync("/v1/video/jobs/nosuchjob"), HttpStatusCode.NotFound, "video_job_not_found");
-        Assert.Empty(Directory.Exists(JobsFolder) ? Directory.GetFiles(JobsFolder) : []);
+        Assert.Empty(Uploads());
     }
 }
