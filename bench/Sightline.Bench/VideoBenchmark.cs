@@ -98,15 +98,5 @@ public static class VideoBenchmark
         rows.Add(new { run = label, frames, wallSeconds = wall, framesPerSecond = fps, realTimeFactor = realTime, decodeShare, versusPeer = vsPeer });
     }
 
-    private static void Ffmpeg(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(FfmpegTools.Ffmpeg) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments])
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"ffmpeg failed: {errors}");
-    }
+    private static void Ffmpeg(IEnumerable<string> arguments) => FfmpegTools.Run(arguments);
 }

@@ -39,15 +39,7 @@ public static class AnalyzeCommand
             // Several models run at once over images in flight: one sleeping thread per run (see ForConcurrentRuns).
             using var engine = new Sightline.Inference.Sessions.InferenceEngine(ctx.EngineOptions.ForConcurrentRuns(), ctx.Warn);
             await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
-            IReadOnlyList<IImageTask> built;
-            try
-            {
-                built = await TaskSelection.CreateAsync(chosen, taskContext, ct).ConfigureAwait(false);
-            }
-            catch (TaskOptionsException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            var built = await BuildAsync(chosen, taskContext, ct).ConfigureAwait(false);
             var pipeline = new AnalysisPipeline(built, ctx.Limits);
             var folder = parse.GetValue(save);
             if (folder is not null)
@@ -64,6 +56,19 @@ public static class AnalyzeCommand
             return report.Succeeded > 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
+    }
+
+    /// <summary>Builds the chosen tasks; an option only an opened model can check (a class the detector lacks) is a usage error.</summary>
+    internal static async Task<IReadOnlyList<IImageTask>> BuildAsync(IReadOnlyList<ChosenTask> chosen, TaskContext context, CancellationToken ct)
+    {
+        try
+        {
+            return await TaskSelection.CreateAsync(chosen, context, ct).ConfigureAwait(false);
+        }
+        catch (TaskOptionsException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>The tasks and their options from the command line; any mistake is a usage error listing what is accepted.</summary>

@@ -99,15 +99,7 @@ public static class VideoCommands
 
             using var engine = new Sightline.Inference.Sessions.InferenceEngine(ctx.EngineOptions.ForConcurrentRuns(), ctx.Warn);
             await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
-            IReadOnlyList<IImageTask> built;
-            try
-            {
-                built = await TaskSelection.CreateAsync(chosen, taskContext, ct).ConfigureAwait(false);
-            }
-            catch (TaskOptionsException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            var built = await AnalyzeCommand.BuildAsync(chosen, taskContext, ct).ConfigureAwait(false);
             var pipeline = new AnalysisPipeline(built, ctx.Limits);
             var analyzer = new VideoAnalyzer(pipeline, new VideoAnalysisOptions { Sampling = sampling, Tracking = tracking, ShownMinScore = name == "detect" ? shownMinScore : null });
             var savePath = parse.GetValue(save);
@@ -117,7 +109,7 @@ public static class VideoCommands
                 using var drawn = VideoDrawing.Draw(frame.Pixels, analysis);
                 await writer.WriteAsync(drawn, ct).ConfigureAwait(false);
             };
-            var expected = ExpectedFrames(info, sampling);
+            var expected = (double?)sampling.ExpectedFrames(info);
             var result = await ctx.Progress.RunAsync($"analysing {Path.GetFileName(path.TrimEnd('/'))} ({string.Join(", ", built.Select(t => t.Name))}, {sampling.Describe()})",
                 report => analyzer.AnalyzeAsync(info, ctx.Limits, each, new InlineProgress<int>(done => report(done, expected)), ct)).ConfigureAwait(false);
             if (writer is not null)
@@ -135,26 +127,19 @@ public static class VideoCommands
 
     internal static FrameSampling Sampling(double? fps, int? every, double? scenes)
     {
-        var given = new[] { fps is not null, every is not null, scenes is not null }.Count(x => x);
-        if (given > 1)
-            throw new UsageException("choose one of --fps, --every and --scenes");
         try
         {
-            return fps is { } f ? FrameSampling.Rate(f) : every is { } n ? FrameSampling.EveryNth(n) : scenes is { } s ? FrameSampling.SceneChanges(s) : FrameSampling.All;
+            return FrameSampling.Choose(fps, every, scenes);
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
-            throw new UsageException($"--{(fps is not null ? "fps" : every is not null ? "every" : "scenes")}: {e.Message.Split(" (Parameter")[0]}");
+            // The options as this command spells them.
+            var message = e.Message.Split(" (Parameter")[0];
+            throw new UsageException(message.StartsWith("choose", StringComparison.Ordinal)
+                ? message.Replace("fps, every and scenes", "--fps, --every and --scenes", StringComparison.Ordinal)
+                : "--" + message);
         }
     }
-
-    private static double? ExpectedFrames(VideoInfo info, FrameSampling sampling) => sampling.Mode switch
-    {
-        SamplingMode.All => info.FrameCount,
-        SamplingMode.EveryNth => info.FrameCount is { } n ? Math.Ceiling(n / sampling.Value) : null,
-        SamplingMode.Rate when info.Duration > 0 => Math.Ceiling(info.Duration * Math.Min(sampling.Value, info.FrameRate)),
-        _ => null,
-    };
 
     /// <summary>The tracks in MOTChallenge rows: objects when detect ran, faces otherwise; frame numbers from 1.</summary>
     internal static IEnumerable<MotRow> MotRows(VideoAnalysisResult result)

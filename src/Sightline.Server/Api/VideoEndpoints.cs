@@ -70,15 +70,13 @@ public static class VideoEndpoints
 
     internal static FrameSampling Sampling(double? fps, int? every, double? scenes)
     {
-        if (new[] { fps is not null, every is not null, scenes is not null }.Count(x => x) > 1)
-            throw ApiProblem.BadParameter("give one of fps, every and scenes");
         try
         {
-            return fps is { } f ? FrameSampling.Rate(f) : every is { } n ? FrameSampling.EveryNth(n) : scenes is { } s ? FrameSampling.SceneChanges(s) : FrameSampling.All;
+            return FrameSampling.Choose(fps, every, scenes);
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
-            throw ApiProblem.BadParameter($"{(fps is not null ? "fps" : every is not null ? "every" : "scenes")}: {e.Message.Split(" (Parameter")[0]}");
+            throw ApiProblem.BadParameter(e.Message.Split(" (Parameter")[0]);
         }
     }
 

@@ -69,13 +69,7 @@ internal sealed class VideoJob(string id, string file, string name, VideoInfo in
     public VideoJobView View(bool withResult) => new(Id, State, Name, Request.Tasks.Select(t => t.Entry.Name).ToList(), Request.Sampling.Describe(), Request.Track,
         FramesDone, Expected(), CreatedAt, StartedAt, FinishedAt, Error, withResult ? Result : null);
 
-    private long? Expected() => Request.Sampling.Mode switch
-    {
-        SamplingMode.All => Info.FrameCount,
-        SamplingMode.EveryNth => Info.FrameCount is { } n ? (long)Math.Ceiling(n / Request.Sampling.Value) : null,
-        SamplingMode.Rate when Info.Duration > 0 => (long)Math.Ceiling(Info.Duration * Math.Min(Request.Sampling.Value, Info.FrameRate)),
-        _ => null,
-    };
+    private long? Expected() => Request.Sampling.ExpectedFrames(Info);
 }
 
 /// <summary>

@@ -37,6 +37,17 @@ public static class FfmpegTools
         }
     }
 
+    /// <summary>Runs ffmpeg to its end (quiet, overwriting its output); a failure is an exception quoting ffmpeg.</summary>
+    public static void Run(IEnumerable<string> arguments)
+    {
+        using var process = Start(Ffmpeg, ["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments], "ffmpeg");
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"ffmpeg failed: {errors.Result}");
+    }
+
     /// <summary>Stops a tool and what it started; nothing is left running.</summary>
     internal static void Stop(Process process)
     {

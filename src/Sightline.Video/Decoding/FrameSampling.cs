@@ -30,6 +30,34 @@ public sealed record FrameSampling(SamplingMode Mode, double Value = 0)
         threshold is > 0 and < 1 ? new(SamplingMode.SceneChanges, threshold)
             : throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the scene-change threshold lies in (0, 1)");
 
+    /// <summary>
+    /// The sampling a user asked for with at most one of a rate, every n-th or a scene threshold (none: every frame);
+    /// an <see cref="ArgumentException"/> whose ParamName is the option (fps, every or scenes) otherwise.
+    /// </summary>
+    public static FrameSampling Choose(double? fps, int? every, double? scenes)
+    {
+        if (new[] { fps is not null, every is not null, scenes is not null }.Count(x => x) > 1)
+            throw new ArgumentException("choose one of fps, every and scenes", "fps");
+        var option = fps is not null ? "fps" : every is not null ? "every" : "scenes";
+        try
+        {
+            return fps is { } f ? Rate(f) : every is { } n ? EveryNth(n) : scenes is { } s ? SceneChanges(s) : All;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"{option}: {e.Message.Split(" (Parameter")[0]}", option);
+        }
+    }
+
+    /// <summary>How many frames of <paramref name="video"/> this sampling takes, when that can be known before reading it.</summary>
+    public long? ExpectedFrames(VideoInfo video) => Mode switch
+    {
+        SamplingMode.All => video.FrameCount,
+        SamplingMode.EveryNth => video.FrameCount is { } n ? (long)Math.Ceiling(n / Value) : null,
+        SamplingMode.Rate when video.Duration > 0 => (long)Math.Ceiling(video.Duration * Math.Min(Value, video.FrameRate)),
+        _ => null,
+    };
+
     /// <summary>The ffmpeg filter that picks the frames, or null for every frame.</summary>
     public string? Filter => Mode switch
     {

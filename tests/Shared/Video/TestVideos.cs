@@ -22,17 +22,7 @@ public sealed class TestVideos : IDisposable
         Make(name, ["-f", "lavfi", "-i", $"testsrc=size={width}x{height}:rate={rate}", "-frames:v", $"{frames}", "-c:v", "libx264", "-pix_fmt", "yuv420p",
             .. fastStart ? new[] { "-movflags", "+faststart" } : []]);
 
-    public static void Ffmpeg(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments])
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"ffmpeg failed: {errors}");
-    }
+    public static void Ffmpeg(IEnumerable<string> arguments) => Sightline.Video.Decoding.FfmpegTools.Run(arguments);
 
     /// <summary>ffmpeg processes whose command line names <paramref name="path"/>.</summary>
     public static int RunningOn(string path) => Directory.EnumerateDirectories("/proc").Count(dir =>

@@ -51,4 +51,25 @@ public class FrameSamplingTests
         Assert.Equal(15, VideoReader.SourceIndex(FrameSampling.Rate(2), 1, 0.5, 30));
         Assert.Equal(7, VideoReader.SourceIndex(FrameSampling.All, 7, 0.25, 30));
     }
+
+    [Fact]
+    public void A_users_choice_is_one_mode_at_most_and_names_the_option_at_fault()
+    {
+        Assert.Equal(FrameSampling.All, FrameSampling.Choose(null, null, null));
+        Assert.Equal(FrameSampling.EveryNth(4), FrameSampling.Choose(null, 4, null));
+        Assert.Equal("fps", Assert.Throws<ArgumentException>(() => FrameSampling.Choose(5, 2, null)).ParamName);
+        var e = Assert.Throws<ArgumentException>(() => FrameSampling.Choose(null, null, 1.5));
+        Assert.Equal("scenes", e.ParamName);
+        Assert.StartsWith("scenes:", e.Message);
+    }
+
+    [Fact]
+    public void The_frames_to_expect_follow_from_the_video_and_the_sampling()
+    {
+        var video = new VideoInfo("v.mp4", 64, 48, 0, Duration: 10, FrameRate: 30, FrameCount: 300, "h264", "mp4", false);
+        Assert.Equal(300, FrameSampling.All.ExpectedFrames(video));
+        Assert.Equal(43, FrameSampling.EveryNth(7).ExpectedFrames(video));
+        Assert.Equal(50, FrameSampling.Rate(5).ExpectedFrames(video));
+        Assert.Null(FrameSampling.SceneChanges(0.3).ExpectedFrames(video));
+    }
 }
