@@ -172,7 +172,8 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
         var faceTracks = faceTracker?.Summaries.Select(s => FaceTrack(s, faceFrames.GetValueOrDefault(s.TrackId) ?? [])).ToList();
         var totalMs = StageTimings.Since(start);
         var seconds = totalMs / 1000;
-        var videoSeconds = frames.Count == 0 ? 0 : frames[^1].Time - frames[0].Time + 1 / rate;
+        // The whole video is read whatever the sampling, so its duration is what the run covered.
+        var videoSeconds = info.Duration > 0 ? info.Duration : frames.Count == 0 ? 0 : frames[^1].Time - frames[0].Time + 1 / rate;
         return new VideoAnalysisResult(name, info with { Path = name }, _options.Sampling.Describe(), pipeline.Tasks.Select(t => t.Name).ToList(), frames.Count, frames,
             objectTracker?.Summaries, faceTracks,
             new VideoTimings(decodeMs, totalMs - decodeMs, totalMs, frames.Count / Math.Max(seconds, 1e-9), videoSeconds / Math.Max(seconds, 1e-9)));
