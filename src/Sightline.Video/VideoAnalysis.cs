@@ -127,6 +127,8 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
                         faceFrames[t.TrackId] = list = [];
                     list.Add((face.Identifiable == false ? -1 : face.Quality?.Score ?? 0, face));
                 }
+                // A track's one descriptor is what tracking gives; a 128-d vector per face per frame would swamp the result.
+                results[FacesTask.TaskName] = faces with { Faces = faces.Faces.Select(x => x with { Descriptor = null }).ToList() };
             }
             var frameAnalysis = new FrameAnalysis(frame.Index, frame.Time, results, tracks, analysis.Timings);
             frames.Add(frameAnalysis);

@@ -45,6 +45,19 @@ public sealed class VideoCommandTests(PretrainedModels models) : IDisposable
     }
 
     [Fact]
+    public async Task Video_faces_gives_one_descriptor_per_face_track_and_none_per_frame()
+    {
+        var result = await CliRunner.RunAsync("video", "faces", SlidingPhoto(), "--track", "--json");
+        Assert.Equal(0, result.ExitCode);
+        var tracks = result.Json.GetProperty("faceTracks").EnumerateArray().ToList();
+        Assert.NotEmpty(tracks);
+        Assert.Contains(tracks, t => t.TryGetProperty("descriptor", out var d) && d.GetArrayLength() > 0 && t.GetProperty("descriptorFrames").GetInt32() is > 0 and <= 3);
+        foreach (var frame in result.Json.GetProperty("frames").EnumerateArray())
+            foreach (var face in frame.GetProperty("results").GetProperty("faces").GetProperty("faces").EnumerateArray())
+                Assert.False(face.TryGetProperty("descriptor", out _));
+    }
+
+    [Fact]
     public async Task Eval_track_scores_a_tracker_file_against_ground_truth()
     {
         var gt = _videos.PathOf("gt.txt");
