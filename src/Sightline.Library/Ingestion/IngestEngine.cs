@@ -347,6 +347,7 @@ internal sealed class IngestEngine
             return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, null, null, metadata, entry, []));
         }
 
+        metadata = metadata with { Video = new VideoFacts(info.Duration, info.FrameRate, info.Codec, info.Rotation, info.HasAudio) };
         // The poster frame stands for the video: its thumbnails, and the library's analyses run on it as on a photo.
         await _analyses.BuildAsync(_context, cancellationToken).ConfigureAwait(false);
         var versions = await _analyses.WantedAsync(_context, cancellationToken).ConfigureAwait(false);

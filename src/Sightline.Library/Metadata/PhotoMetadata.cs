@@ -24,6 +24,9 @@ public readonly record struct NormalizedRect(double X, double Y, double Width, d
 /// <summary>A face region another program wrote into the photo's XMP (MWG regions: Lightroom, digiKam, Picasa, Apple), with the person's name when it has one.</summary>
 public sealed record FaceRegion(string? Name, NormalizedRect Area, string? Program = null);
 
+/// <summary>What ffprobe says of a video: its length in seconds, frame rate, codec, clockwise rotation for display, and whether it has sound.</summary>
+public sealed record VideoFacts(double Duration, double FrameRate, string Codec, int Rotation, bool HasAudio);
+
 /// <summary>
 /// What a photo's metadata says, read with MetadataExtractor from EXIF, XMP and IPTC, filled in from sidecar files
 /// (XMP, Google Takeout JSON) where the photo itself has nothing. Values the file gets wrong are left out and said
@@ -64,6 +67,9 @@ public sealed record PhotoMetadata
     public string? Description { get; init; }
 
     public IReadOnlyList<FaceRegion> FaceRegions { get; init; } = [];
+
+    /// <summary>For a video, what its stream says (null for photos, and for videos read without ffmpeg).</summary>
+    public VideoFacts? Video { get; init; }
 
     /// <summary>What was wrong with the metadata in words, e.g. "EXIF block is truncated" or "date taken 2099-01-01 is in the future (ignored)".</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -39,6 +39,10 @@ public sealed class VideoIngestTests(IngestFixture fixture) : IDisposable
         var detail = (await library.Store.GetPhotoAsync(row.Id))!;
         Assert.Equal(MediaKind.Video, detail.Photo.Kind);
         Assert.Equal((480, 640), (detail.Photo.Width, detail.Photo.Height));
+        var facts = detail.Metadata.Video ?? throw new InvalidOperationException("no video facts stored");
+        Assert.Equal(2, facts.Duration, 1);
+        Assert.Equal(10, facts.FrameRate, 3);
+        Assert.Equal("h264", facts.Codec);
         Assert.True(detail.Photo.ThumbnailsWritten);
         Assert.True(library.Thumbnails.Exists(detail.Photo.ContentHash));
         Assert.Equal(["detect", "faces"], detail.Analyses.Select(a => a.Task).Order());
