@@ -86,6 +86,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
         var rate = _options.Sampling.SampledRate(info.FrameRate > 0 ? info.FrameRate : 30);
         var tracking = _options.Tracking;
         var objectTracker = tracking is not null && pipeline.Tasks.Any(t => t.Name == DetectTask.TaskName) ? new ByteTracker(tracking, rate) : null;
+        // Every face the faces task keeps is a confident one: its own min score already chose them.
         var faceTracker = tracking is not null && pipeline.Tasks.Any(t => t.Name == FacesTask.TaskName)
             ? new ByteTracker(tracking with { LowScore = 0, HighScore = 0, NewTrackScore = 0 }, rate) : null;
         var faceFrames = new Dictionary<int, List<(float Quality, FaceResult Face)>>();
@@ -104,14 +105,22 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
             Dictionary<string, IReadOnlyList<TrackedObject>>? tracks = tracking is null ? null : new(StringComparer.OrdinalIgnoreCase);
             if (results.TryGetValue(DetectTask.TaskName, out var d) && d is DetectionResult detection)
             {
-                var shown = _options.ShownMinScore is { } min ? detection.Detections.Where(x => x.Score >= min).ToList() : detection.Detections.ToList();
+                // The detections listed, and where each of the task's detections stands among them (-1: not listed).
+                var shown = new List<DetectedObject>(detection.Detections.Count);
+                var shownIndex = new int[detection.Detections.Count];
+                for (var i = 0; i < detection.Detections.Count; i++)
+                {
+                    var listed = _options.ShownMinScore is not { } min || detection.Detections[i].Score >= min;
+                    shownIndex[i] = listed ? shown.Count : -1;
+                    if (listed)
+                        shown.Add(detection.Detections[i]);
+                }
                 if (objectTracker is not null)
                 {
                     var inputs = detection.Detections.Select((x, i) => new TrackInput(x.Box, x.Score, x.ClassName, i)).ToList();
                     var tracked = objectTracker.Update(inputs, frame.Index, frame.Time);
-                    // Indices into the list as shown; a doubtful detection that only continued a track is not listed (-1).
-                    var shownIndex = detection.Detections.Select((x, i) => (x, i)).Where(p => shown.Contains(p.x)).Select((p, j) => (p.i, j)).ToDictionary(p => p.i, p => p.j);
-                    tracks![DetectTask.TaskName] = tracked.Select(t => t with { DetectionIndex = shownIndex.GetValueOrDefault(t.DetectionIndex, -1) }).ToList();
+                    // A doubtful detection that only continued a track is not listed.
+                    tracks![DetectTask.TaskName] = tracked.Select(t => t with { DetectionIndex = t.DetectionIndex >= 0 ? shownIndex[t.DetectionIndex] : -1 }).ToList();
                 }
                 results[DetectTask.TaskName] = detection with { Detections = shown };
             }
@@ -162,15 +171,19 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
                 {
                     await analysis.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (Exception) when (analysis.IsCompleted)
                 {
+                    // Unwinding already: this frame's own failure or cancellation adds nothing.
                 }
                 frame.Dispose();
             }
         }
 
         if (_options.InterpolateGaps)
-            frames = Interpolate(frames, DetectTask.TaskName, objectTracker, Interpolate(frames, FacesTask.TaskName, faceTracker, frames));
+        {
+            frames = Interpolate(frames, DetectTask.TaskName, objectTracker);
+            frames = Interpolate(frames, FacesTask.TaskName, faceTracker);
+        }
         var faceTracks = faceTracker?.Summaries.Select(s => FaceTrack(s, faceFrames.GetValueOrDefault(s.TrackId) ?? [])).ToList();
         var totalMs = StageTimings.Since(start);
         var seconds = totalMs / 1000;
@@ -181,7 +194,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
             new VideoTimings(decodeMs, totalMs - decodeMs, totalMs, frames.Count / Math.Max(seconds, 1e-9), videoSeconds / Math.Max(seconds, 1e-9)));
     }
 
-    private static List<FrameAnalysis> Interpolate(List<FrameAnalysis> original, string task, ByteTracker? tracker, List<FrameAnalysis> frames)
+    private static List<FrameAnalysis> Interpolate(List<FrameAnalysis> frames, string task, ByteTracker? tracker)
     {
         if (tracker is null)
             return frames;

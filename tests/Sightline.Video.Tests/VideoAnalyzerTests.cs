@@ -59,9 +59,13 @@ public sealed class VideoAnalyzerTests(PretrainedModels models) : IDisposable
         var path = await MakeVideoAsync();
         var info = await VideoProbe.ProbeAsync(path);
         await using var context = TaskContext.Create(models.Store, models.Engine);
-        var chosen = TaskSelection.Choose(BuiltInTasks.Registry, "detect", [new("detect.minScore", "0.1"), new("detect.classes", "person")]);
-        var pipeline = new AnalysisPipeline(await TaskSelection.CreateAsync(chosen, context));
-        var analyzer = new VideoAnalyzer(pipeline, new VideoAnalysisOptions { Tracking = TrackerOptions.Default, ShownMinScore = DetectOptions.DefaultMinScore });
+        var chosen = TaskSelection.Choose(BuiltInTasks.Registry, "detect", [new("detect.classes", "person")]);
+        var run = VideoTasks.Prepare(chosen, FrameSampling.All, TrackerOptions.Default);
+        // The detector runs down to the tracker's low score; frames list boxes at the detect task's min score.
+        Assert.Equal(TrackerOptions.Default.LowScore, ((DetectTaskOptions)run.Tasks.Single().Options).MinScore);
+        Assert.Equal(DetectOptions.DefaultMinScore, run.Options.ShownMinScore);
+        var pipeline = new AnalysisPipeline(await TaskSelection.CreateAsync(run.Tasks, context));
+        var analyzer = new VideoAnalyzer(pipeline, run.Options);
         var result = await analyzer.AnalyzeAsync(info);
 
         Assert.Equal(Frames, result.FrameCount);

@@ -59,9 +59,6 @@ public static class VideoCommands
             var sampling = Sampling(parse.GetValue(fps), parse.GetValue(every), parse.GetValue(scenes));
             var motPath = parse.GetValue(mot);
             var tracking = parse.GetValue(track) || motPath is not null ? TrackerOptions.Default : null;
-            var shownMinScore = name == "detect" ? parse.GetValue(minScore) : DetectOptions.DefaultMinScore;
-            if (tracking is not null && name == "detect")
-                tracking = tracking with { HighScore = shownMinScore, NewTrackScore = Math.Min(1, shownMinScore + 0.1f), LowScore = Math.Min(tracking.LowScore, shownMinScore) };
             var pairs = new List<string>();
             string taskList;
             switch (name)
@@ -69,8 +66,7 @@ public static class VideoCommands
                 case "detect":
                     taskList = "detect";
                     pairs.Add($"detect.model={parse.GetValue(model)}");
-                    // The tracker also sees doubtful boxes down to its low score; frames list those at the min score.
-                    pairs.Add(string.Create(CultureInfo.InvariantCulture, $"detect.minScore={(tracking is null ? shownMinScore : tracking.LowScore)}"));
+                    pairs.Add(string.Create(CultureInfo.InvariantCulture, $"detect.minScore={parse.GetValue(minScore)}"));
                     if (parse.GetValue(classes) is { Length: > 0 } c)
                         pairs.Add($"detect.classes={c}");
                     break;
@@ -82,13 +78,10 @@ public static class VideoCommands
                     pairs.AddRange(parse.GetValue(settings) ?? []);
                     break;
             }
-            if (tracking is not null && taskList.Split(',').Any(t => t.Trim().Equals("faces", StringComparison.OrdinalIgnoreCase)))
-                pairs.Add("faces.descriptors=true");
             var chosen = AnalyzeCommand.Choose(taskList, pairs, null);
             if (tracking is not null && !chosen.Any(c => c.Entry.Name is DetectTask.TaskName or FacesTask.TaskName))
                 throw new UsageException("--track and --mot follow detect or faces: choose one of them among --tasks");
-            if (motPath is not null && !chosen.Any(c => c.Entry.Name is DetectTask.TaskName or FacesTask.TaskName))
-                throw new UsageException("--mot writes detect or faces tracks");
+            var run = VideoTasks.Prepare(chosen, sampling, tracking);
 
             var path = parse.GetValue(video)!;
             var info = await VideoProbe.ProbeAsync(path, ctx.Limits, ct).ConfigureAwait(false);
@@ -99,9 +92,9 @@ public static class VideoCommands
 
             using var engine = new Sightline.Inference.Sessions.InferenceEngine(ctx.EngineOptions.ForConcurrentRuns(), ctx.Warn);
             await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
-            var built = await AnalyzeCommand.BuildAsync(chosen, taskContext, ct).ConfigureAwait(false);
+            var built = await AnalyzeCommand.BuildAsync(run.Tasks, taskContext, ct).ConfigureAwait(false);
             var pipeline = new AnalysisPipeline(built, ctx.Limits);
-            var analyzer = new VideoAnalyzer(pipeline, new VideoAnalysisOptions { Sampling = sampling, Tracking = tracking, ShownMinScore = name == "detect" ? shownMinScore : null });
+            var analyzer = new VideoAnalyzer(pipeline, run.Options);
             var savePath = parse.GetValue(save);
             await using var writer = savePath is null ? null : new VideoWriter(savePath, info.Width, info.Height, sampling.SampledRate(info.FrameRate > 0 ? info.FrameRate : 30));
             Func<VideoFrame, FrameAnalysis, Task>? each = writer is null ? null : async (frame, analysis) =>

@@ -232,7 +232,7 @@ internal sealed class IngestEngine
         var file = toRead.File;
         var entry = new FileEntry(file.Path, toRead.FolderId, file.Kind, file.Size, file.ModifiedAt, null, null, now);
         if (file.Kind == FileKind.Video)
-            return await IngestVideoAsync(toRead, entry, cancellationToken).ConfigureAwait(false);
+            return await IngestVideoAsync(toRead, entry, now, cancellationToken).ConfigureAwait(false);
 
         if (BeforeRead is { } hook)
             await hook(file.Path).ConfigureAwait(false);
@@ -264,39 +264,18 @@ internal sealed class IngestEngine
         var metadata = PhotoMetadataReader.Read(bytes, file.Path);
         _clock.AddSince(StageClock.Metadata, metadataStart);
 
-        await _analyses.BuildAsync(_context, cancellationToken).ConfigureAwait(false);
-        var versions = await _analyses.WantedAsync(_context, cancellationToken).ConfigureAwait(false);
-        var pipeline = _analyses.PipelineFor(null, thumbnails: true, _images)!;
-        _analyses.Register(file.Path, hash);
-        Outcome<ImageAnalysis> outcome;
-        try
-        {
-            outcome = await pipeline.AnalyzeAsync(ImageSource.Bytes(bytes, file.Path), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsOfThisPhoto(e))
-        {
-            // One photo that trips an analysis must not stop every later scan at the same photo.
-            return Failure(entry, $"analysis failed ({e.GetType().Name}: {e.Message})", hash);
-        }
-        finally
-        {
-            _analyses.Forget(file.Path);
-        }
-        if (outcome.Result is not { } analysis)
-            return Failure(entry, Reason(outcome.Error!), hash);
-
-        AddTimings(analysis.Timings);
-        var mapped = ResultMapper.Map(analysis.Results, versions, now);
-        Count(ref _analysesRun, mapped.Analyses.Count);
+        var (analysis, mapped, failure) = await AnalyseNewAsync(ImageSource.Bytes(bytes, file.Path), entry, hash, now, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+            return failure;
         CountFile(toRead.Reason, ref _newPhotos);
-        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Photo, file.Format ?? analysis.Format.ToString().ToLowerInvariant(), bytes.Length,
-            analysis.Width, analysis.Height, metadata, entry, mapped.Analyses,
+        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Photo, file.Format ?? analysis!.Format.ToString().ToLowerInvariant(), bytes.Length,
+            analysis!.Width, analysis.Height, metadata, entry, mapped!.Analyses,
             Faces: mapped.Faces,
             ImportedFaces: ResultMapper.ImportedFaces(metadata.FaceRegions, analysis.Width, analysis.Height),
             Embedding: mapped.Embedding, EmbeddingModel: mapped.EmbeddingModel, ThumbnailsWritten: mapped.ThumbnailsWritten));
     }
 
-    private async Task<IngestItem?> IngestVideoAsync(FileToRead toRead, FileEntry entry, CancellationToken cancellationToken)
+    private async Task<IngestItem?> IngestVideoAsync(FileToRead toRead, FileEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var file = toRead.File;
         var readStart = Stopwatch.GetTimestamp();
@@ -349,39 +328,58 @@ internal sealed class IngestEngine
 
         metadata = metadata with { Video = new VideoFacts(info.Duration, info.FrameRate, info.Codec, info.Rotation, info.HasAudio) };
         // The poster frame stands for the video: its thumbnails, and the library's analyses run on it as on a photo.
-        await _analyses.BuildAsync(_context, cancellationToken).ConfigureAwait(false);
-        var versions = await _analyses.WantedAsync(_context, cancellationToken).ConfigureAwait(false);
-        var pipeline = _analyses.PipelineFor(null, thumbnails: true, _images)!;
-        Outcome<ImageAnalysis> outcome;
+        VideoFrame poster;
         try
         {
-            using var poster = await PosterFrameAsync(info, cancellationToken).ConfigureAwait(false);
-            _analyses.Register(file.Path, hash);
-            try
-            {
-                outcome = await pipeline.AnalyzeAsync(ImageSource.Frame(poster.Pixels, file.Path, poster.Index), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _analyses.Forget(file.Path);
-            }
+            poster = await PosterFrameAsync(info, cancellationToken).ConfigureAwait(false);
         }
         catch (VideoException e)
         {
             return Failure(entry, e.Reason, hash);
         }
+        MappedAnalyses? mapped;
+        using (poster)
+        {
+            (_, mapped, var failure) = await AnalyseNewAsync(ImageSource.Frame(poster.Pixels, file.Path, poster.Index), entry, hash, now, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+                return failure;
+        }
+        CountFile(toRead.Reason, ref _newVideos);
+        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, info.Width, info.Height, metadata, entry, mapped!.Analyses,
+            Faces: mapped.Faces, Embedding: mapped.Embedding, EmbeddingModel: mapped.EmbeddingModel, ThumbnailsWritten: mapped.ThumbnailsWritten));
+    }
+
+    /// <summary>
+    /// New content through the library's analyses and thumbnails, as the committer stores them; a failure of this
+    /// item (never of the whole scan) comes back as its <see cref="FailureItem"/>.
+    /// </summary>
+    private async Task<(ImageAnalysis? Analysis, MappedAnalyses? Mapped, FailureItem? Failure)> AnalyseNewAsync(ImageSource source, FileEntry entry, string hash,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _analyses.BuildAsync(_context, cancellationToken).ConfigureAwait(false);
+        var versions = await _analyses.WantedAsync(_context, cancellationToken).ConfigureAwait(false);
+        var pipeline = _analyses.PipelineFor(null, thumbnails: true, _images)!;
+        _analyses.Register(entry.Path, hash);
+        Outcome<ImageAnalysis> outcome;
+        try
+        {
+            outcome = await pipeline.AnalyzeAsync(source, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception e) when (IsOfThisPhoto(e))
         {
-            return Failure(entry, $"analysis failed ({e.GetType().Name}: {e.Message})", hash);
+            // One photo that trips an analysis must not stop every later scan at the same photo.
+            return (null, null, Failure(entry, $"analysis failed ({e.GetType().Name}: {e.Message})", hash));
+        }
+        finally
+        {
+            _analyses.Forget(entry.Path);
         }
         if (outcome.Result is not { } analysis)
-            return Failure(entry, Reason(outcome.Error!), hash);
+            return (null, null, Failure(entry, Reason(outcome.Error!), hash));
         AddTimings(analysis.Timings);
-        var mapped = ResultMapper.Map(analysis.Results, versions, DateTimeOffset.UtcNow);
+        var mapped = ResultMapper.Map(analysis.Results, versions, now);
         Count(ref _analysesRun, mapped.Analyses.Count);
-        CountFile(toRead.Reason, ref _newVideos);
-        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, info.Width, info.Height, metadata, entry, mapped.Analyses,
-            Faces: mapped.Faces, Embedding: mapped.Embedding, EmbeddingModel: mapped.EmbeddingModel, ThumbnailsWritten: mapped.ThumbnailsWritten));
+        return (analysis, mapped, null);
     }
 
     /// <summary>The frame a video is shown by: one second in (a tenth of a shorter video), past the black a clip often opens with.</summary>

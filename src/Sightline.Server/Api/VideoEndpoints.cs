@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Sightline.Server.Errors;
 using Sightline.Server.Hosting;
+using Sightline.Video;
 using Sightline.Video.Decoding;
+using Sightline.Video.Tracking;
 using Sightline.Vision.Detection;
 using Sightline.Faces;
 
@@ -28,13 +30,11 @@ public static class VideoEndpoints
                 // Everything about the request is checked before the upload is read.
                 var sampling = Sampling(fps, every, scenes);
                 var chosen = AnalyzeEndpoints.Choose(tasks ?? "detect", request.Query, analysis.Options);
-                var tracking = track ?? false;
-                if (tracking && !chosen.Any(c => c.Entry.Name is DetectTask.TaskName or FacesTask.TaskName))
+                if (track == true && !chosen.Any(c => c.Entry.Name is DetectTask.TaskName or FacesTask.TaskName))
                     throw ApiProblem.BadParameter("track follows detect or faces: choose one of them in tasks");
-                if (tracking && chosen.Any(c => c.Entry.Name == FacesTask.TaskName))
-                    chosen = chosen.Select(c => c.Entry.Name == FacesTask.TaskName ? c with { Options = ((FacesTaskOptions)c.Options) with { Descriptors = true } } : c).ToList();
+                var run = VideoTasks.Prepare(chosen, sampling, track == true ? TrackerOptions.Default : null);
                 var (file, name) = await ReceiveAsync(request, jobs, ct).ConfigureAwait(false);
-                var job = await jobs.SubmitAsync(file, name, new VideoJobRequest(chosen, sampling, tracking), ct).ConfigureAwait(false);
+                var job = await jobs.SubmitAsync(file, name, run, ct).ConfigureAwait(false);
                 return Results.Accepted($"/v1/video/jobs/{job.Id}", job);
             })
             .WithName("SubmitVideoJob").WithSummary("Analyse a video in the background: 202 with the job, whose progress and result GET /v1/video/jobs/{id} gives")

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
-using Sightline.Analysis;
 using Sightline.Server.Api;
 using Sightline.Server.Errors;
 using Sightline.Video;
 using Sightline.Video.Decoding;
-using Sightline.Video.Tracking;
 
 namespace Sightline.Server.Hosting;
 
@@ -18,9 +16,6 @@ public enum VideoJobState
     Failed,
     Cancelled,
 }
-
-/// <summary>What a client asked of a video: the tasks with their options, the frames, and whether to track.</summary>
-public sealed record VideoJobRequest(IReadOnlyList<ChosenTask> Tasks, FrameSampling Sampling, bool Track);
 
 /// <summary>A video job as GET /v1/video/jobs/{id} answers it: its state, progress, and once done its result or error.</summary>
 public sealed record VideoJobView(
@@ -41,7 +36,7 @@ public sealed record VideoJobView(
 public sealed record VideoJobError(string Code, string Detail);
 
 /// <summary>One job: its uploaded file (a temporary file, deleted when the job ends), its state and its cancellation.</summary>
-internal sealed class VideoJob(string id, string file, string name, VideoInfo info, VideoJobRequest request)
+internal sealed class VideoJob(string id, string file, string name, VideoInfo info, VideoRun request)
 {
     private int _framesDone;
 
@@ -49,7 +44,7 @@ internal sealed class VideoJob(string id, string file, string name, VideoInfo in
     public string File { get; } = file;
     public string Name { get; } = name;
     public VideoInfo Info { get; } = info;
-    public VideoJobRequest Request { get; } = request;
+    public VideoRun Request { get; } = request;
     public CancellationTokenSource Cancel { get; } = new();
     public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
     public VideoJobState State { get; set; } = VideoJobState.Queued;
@@ -66,10 +61,10 @@ internal sealed class VideoJob(string id, string file, string name, VideoInfo in
 
     public bool Finished => State is VideoJobState.Succeeded or VideoJobState.Failed or VideoJobState.Cancelled;
 
-    public VideoJobView View(bool withResult) => new(Id, State, Name, Request.Tasks.Select(t => t.Entry.Name).ToList(), Request.Sampling.Describe(), Request.Track,
+    public VideoJobView View(bool withResult) => new(Id, State, Name, Request.Tasks.Select(t => t.Entry.Name).ToList(), Request.Options.Sampling.Describe(), Request.Options.Tracking is not null,
         FramesDone, Expected(), CreatedAt, StartedAt, FinishedAt, Error, withResult ? Result : null);
 
-    private long? Expected() => Request.Sampling.ExpectedFrames(Info);
+    private long? Expected() => Request.Options.Sampling.ExpectedFrames(Info);
 }
 
 /// <summary>
@@ -116,7 +111,7 @@ public sealed class VideoJobs : IAsyncDisposable
     /// Takes an uploaded file as a new job, once ffprobe has said it is a video; the queue holds at most
     /// <see cref="ServerOptions.VideoQueueCapacity"/> jobs waiting or running.
     /// </summary>
-    public async Task<VideoJobView> SubmitAsync(string file, string name, VideoJobRequest request, CancellationToken cancellationToken)
+    public async Task<VideoJobView> SubmitAsync(string file, string name, VideoRun request, CancellationToken cancellationToken)
     {
         try
         {
@@ -198,12 +193,7 @@ public sealed class VideoJobs : IAsyncDisposable
         try
         {
             var pipeline = await _analysis.PipelineAsync(job.Request.Tasks, cancel.Token).ConfigureAwait(false);
-            var analyzer = new VideoAnalyzer(pipeline, new VideoAnalysisOptions
-            {
-                SourceName = job.Name,
-                Sampling = job.Request.Sampling,
-                Tracking = job.Request.Track ? TrackerOptions.Default : null,
-            });
+            var analyzer = new VideoAnalyzer(pipeline, job.Request.Options with { SourceName = job.Name });
             var result = await analyzer.AnalyzeAsync(job.Info, _options.ImageLimits, null, new Progress(job), cancel.Token).ConfigureAwait(false);
             job.Result = result;
             Finish(job, VideoJobState.Succeeded, null);

@@ -49,6 +49,17 @@ public sealed record TrackerOptions : TaskOptions
 
     public static TrackerOptions Default { get; } = new();
 
+    /// <summary>
+    /// These options around a detector's working point <paramref name="highScore"/>: confident boxes at least that,
+    /// new tracks 0.1 more (ByteTrack's rule), and the low score no higher than it.
+    /// </summary>
+    public TrackerOptions AtScore(float highScore) => this with
+    {
+        HighScore = highScore,
+        NewTrackScore = Math.Min(1, highScore + 0.1f),
+        LowScore = Math.Min(LowScore, highScore),
+    };
+
     public override void Validate()
     {
         InRange("lowScore", LowScore, 0, 1);
