@@ -125,6 +125,12 @@ public sealed class VideoJobs : IAsyncDisposable
             {
                 info = await VideoProbe.ProbeAsync(file, _options.ImageLimits, cancellationToken).ConfigureAwait(false);
             }
+            catch (VideoException e)
+            {
+                Interlocked.Decrement(ref _pending);
+                // The client knows its upload by its name, not by the server's temporary file.
+                throw new VideoException(e.Kind, name, e.Reason.Replace(file, name, StringComparison.Ordinal));
+            }
             catch
             {
                 Interlocked.Decrement(ref _pending);

@@ -109,7 +109,10 @@ public sealed class VideoApiTests(VideoServerFixture fixture) : IClassFixture<Vi
     {
         var text = fixture.Videos.PathOf($"notes-{Guid.NewGuid():N}.mp4");
         await File.WriteAllTextAsync(text, "not a video at all");
-        await AssertProblem(await Client.PostAsync("/v1/video/jobs", Body(text)), HttpStatusCode.UnprocessableEntity, "not_a_video");
+        var notVideo = await Client.PostAsync("/v1/video/jobs", Body(text));
+        await AssertProblem(notVideo, HttpStatusCode.UnprocessableEntity, "not_a_video");
+        // The detail names the upload, never the server's temporary file.
+        Assert.DoesNotContain("sightline-video-jobs", await notVideo.Content.ReadAsStringAsync());
         await AssertProblem(await Client.PostAsync("/v1/video/jobs", Body(text, "text/plain")), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         await AssertProblem(await Client.PostAsync("/v1/video/jobs?fps=5&every=2", Body(text)), HttpStatusCode.UnprocessableEntity, "bad_parameter");
         await AssertProblem(await Client.PostAsync("/v1/video/jobs?tasks=embed&track=true", Body(text)), HttpStatusCode.UnprocessableEntity, "bad_parameter");
