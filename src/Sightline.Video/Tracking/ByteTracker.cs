@@ -61,6 +61,7 @@ public sealed class ByteTracker
 {
     private readonly TrackerOptions _options;
     private readonly int _maxLostSteps;
+    private readonly double _secondsPerStep;
     private readonly List<Track> _tracked = [];
     private readonly List<Track> _lost = [];
     private readonly Dictionary<int, SummaryBuilder> _summaries = [];
@@ -74,12 +75,13 @@ public sealed class ByteTracker
         _options.Validate();
         if (!(framesPerSecond > 0) || double.IsInfinity(framesPerSecond))
             throw new ArgumentOutOfRangeException(nameof(framesPerSecond), framesPerSecond, "frames per second must be a positive number");
-        _maxLostSteps = Math.Max(1, (int)Math.Round(_options.MaxLostSeconds * framesPerSecond));
+        _maxLostSteps = Math.Max(_options.MinLostFrames, (int)Math.Round(_options.MaxLostSeconds * framesPerSecond));
+        _secondsPerStep = 1 / framesPerSecond;
     }
 
     public TrackerOptions Options => _options;
 
-    /// <summary>The most frames a lost track is kept for: <see cref="TrackerOptions.MaxLostSeconds"/> at this tracker's frame rate.</summary>
+    /// <summary>The most frames a lost track is kept for: <see cref="TrackerOptions.MaxLostSeconds"/> at this tracker's frame rate, at least <see cref="TrackerOptions.MinLostFrames"/>.</summary>
     public int MaxLostFrames => _maxLostSteps;
 
     /// <summary>Every confirmed track so far, by id.</summary>
@@ -215,15 +217,16 @@ public sealed class ByteTracker
     private readonly record struct Association(IReadOnlyList<(int Track, int Detection)> Matches, IReadOnlyList<int> UnmatchedTracks, IReadOnlyList<int> UnmatchedDetections);
 
     /// <summary>Least-cost pairs by IoU distance (1 - IoU, or 1 - IoU x score), none at or above 1 - <paramref name="minIou"/>.</summary>
-    private static Association Associate(IReadOnlyList<Track> tracks, IReadOnlyList<TrackInput> detections, float minIou, bool fuseScore, bool anyClass = false)
+    private Association Associate(IReadOnlyList<Track> tracks, IReadOnlyList<TrackInput> detections, float minIou, bool fuseScore, bool anyClass = false)
     {
         var cost = new double[tracks.Count, detections.Count];
         for (var t = 0; t < tracks.Count; t++)
         {
             var box = tracks[t].Box;
+            var buffer = Math.Min(TrackerOptions.MaxBuffer, _options.BufferPerSecond * (_step - tracks[t].LastStep) * _secondsPerStep);
             for (var d = 0; d < detections.Count; d++)
             {
-                var iou = anyClass || tracks[t].ClassName == detections[d].ClassName ? BoundingBox.IoU(box, detections[d].Box) : 0;
+                var iou = anyClass || tracks[t].ClassName == detections[d].ClassName ? BufferedIoU(box, detections[d].Box, (float)buffer) : 0;
                 cost[t, d] = 1 - (fuseScore ? iou * detections[d].Score : iou);
             }
         }
@@ -247,6 +250,16 @@ public sealed class ByteTracker
         }
         var unmatchedDetections = Enumerable.Range(0, detections.Count).Where(d => !usedDetections[d]).ToList();
         return new Association(matches, unmatchedTracks, unmatchedDetections);
+    }
+
+    /// <summary>IoU of the two boxes each widened on every side by <paramref name="buffer"/> times its own larger side.</summary>
+    internal static float BufferedIoU(BoundingBox a, BoundingBox b, float buffer) =>
+        buffer <= 0 ? BoundingBox.IoU(a, b) : BoundingBox.IoU(Widen(a, buffer), Widen(b, buffer));
+
+    private static BoundingBox Widen(BoundingBox box, float buffer)
+    {
+        var margin = buffer * Math.Max(box.Width, box.Height);
+        return new BoundingBox(box.X - margin, box.Y - margin, box.Width + 2 * margin, box.Height + 2 * margin);
     }
 
     private sealed class SummaryBuilder(int id, string className)

@@ -44,6 +44,25 @@ public sealed record TrackerOptions : TaskOptions
     /// <summary>How long a lost track waits to be found again: ByteTrack's 30 frames at 30 frames per second.</summary>
     public double MaxLostSeconds { get; init; } = 1.0;
 
+    /// <summary>
+    /// However few frames a second are analysed, a lost track waits this many of them: a detector misses an object
+    /// in a frame as often at 2 frames per second as at 30, while 1 s would be 2 frames there.
+    /// </summary>
+    public int MinLostFrames { get; init; } = 3;
+
+    /// <summary>
+    /// Motion the Kalman filter does not foresee (a turn, a stop, a walker's sway, the detector's jitter) grows with
+    /// the time between the frames compared: before IoU, both boxes are widened on each side by this fraction of the
+    /// object's larger side per second since the track was last seen (the buffered IoU of C-BIoU, Yang et al.,
+    /// 2023, scaled by time). At 30 frames per second that is 1 % of the size, and IoU is as ByteTrack's; at 2
+    /// frames per second a walker moves about a body width between frames, and plain IoU would be 0. Set from a
+    /// walker's pace, about 0.8 body heights a second, half of which the motion model leaves unexplained.
+    /// </summary>
+    public double BufferPerSecond { get; init; } = 0.4;
+
+    /// <summary>The most a box is widened, on each side, as a fraction of its larger side.</summary>
+    public const double MaxBuffer = 0.5;
+
     /// <summary>A lost track and a live one this close (IoU) are one object twice; the older keeps its id.</summary>
     public float DuplicateIou { get; init; } = 0.85f;
 
@@ -71,6 +90,10 @@ public sealed record TrackerOptions : TaskOptions
         AboveAndAtMost("lowMatchIou", LowMatchIou, 0, 1);
         AboveAndAtMost("confirmIou", ConfirmIou, 0, 1);
         AboveAndAtMost("duplicateIou", DuplicateIou, 0, 1);
+        if (MinLostFrames is < 1 or > 1000)
+            throw new TaskOptionsException("minLostFrames", $"minLostFrames must lie in [1, 1000], got {MinLostFrames}");
+        if (!(BufferPerSecond >= 0 && BufferPerSecond <= 10))
+            throw new TaskOptionsException("bufferPerSecond", $"bufferPerSecond must lie in [0, 10], got {BufferPerSecond}");
         if (!(MaxLostSeconds >= 0 && MaxLostSeconds <= 3600))
             throw new TaskOptionsException("maxLostSeconds", $"maxLostSeconds must lie in [0, 3600], got {MaxLostSeconds}");
     }

@@ -53,6 +53,47 @@ public class ByteTrackerTests
         Assert.NotEqual(first, second);
     }
 
+    [Theory]
+    [InlineData(0.4, 1)]
+    [InlineData(0.0, 2)]
+    public void At_two_frames_a_second_a_walker_moving_a_body_width_between_frames_keeps_one_id_with_the_motion_buffer(double bufferPerSecond, int expectedIds)
+    {
+        // A walker 100 px tall, 40 px wide, sampled every 0.5 s: 45 px a step, with a stop and a turn that the
+        // constant-velocity model does not foresee; without the buffer the boxes of neighbouring frames do not touch.
+        var tracker = new ByteTracker(new TrackerOptions { BufferPerSecond = bufferPerSecond }, framesPerSecond: 2);
+        float[] xs = [0, 45, 90, 135, 135, 135, 90, 45, 0, -45];
+        var ids = new HashSet<int>();
+        foreach (var x in xs)
+            foreach (var t in tracker.Update([Person(200 + x, 50)]))
+                ids.Add(t.TrackId);
+        if (expectedIds == 1)
+            Assert.Single(ids);
+        else
+            Assert.True(ids.Count >= expectedIds, $"without the buffer the walker should break into tracks, got {ids.Count}");
+    }
+
+    [Fact]
+    public void Buffered_iou_widens_both_boxes_by_their_larger_side_and_is_plain_iou_without_a_buffer()
+    {
+        var a = new BoundingBox(0, 0, 40, 100);
+        var b = new BoundingBox(50, 0, 40, 100);
+        Assert.Equal(0, ByteTracker.BufferedIoU(a, b, 0));
+        // Each widened by 20 px a side: 80 x 140 boxes, 50 px apart, overlap 30 x 140.
+        Assert.Equal(30f * 140 / (2 * 80 * 140 - 30 * 140), ByteTracker.BufferedIoU(a, b, 0.2f), 4);
+    }
+
+    [Fact]
+    public void At_a_low_frame_rate_a_lost_track_still_waits_the_least_number_of_frames()
+    {
+        // 1 s at 2 frames a second would be 2 frames; it waits 3.
+        var tracker = new ByteTracker(new TrackerOptions(), framesPerSecond: 2);
+        Assert.Equal(3, tracker.MaxLostFrames);
+        var id = tracker.Update([Person(100, 50)]).Single().TrackId;
+        for (var f = 0; f < 3; f++)
+            Assert.Empty(tracker.Update([]));
+        Assert.Equal(id, tracker.Update([Person(100, 50)]).Single().TrackId);
+    }
+
     [Fact]
     public void A_doubtful_detection_continues_a_track_but_never_starts_one()
     {
