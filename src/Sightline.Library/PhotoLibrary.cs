@@ -116,6 +116,8 @@ public sealed class PhotoLibrary : IAsyncDisposable
             throw new LibraryStoreException($"{folder} already holds a Sightline library: open it, or choose another folder");
         settings ??= LibrarySettings.Default;
         LibraryTasks.Choose(settings); // a mistake in the settings is found before anything is written
+        if (CheckVideoSettings(settings) is { } video)
+            throw new TaskOptionsException("video", video);
         var spec = string.IsNullOrWhiteSpace(database) ? LibraryStores.DefaultSqlite : database.Trim();
         Directory.CreateDirectory(folder);
         var store = await LibraryStores.OpenAsync(spec, folder, cancellationToken).ConfigureAwait(false);
@@ -182,10 +184,18 @@ public sealed class PhotoLibrary : IAsyncDisposable
         return path;
     }
 
+    /// <summary>What is wrong with the video settings, in words; null when nothing is.</summary>
+    public static string? CheckVideoSettings(LibrarySettings settings) =>
+        !(settings.VideoFramesPerSecond is >= 0 and <= 60) ? $"video.fps must lie in [0, 60] (0: videos analysed by their poster frame only), got {settings.VideoFramesPerSecond}"
+        : !(settings.VideoMaxSeconds is > 0 and <= 86400) ? $"video.maxSeconds must lie in (0, 86400], got {settings.VideoMaxSeconds}"
+        : null;
+
     /// <summary>Changes the analyses or their options; the next scan re-runs only the analyses that are out of date.</summary>
     public async Task SaveSettingsAsync(LibrarySettings settings, CancellationToken cancellationToken = default)
     {
         LibraryTasks.Choose(settings);
+        if (CheckVideoSettings(settings) is { } video)
+            throw new TaskOptionsException("video", video);
         if (settings.SmallThumbnail < 16 || settings.PreviewThumbnail < settings.SmallThumbnail)
             throw new TaskOptionsException("thumbnails", $"thumbnail sizes must be at least 16 pixels, the preview no smaller than the grid thumbnail (got {settings.SmallThumbnail} and {settings.PreviewThumbnail})");
         await Store.SaveSettingsAsync(settings, cancellationToken).ConfigureAwait(false);

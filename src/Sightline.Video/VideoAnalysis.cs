@@ -29,6 +29,9 @@ public sealed record VideoAnalysisOptions
 
     /// <summary>The least score of a detection listed in a frame's results (the tracker also sees weaker ones).</summary>
     public float? ShownMinScore { get; init; }
+
+    /// <summary>Analyse frames up to this time only (seconds from the start); null: the whole video.</summary>
+    public double? MaxSeconds { get; init; }
 }
 
 /// <summary>One analysed frame: its number and time, every task's result, and the tracks seen in it per tracked task.</summary>
@@ -39,11 +42,16 @@ public sealed record FrameAnalysis(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<TrackedObject>>? Tracks,
     PipelineTimings Timings);
 
-/// <summary>A face track: the track, and one descriptor for it, the mean over its best frames, with the face of its best frame.</summary>
+/// <summary>
+/// A face track: the track, and one descriptor for it, the mean over its best frames, with the face of its best
+/// frame by face quality (<see cref="VideoAnalyzer.FaceRank"/>) and that frame's number and time.
+/// </summary>
 public sealed record FaceTrackSummary(TrackSummary Track,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Descriptor,
     int DescriptorFrames,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FaceResult? BestFace);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FaceResult? BestFace,
+    long BestFaceFrame = -1,
+    double BestFaceTime = double.NaN);
 
 /// <summary>Where the time went: decoding frames, the tasks (wall time of the pipeline), and the whole run.</summary>
 public sealed record VideoTimings(double DecodeMs, double AnalysisMs, double TotalMs, double FramesPerSecond, double RealTimeFactor);
@@ -89,7 +97,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
         // Every face the faces task keeps is a confident one: its own min score already chose them.
         var faceTracker = tracking is not null && pipeline.Tasks.Any(t => t.Name == FacesTask.TaskName)
             ? new ByteTracker(tracking with { LowScore = 0, HighScore = 0, NewTrackScore = 0 }, rate) : null;
-        var faceFrames = new Dictionary<int, List<(float Quality, FaceResult Face)>>();
+        var faceFrames = new Dictionary<int, List<(float Quality, FaceResult Face, long Frame, double Time)>>();
         var frames = new List<FrameAnalysis>();
         var window = new Queue<(VideoFrame Frame, Task<Outcome<ImageAnalysis>> Analysis)>();
         double decodeMs = 0;
@@ -134,7 +142,7 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
                     var face = faces.Faces[t.DetectionIndex];
                     if (!faceFrames.TryGetValue(t.TrackId, out var list))
                         faceFrames[t.TrackId] = list = [];
-                    list.Add((face.Identifiable == false ? -1 : face.Quality?.Score ?? 0, face));
+                    list.Add((FaceRank(face), face, frame.Index, frame.Time));
                 }
                 // A track's one descriptor is what tracking gives; a 128-d vector per face per frame would swamp the result.
                 results[FacesTask.TaskName] = faces with { Faces = faces.Faces.Select(x => x with { Descriptor = null }).ToList() };
@@ -152,6 +160,12 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
             await foreach (var frame in VideoReader.ReadAsync(info, _options.Sampling, limits, cancellationToken).ConfigureAwait(false))
             {
                 decodeMs += StageTimings.Since(decodeStart);
+                if (frame.Time > _options.MaxSeconds)
+                {
+                    // Leaving the loop stops ffmpeg: the rest of the video is not decoded.
+                    frame.Dispose();
+                    break;
+                }
                 var source = ImageSource.Frame(frame.Pixels, $"{name}#{frame.Index}", frame.Index);
                 window.Enqueue((frame, Task.Run(() => pipeline.AnalyzeAsync(source, cancellationToken), cancellationToken)));
                 if (window.Count >= maxInFlight)
@@ -205,19 +219,29 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
         }).ToList();
     }
 
+    /// <summary>
+    /// How good a track's face in one frame is for knowing who it is: its face quality, below every quality when it
+    /// is too poor to identify. The best ranked frames make the track's descriptor; the first best is its face.
+    /// </summary>
+    public static float FaceRank(FaceResult face) => face.Identifiable == false ? -1 : face.Quality?.Score ?? 0;
+
     /// <summary>The mean descriptor of a face track's best frames by quality (identifiable faces first).</summary>
-    internal FaceTrackSummary FaceTrack(TrackSummary track, IReadOnlyList<(float Quality, FaceResult Face)> faces)
+    internal FaceTrackSummary FaceTrack(TrackSummary track, IReadOnlyList<(float Quality, FaceResult Face, long Frame, double Time)> faces)
     {
         var best = faces.Where(f => f.Face.Descriptor is not null).OrderByDescending(f => f.Quality).Take(Math.Max(1, _options.FaceTrackFrames)).ToList();
         float[]? mean = null;
         if (best.Count > 0)
         {
             mean = new float[best[0].Face.Descriptor!.Length];
-            foreach (var (_, face) in best)
+            foreach (var (_, face, _, _) in best)
                 for (var i = 0; i < mean.Length; i++)
                     mean[i] += face.Descriptor![i] / best.Count;
         }
-        var top = faces.OrderByDescending(f => f.Quality).Select(f => f.Face).FirstOrDefault();
-        return new FaceTrackSummary(track, mean, best.Count, top is null ? null : top with { Descriptor = null });
+        // Stable order: of equal ranks the earliest frame, as a caller following the frames one by one would keep.
+        var ranked = faces.OrderByDescending(f => f.Quality).ToList();
+        if (ranked.Count == 0)
+            return new FaceTrackSummary(track, mean, best.Count, null);
+        var top = ranked[0];
+        return new FaceTrackSummary(track, mean, best.Count, top.Face with { Descriptor = null }, top.Frame, top.Time);
     }
 }

@@ -36,7 +36,7 @@ public static class LibraryCommands
 
     internal static Option<string[]> SetOption() => new("--set")
     {
-        Description = "An analysis option, task.option=value (e.g. detect.minScore=0.5); an empty value returns it to its default; may be repeated",
+        Description = "An analysis option, task.option=value (e.g. detect.minScore=0.5), or video.fps / video.maxSeconds (frames a second of a video tracked, 0: poster only; how much of it); an empty value returns it to its default; may be repeated",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -197,6 +197,22 @@ public static class LibraryCommands
     /// for no analyses; options of tasks no longer chosen are dropped, with a warning), each --set adds or replaces an
     /// option, an empty value removes it. The result is validated; a mistake is a usage error naming it.
     /// </summary>
+    /// <summary>video.fps (frames a second tracked, 0 for the poster only) and video.maxSeconds; an empty value returns one to its default.</summary>
+    private static LibrarySettings VideoSetting(LibrarySettings settings, string key, string value)
+    {
+        double? number = null;
+        if (value.Length > 0)
+            number = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)
+                ? parsed
+                : throw new UsageException($"--set {key}={value}: not a number");
+        return key.ToLowerInvariant() switch
+        {
+            "video.fps" => settings with { VideoFramesPerSecond = number ?? LibrarySettings.Default.VideoFramesPerSecond },
+            "video.maxseconds" => settings with { VideoMaxSeconds = number ?? LibrarySettings.Default.VideoMaxSeconds },
+            _ => throw new UsageException($"--set {key}: the video settings are video.fps and video.maxSeconds"),
+        };
+    }
+
     internal static LibrarySettings ApplySettings(LibrarySettings current, string? tasks, IReadOnlyList<string> sets, Action<string> warn)
     {
         var names = current.Tasks;
@@ -216,6 +232,7 @@ public static class LibraryCommands
                 warn($"the option {key} is dropped: {task} is no longer among the analyses");
             }
         }
+        var settings = current;
         foreach (var setting in sets)
         {
             var equals = setting.IndexOf('=');
@@ -223,12 +240,16 @@ public static class LibraryCommands
                 throw new UsageException($"--set '{setting}' is not task.option=value (e.g. detect.minScore=0.5)");
             var key = setting[..equals].Trim();
             var value = setting[(equals + 1)..].Trim();
-            if (value.Length == 0)
+            if (key.StartsWith("video.", StringComparison.OrdinalIgnoreCase))
+                settings = VideoSetting(settings, key, value);
+            else if (value.Length == 0)
                 options.Remove(key);
             else
                 options[key] = value;
         }
-        var settings = current with { Tasks = names, Options = options };
+        settings = settings with { Tasks = names, Options = options };
+        if (PhotoLibrary.CheckVideoSettings(settings) is { } problem)
+            throw new UsageException(problem);
         try
         {
             Library.Ingestion.LibraryTasks.Choose(settings);
@@ -345,7 +366,10 @@ public static class LibraryCommands
 
     internal static string Describe(LibrarySettings settings) =>
         (settings.Tasks.Count == 0 ? "none (thumbnails only)" : string.Join(", ", settings.Tasks))
-        + (settings.Options.Count > 0 ? "; " + string.Join(", ", settings.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}")) : "");
+        + (settings.Options.Count > 0 ? "; " + string.Join(", ", settings.Options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}")) : "")
+        + (settings.VideoFramesPerSecond > 0
+            ? FormattableString.Invariant($"; videos tracked at {settings.VideoFramesPerSecond:0.##} frames a second, up to {settings.VideoMaxSeconds:0.#} s")
+            : "; videos by their poster frame only");
 
     private static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
 }

@@ -131,21 +131,36 @@ public static class LibrarySearchCommands
                 .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(a => names.GetValueOrDefault(a.PersonId!.Value, $"#{a.PersonId}")).Distinct()));
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(new TableColumn("id").RightAligned()).AddColumn("date").AddColumn("file").AddColumn("people").AddColumn(new TableColumn("score").RightAligned());
+        var withMoments = results.Photos.Any(p => p.Moments is { Count: > 0 });
+        if (withMoments)
+            table.AddColumn("seen at");
         foreach (var hit in results.Photos)
         {
             var path = (await library.Store.GetPathsAsync(hit.Photo.Id, ct).ConfigureAwait(false)).FirstOrDefault() ?? "(offline)";
-            table.AddRow(
+            List<string> cells =
+            [
                 hit.Photo.Id.ToString(CultureInfo.InvariantCulture),
                 hit.Photo.TakenAt is { } taken ? taken.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "undated",
                 Markup.Escape(path),
                 Markup.Escape(people.GetValueOrDefault(hit.Photo.Id, "")),
-                hit.Score is { } score ? score.ToString("0.000", CultureInfo.InvariantCulture) : "");
+                hit.Score is { } score ? score.ToString("0.000", CultureInfo.InvariantCulture) : "",
+            ];
+            if (withMoments)
+                cells.Add(Markup.Escape(string.Join(", ", (hit.Moments ?? []).Select(m => $"{m.What} {Clock(m.Start)}-{Clock(m.End)}"))));
+            table.AddRow(cells.ToArray());
         }
         if (results.Photos.Count > 0)
             ctx.OutputConsole.Write(table);
         ctx.OutputConsole.MarkupLine(Markup.Escape($"{results.Photos.Count} of {results.Total} photos") + (results.Query.Length > 0 ? $" [grey]({Markup.Escape(results.Query)})[/]" : ""));
         if (results.NextCursor is { } next)
             ctx.OutputConsole.MarkupLine($"[grey]next page:[/] {Markup.Escape($"sightline library search {Quote(library.Folder)} {Quote(query)} --cursor {next}")}");
+    }
+
+    /// <summary>Seconds of a video as m:ss (h:mm:ss from an hour).</summary>
+    internal static string Clock(double seconds)
+    {
+        var time = TimeSpan.FromSeconds(Math.Max(0, Math.Floor(seconds)));
+        return time.TotalHours >= 1 ? time.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : time.ToString(@"m\:ss", CultureInfo.InvariantCulture);
     }
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

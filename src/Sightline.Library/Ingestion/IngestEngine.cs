@@ -24,6 +24,7 @@ internal sealed class IngestEngine
     private readonly ILibraryStore _store;
     private readonly TaskContext _context;
     private readonly LibraryAnalyses _analyses;
+    private readonly VideoTracker _videoTracker;
     private readonly ImageContext _images;
     private readonly StageClock _clock = new();
     private readonly IngestMeter _meter;
@@ -38,6 +39,7 @@ internal sealed class IngestEngine
         _store = library.Store;
         _context = context;
         _analyses = new LibraryAnalyses(library.Settings, library.Folder, library.Thumbnails);
+        _videoTracker = new VideoTracker(library.Settings, library.Thumbnails);
         _images = new ImageContext(context.Limits, new PipelineOptions(maxInFlight));
         _meter = new IngestMeter(progress);
         MaxInFlight = maxInFlight;
@@ -344,9 +346,29 @@ internal sealed class IngestEngine
             if (failure is not null)
                 return failure;
         }
+        var analyses = mapped!.Analyses.ToList();
+        var faces = mapped.Faces;
+        if (_videoTracker.Enabled)
+        {
+            // Its objects and people over time: the video's faces are then its face tracks, one per person, not the poster's.
+            try
+            {
+                var tracking = await _videoTracker.TrackAsync(info, hash, _context, _images, now, cancellationToken).ConfigureAwait(false);
+                analyses.Add(tracking.Record);
+                faces = tracking.Faces ?? faces;
+                _clock.Add(VideoTracksResult.TaskName, tracking.Seconds);
+                Count(ref _analysesRun);
+            }
+            catch (Exception e) when (IsOfThisPhoto(e))
+            {
+                // A video that breaks off later than its poster keeps what the poster gave, and says why it has no tracks.
+                var reason = e is VideoException video ? video.Reason : $"{e.GetType().Name}: {e.Message}";
+                metadata = metadata with { Warnings = [.. metadata.Warnings, $"objects and faces not tracked: {reason}"] };
+            }
+        }
         CountFile(toRead.Reason, ref _newVideos);
-        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, info.Width, info.Height, metadata, entry, mapped!.Analyses,
-            Faces: mapped.Faces, Embedding: mapped.Embedding, EmbeddingModel: mapped.EmbeddingModel, ThumbnailsWritten: mapped.ThumbnailsWritten));
+        return new UpdateItem(new PhotoUpdate(hash, MediaKind.Video, format, file.Size, info.Width, info.Height, metadata, entry, analyses,
+            Faces: faces, Embedding: mapped.Embedding, EmbeddingModel: mapped.EmbeddingModel, ThumbnailsWritten: mapped.ThumbnailsWritten));
     }
 
     /// <summary>

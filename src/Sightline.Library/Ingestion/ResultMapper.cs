@@ -57,23 +57,29 @@ public static class ResultMapper
     /// <summary>The faces of a faces result: box, five landmarks (x, y pairs), descriptor and its model, expression, age, gender, quality and why it is too poor to identify.</summary>
     public static IReadOnlyList<FaceRecord> Faces(FacesResult result)
     {
-        var descriptorModel = result.Models.FirstOrDefault(m => m.Role == "descriptor")?.Id;
-        return result.Faces.Select((face, index) => new FaceRecord(
-            index,
-            FaceOrigin.Detected,
-            face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
-            face.Score,
-            Landmarks: face.Landmarks5.SelectMany(p => new[] { p.X, p.Y }).ToArray(),
-            Descriptor: face.Descriptor,
-            DescriptorModel: face.Descriptor is null ? null : descriptorModel,
-            Expression: face.Emotion?.Label,
-            ExpressionScore: face.Emotion?.Score,
-            Age: face.AgeGender?.Age,
-            Gender: face.AgeGender?.Gender,
-            GenderScore: face.AgeGender?.GenderScore,
-            Quality: face.Quality?.Score,
-            TooPoor: face.TooPoor is { Count: > 0 } reasons ? string.Join(", ", reasons) : null)).ToList();
+        var descriptorModel = DescriptorModel(result);
+        return result.Faces.Select((face, index) => Face(face, index, descriptorModel)).ToList();
     }
+
+    /// <summary>The id of the model that made a faces result's descriptors, when it made any.</summary>
+    public static string? DescriptorModel(FacesResult result) => result.Models.FirstOrDefault(m => m.Role == "descriptor")?.Id;
+
+    /// <summary>One detected face as the library stores it, as face <paramref name="index"/> of its photo.</summary>
+    public static FaceRecord Face(FaceResult face, int index, string? descriptorModel) => new(
+        index,
+        FaceOrigin.Detected,
+        face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height,
+        face.Score,
+        Landmarks: face.Landmarks5.SelectMany(p => new[] { p.X, p.Y }).ToArray(),
+        Descriptor: face.Descriptor,
+        DescriptorModel: face.Descriptor is null ? null : descriptorModel,
+        Expression: face.Emotion?.Label,
+        ExpressionScore: face.Emotion?.Score,
+        Age: face.AgeGender?.Age,
+        Gender: face.AgeGender?.Gender,
+        GenderScore: face.AgeGender?.GenderScore,
+        Quality: face.Quality?.Score,
+        TooPoor: face.TooPoor is { Count: > 0 } reasons ? string.Join(", ", reasons) : null);
 
     /// <summary>
     /// The face regions another program wrote into the photo (fractions of the upright image) as named faces in the

@@ -28,6 +28,9 @@ public interface ISearchStore
     /// <summary>A number that changes whenever an embedding is added, replaced or removed (to tell a cached scan it is stale).</summary>
     Task<long> GetEmbeddingsStampAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The tracks analysis and the people of the faces of each of these videos (ids of other media are left out).</summary>
+    Task<IReadOnlyList<VideoTrackRows>> GetVideoTracksAsync(IReadOnlyList<long> mediaIds, CancellationToken cancellationToken = default);
+
     /// <summary>The object classes, emotions and camera models present, with their photo counts (for the app's filter chips).</summary>
     Task<SearchFacets> GetFacetsAsync(CancellationToken cancellationToken = default);
 }

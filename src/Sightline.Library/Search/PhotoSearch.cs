@@ -103,8 +103,11 @@ public sealed record PhotoSearch
 /// <summary>A page request of a search: at most <see cref="Limit"/> after <see cref="Cursor"/> (the previous page's opaque cursor).</summary>
 public sealed record SearchPageRequest(int Limit = 100, string? Cursor = null);
 
-/// <summary>One photo found, with its score for relevance and similarity orders (null otherwise).</summary>
-public sealed record SearchHit(PhotoRow Photo, double? Score);
+/// <summary>
+/// One photo found, with its score for relevance and similarity orders (null otherwise); a video found by the objects
+/// or people it shows also says when they are seen (see <see cref="VideoMoments"/>).
+/// </summary>
+public sealed record SearchHit(PhotoRow Photo, double? Score, IReadOnlyList<VideoMoment>? Moments = null);
 
 /// <summary>A page of results, how many photos match in all, and the cursor of the next page (null at the end).</summary>
 public sealed record SearchPage(IReadOnlyList<SearchHit> Photos, long Total, string? NextCursor);

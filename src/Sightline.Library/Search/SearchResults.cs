@@ -12,10 +12,14 @@ public sealed record SearchPageLimits
     public int MaxLimit { get; init; } = 500;
 }
 
-/// <summary>One photo of the results: the photo as the photo list gives it, and its score (null unless the order ranks by one).</summary>
+/// <summary>
+/// One photo of the results: the photo as the photo list gives it, and its score (null unless the order ranks by one);
+/// a video found by objects or people also has its moments, when they are seen (seconds from its start).
+/// </summary>
 public sealed record SearchResultPhoto(
     PhotoRow Photo,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Score);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Score,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<VideoMoment>? Moments = null);
 
 /// <summary>
 /// A page of a text query's results, exactly what <c>sightline library search --json</c> prints and
@@ -39,6 +43,6 @@ public sealed record SearchResults(
         var search = SearchQueryLanguage.Parse(query);
         var found = await library.Search.SearchAsync(search, page, cancellationToken).ConfigureAwait(false);
         return new SearchResults(SearchQueryLanguage.Format(search), found.Total, found.NextCursor,
-            found.Photos.Select(hit => new SearchResultPhoto(hit.Photo, hit.Score)).ToList());
+            found.Photos.Select(hit => new SearchResultPhoto(hit.Photo, hit.Score, hit.Moments)).ToList());
     }
 }

@@ -46,7 +46,25 @@ public sealed class SearchService(ILibraryStore store, SearchOptions? options = 
         ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(page);
         var resolved = await ResolveAsync(search, cancellationToken);
-        return await store.Search.SearchAsync(resolved, page, cancellationToken);
+        var found = await store.Search.SearchAsync(resolved, page, cancellationToken);
+        return await WithMomentsAsync(found, resolved, cancellationToken);
+    }
+
+    /// <summary>The videos of a page found by objects or people, each with when those are seen in it.</summary>
+    private async Task<SearchPage> WithMomentsAsync(SearchPage found, StoreSearch search, CancellationToken cancellationToken)
+    {
+        var videos = found.Photos.Where(h => h.Photo.Kind == MediaKind.Video).Select(h => h.Photo.Id).ToList();
+        if (videos.Count == 0 || (search.Search.Objects.Count == 0 && search.PersonIds.Count == 0))
+            return found;
+        var labels = search.Search.Objects.Select(o => o.Label.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var people = new Dictionary<long, string>();
+        foreach (var id in search.PersonIds.Distinct())
+            people[id] = await store.People.GetPersonAsync(id, cancellationToken) is { Name: { Length: > 0 } name } ? name : $"person #{id}";
+        var rows = (await store.Search.GetVideoTracksAsync(videos, cancellationToken)).ToDictionary(r => r.MediaId);
+        return found with
+        {
+            Photos = found.Photos.Select(h => rows.TryGetValue(h.Photo.Id, out var row) ? h with { Moments = VideoMoments.Of(row, labels, people) } : h).ToList(),
+        };
     }
 
     /// <summary>

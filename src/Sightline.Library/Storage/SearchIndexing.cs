@@ -9,7 +9,7 @@ internal sealed record SearchIndexRow(long MediaId, IReadOnlyDictionary<string, 
 
 /// <summary>
 /// The search index's rows of a photo, from what the store holds of it: the detect analysis' detections (class names,
-/// lower-cased), the moderate analysis' verdict, the text of a text analysis (every "text" value in its JSON), the
+/// lower-cased) and a video's object tracks, the moderate analysis' verdict, the text of a text analysis (every "text" value in its JSON), the
 /// title, description and keywords of its metadata and the names of its files.
 /// </summary>
 internal static class SearchIndexing
@@ -17,8 +17,9 @@ internal static class SearchIndexing
     public const string DetectTask = "detect";
     public const string ModerateTask = "moderate";
     public const string TextTask = "text";
+    public const string TracksTask = Ingestion.VideoTracksResult.TaskName;
 
-    public static IReadOnlyList<string> IndexedTasks { get; } = [DetectTask, ModerateTask, TextTask];
+    public static IReadOnlyList<string> IndexedTasks { get; } = [DetectTask, ModerateTask, TextTask, TracksTask];
 
     public static IReadOnlyList<string> Verdicts { get; } = ["safe", "sensitive"];
 
@@ -39,6 +40,15 @@ internal static class SearchIndexing
                         if (detection.ValueKind == JsonValueKind.Object && detection.TryGetProperty("className", out var name) && name.ValueKind == JsonValueKind.String
                             && name.GetString() is { Length: > 0 } label)
                             objects[label.ToLowerInvariant()] = objects.GetValueOrDefault(label.ToLowerInvariant()) + 1;
+            });
+        // A video's objects are those of its tracks too, each class as many as were seen at once (its poster may show fewer).
+        if (analysesByTask.TryGetValue(TracksTask, out var tracks))
+            Read(tracks, root =>
+            {
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("mostAtOnce", out var most) && most.ValueKind == JsonValueKind.Object)
+                    foreach (var entry in most.EnumerateObject())
+                        if (entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt32(out var count) && count > 0 && entry.Name.Length > 0)
+                            objects[entry.Name.ToLowerInvariant()] = Math.Max(objects.GetValueOrDefault(entry.Name.ToLowerInvariant()), count);
             });
         if (analysesByTask.TryGetValue(ModerateTask, out var moderate))
             Read(moderate, root =>

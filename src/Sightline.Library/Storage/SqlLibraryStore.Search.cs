@@ -1,3 +1,4 @@
+using Sightline.Library.Ingestion;
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
@@ -323,6 +324,29 @@ internal abstract partial class SqlLibraryStore : ISearchStore
         f.Add($"sin((m.latitude - {latitude}) * {half}) * sin((m.latitude - {latitude}) * {half}) + " +
               $"{f.Value(Math.Cos(place.Latitude * Math.PI / 180))} * cos(m.latitude * {toRadians}) * " +
               $"sin((m.longitude - {longitude}) * {half}) * sin((m.longitude - {longitude}) * {half}) <= {f.Value(limit * limit)}");
+    }
+
+    public Task<IReadOnlyList<VideoTrackRows>> GetVideoTracksAsync(IReadOnlyList<long> mediaIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mediaIds);
+        return RunAsync(false, async (c, t) =>
+        {
+            var rows = new List<VideoTrackRows>();
+            foreach (var chunk in mediaIds.Distinct().Chunk(ParameterChunk))
+            {
+                var tracks = (await c.QueryAsync<(long MediaId, string? Json)>(Command(
+                    $"SELECT m.id, a.json FROM media m LEFT JOIN analyses a ON a.media_id = m.id AND a.task = @task WHERE m.kind = @video AND {AnyOf("m.id", "chunk")}",
+                    new { chunk, task = VideoTracksResult.TaskName, video = (int)MediaKind.Video }, t, cancellationToken))).ToList();
+                if (tracks.Count == 0)
+                    continue;
+                var ids = tracks.Select(r => r.MediaId).ToArray();
+                var people = (await c.QueryAsync<(long MediaId, int FaceIndex, long PersonId)>(Command(
+                    $"SELECT media_id, face_index, person_id FROM faces WHERE origin = @detected AND person_id IS NOT NULL AND {AnyOf("media_id", "ids")}",
+                    new { ids, detected = (int)FaceOrigin.Detected }, t, cancellationToken))).ToLookup(f => f.MediaId);
+                rows.AddRange(tracks.Select(r => new VideoTrackRows(r.MediaId, r.Json, people[r.MediaId].Select(f => (f.FaceIndex, f.PersonId)).ToList())));
+            }
+            return (IReadOnlyList<VideoTrackRows>)rows;
+        }, cancellationToken);
     }
 
     public Task<SearchFacets> GetFacetsAsync(CancellationToken cancellationToken = default) =>

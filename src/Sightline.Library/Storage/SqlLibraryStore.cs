@@ -296,7 +296,7 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
     private static readonly string FaceSelect =
         "SELECT face_index, origin, " + string.Join(", ", new[] { "x", "y", "width", "height", "score" }.Select(c => $"{Real(c)} AS {c}")) +
         ", name, landmarks, descriptor, descriptor_model, expression, " + Real("expression_score") + " AS expression_score, " + Real("age") +
-         " AS age, gender, " + Real("gender_score") + " AS gender_score, " + Real("quality") + " AS quality, too_poor FROM faces ";
+         " AS age, gender, " + Real("gender_score") + " AS gender_score, " + Real("quality") + " AS quality, too_poor, " + Real("frame_time") + " AS frame_time FROM faces ";
 
     private static readonly string PhotoRowSelect =
         "SELECT m.id, m.content_hash, m.kind, m.format, m.size, m.width, m.height, m.taken_local, m.taken_offset_minutes, m.taken_sort, " +
@@ -333,14 +333,14 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
 
     private const string InsertFaceSql =
         "INSERT INTO faces (media_id, face_index, origin, x, y, width, height, score, name, landmarks, descriptor, descriptor_model, " +
-        "expression, expression_score, age, gender, gender_score, quality, too_poor) VALUES (@mediaId, @faceIndex, @origin, @x, @y, @width, @height, " +
-        "@score, @name, @landmarks, @descriptor, @descriptorModel, @expression, @expressionScore, @age, @gender, @genderScore, @quality, @tooPoor)";
+        "expression, expression_score, age, gender, gender_score, quality, too_poor, frame_time) VALUES (@mediaId, @faceIndex, @origin, @x, @y, @width, @height, " +
+        "@score, @name, @landmarks, @descriptor, @descriptorModel, @expression, @expressionScore, @age, @gender, @genderScore, @quality, @tooPoor, @frameTime)";
 
     private const string UpdateFaceSql =
         "UPDATE faces SET face_index = @faceIndex, x = @x, y = @y, width = @width, height = @height, score = @score, name = @name, " +
         "landmarks = @landmarks, descriptor = @descriptor, descriptor_model = @descriptorModel, expression = @expression, " +
-        "expression_score = @expressionScore, age = @age, gender = @gender, gender_score = @genderScore, quality = @quality, too_poor = @tooPoor " +
-        "WHERE id = @id";
+        "expression_score = @expressionScore, age = @age, gender = @gender, gender_score = @genderScore, quality = @quality, too_poor = @tooPoor, " +
+        "frame_time = @frameTime WHERE id = @id";
 
     private const string UpsertEmbeddingSql =
         "INSERT INTO embeddings (media_id, model, vector, at) VALUES (@mediaId, @model, @vector, @at) " +
@@ -510,6 +510,7 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
         genderScore = (double?)f.GenderScore,
         quality = (double?)f.Quality,
         tooPoor = f.TooPoor,
+        frameTime = f.FrameTime,
     };
 
     private sealed class StoredFaceBox
@@ -791,10 +792,11 @@ internal abstract partial class SqlLibraryStore : ILibraryStore
         public double? GenderScore { get; set; }
         public double? Quality { get; set; }
         public string? TooPoor { get; set; }
+        public double? FrameTime { get; set; }
 
         public FaceRecord ToRecord() => new(FaceIndex, (FaceOrigin)Origin, (float)X, (float)Y, (float)Width, (float)Height, (float)Score, Name,
             StoreValues.FromBlob(Landmarks, "face landmarks"), StoreValues.FromBlob(Descriptor, "face descriptor"), DescriptorModel,
-            Expression, (float?)ExpressionScore, (float?)Age, Gender, (float?)GenderScore, (float?)Quality, TooPoor);
+            Expression, (float?)ExpressionScore, (float?)Age, Gender, (float?)GenderScore, (float?)Quality, TooPoor, FrameTime);
     }
 
     private sealed class KindCount

@@ -43,6 +43,54 @@ public sealed class ThumbnailStore(string libraryFolder, LibrarySettings setting
         return Path.Combine(Root, contentHash[..2], $"{contentHash}-{suffix}.jpg");
     }
 
+    /// <summary>
+    /// The frame of a video that face <paramref name="faceIndex"/> of it was seen best in, at the preview's size: the
+    /// face's thumbnail is cut from it as a photo's faces are from its preview (it may not exist yet).
+    /// </summary>
+    public string FramePathOf(string contentHash, int faceIndex)
+    {
+        CheckHash(contentHash);
+        ArgumentOutOfRangeException.ThrowIfNegative(faceIndex);
+        return Path.Combine(Root, contentHash[..2], $"{contentHash}-face{faceIndex}.jpg");
+    }
+
+    /// <summary>A frame as the preview JPEG a face thumbnail is cut from: brought down to the preview's long side.</summary>
+    public byte[] EncodeFrame(SKBitmap pixels)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        (int width, int height) = Fit(pixels.Width, pixels.Height, Settings.PreviewThumbnail);
+        using SKBitmap? scaled = width == pixels.Width && height == pixels.Height ? null : ImageResize.Resize(pixels, width, height);
+        using SKBitmap opaque = OnWhite(scaled ?? pixels);
+        using var data = opaque.Encode(SKEncodedImageFormat.Jpeg, PreviewQuality) ?? throw new InvalidOperationException("encoding a video frame as JPEG failed");
+        return data.ToArray();
+    }
+
+    /// <summary>Writes a frame <see cref="EncodeFrame"/> made as the frame of face <paramref name="faceIndex"/>, replacing one there.</summary>
+    /// <exception cref="IOException">The file cannot be written: the message names it and the reason; no partial file is left under its name.</exception>
+    public void WriteFrame(string contentHash, int faceIndex, byte[] jpeg)
+    {
+        var path = FramePathOf(contentHash, faceIndex);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                File.WriteAllBytes(temporary, jpeg);
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                    File.Delete(temporary);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write the face frame '{path}': {e.Message}", e);
+        }
+    }
+
     /// <summary>The content type of the thumbnail files ("image/jpeg" or "image/webp").</summary>
     public string ContentType => "image/jpeg";
 

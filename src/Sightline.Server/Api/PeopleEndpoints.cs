@@ -132,10 +132,13 @@ public static class PeopleEndpoints
                 var (photo, face) = await FindFaceAsync(library, faceId, ct).ConfigureAwait(false)
                     ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "face_not_found",
                         $"the library has no face {faceId}; GET /v1/library/people/{{id}} and /v1/library/faces/unassigned list them");
-                var preview = library.Thumbnails.PathOf(photo.ContentHash, ThumbnailSize.Preview);
+                // A video's face is cut from the frame its track saw it best in, a photo's from the photo's preview.
+                var preview = face.FrameTime is null ? library.Thumbnails.PathOf(photo.ContentHash, ThumbnailSize.Preview)
+                    : library.Thumbnails.FramePathOf(photo.ContentHash, face.Index);
                 if (!File.Exists(preview))
-                    throw new ApiProblemException(StatusCodes.Status404NotFound, "thumbnail_not_found",
-                        $"the preview thumbnail of photo {photo.Id}, which face {faceId} is cut from, is not written yet; the library's scan writes it");
+                    throw new ApiProblemException(StatusCodes.Status404NotFound, "thumbnail_not_found", face.FrameTime is null
+                        ? $"the preview thumbnail of photo {photo.Id}, which face {faceId} is cut from, is not written yet; the library's scan writes it"
+                        : $"the frame of video {photo.Id} that face {faceId} is cut from is missing; scanning the video again writes it");
                 var tag = EntityTag(photo, face, library.Thumbnails.Settings.PreviewThumbnail, pixels);
                 context.Response.Headers.CacheControl = ImmutableCaching;
                 if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Contains(tag, StringComparison.Ordinal)))
@@ -185,7 +188,7 @@ public static class PeopleEndpoints
     /// <summary>Names what the bytes are made of, so that a re-analysed face (its box moved) or another preview size is another tag.</summary>
     private static string EntityTag(PhotoRow photo, FaceRecord face, int previewPixels, int size)
     {
-        var key = string.Create(CultureInfo.InvariantCulture, $"{photo.ContentHash}|{face.X:R},{face.Y:R},{face.Width:R},{face.Height:R}|{previewPixels}|{size}");
+        var key = string.Create(CultureInfo.InvariantCulture, $"{photo.ContentHash}|{face.X:R},{face.Y:R},{face.Width:R},{face.Height:R}|{face.FrameTime:R}|{previewPixels}|{size}");
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         return $"\"face-{digest}-{size}\"";
     }

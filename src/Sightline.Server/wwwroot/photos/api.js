@@ -87,6 +87,29 @@ export function showImage(img, path, onMissing) {
   }, () => { if (img.dataset.src === path) onMissing?.(); });
 }
 
+/**
+ * Plays the video at <path> in <video> from <start> seconds: streamed with range requests without a key; with a key
+ * (a video element cannot send the header) fetched whole as a blob first.
+ */
+export function showVideo(video, path, start, onMissing) {
+  video.dataset.src = path;
+  const seek = () => { if (start > 0 && video.dataset.src === path) video.currentTime = start; };
+  video.addEventListener('loadedmetadata', seek, { once: true });
+  video.onerror = () => { if (video.dataset.src === path) onMissing?.(); };
+  if (!apiKey()) { video.src = path; return; }
+  blobUrl(path).then(u => {
+    if (video.dataset.src !== path) { if (u) URL.revokeObjectURL(u); return; }
+    if (u) video.src = u; else onMissing?.();
+  }, () => { if (video.dataset.src === path) onMissing?.(); });
+}
+
+/** Seconds as m:ss (h:mm:ss from an hour). */
+export function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds ?? 0));
+  const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+}
+
 export const paths = {
   thumbnail: (id, size) => `/v1/library/photos/${id}/thumbnail${size ? `?size=${size}` : ''}`,
   original: id => `/v1/library/photos/${id}/original`,

@@ -1,6 +1,6 @@
 // The Photos view: a timeline grid grouped by month and day, virtualised (only the rows in view, plus a margin,
 // are in the DOM) and paged from the API with its cursor as the user scrolls.
-import { api, get, showImage, paths, formatCount, esc } from './api.js';
+import { clock, api, get, showImage, paths, formatCount, esc } from './api.js';
 
 const PAGE = 200;              // photos per request (the API takes up to 500)
 const TILE_TARGET = 170;       // a tile's preferred side in CSS pixels; columns fill the width
@@ -69,7 +69,7 @@ export class PhotoGrid {
     const cursor = this.cursor ?? undefined;
     if (this.query) {
       const page = await get('/v1/library/search', { q: this.query, limit: PAGE, cursor });
-      return { photos: page.photos.map(hit => ({ ...hit.photo, score: hit.score })), nextCursor: page.nextCursor, total: page.total };
+      return { photos: page.photos.map(hit => ({ ...hit.photo, score: hit.score, moments: hit.moments })), nextCursor: page.nextCursor, total: page.total };
     }
     // The whole library: plain keyset pages, and the count from the library's status.
     const [page, total] = await Promise.all([
@@ -180,7 +180,17 @@ export class PhotoGrid {
       tile.style.width = tile.style.height = `${this.tile}px`;
       tile.title = [photo.takenAt?.replace('T', ' ').slice(0, 16), photo.cameraModel, photo.faceCount ? formatCount(photo.faceCount, 'face') : ''].filter(Boolean).join(' · ');
       tile.setAttribute('aria-label', `photo ${photo.id}${photo.takenAt ? ' taken ' + photo.takenAt.slice(0, 10) : ''}`);
-      if (photo.kind === 'video') tile.classList.add('video');
+      if (photo.kind === 'video') {
+        tile.classList.add('video');
+        // A video found by what it shows says when: the first moment on the tile, all of them in its tooltip.
+        if (photo.moments?.length) {
+          const at = document.createElement('span');
+          at.className = 'moment';
+          at.textContent = clock(photo.moments[0].start);
+          tile.appendChild(at);
+          tile.title += (tile.title ? ' · ' : '') + photo.moments.map(m => `${m.what} ${clock(m.start)}–${clock(m.end)}`).join(', ');
+        }
+      }
       if (photo.thumbnailsWritten) {
         const img = document.createElement('img');
         img.alt = '';

@@ -1,6 +1,6 @@
 // The photo view: the photo large with its faces, objects and text drawn over it (an SVG in the photo's own pixel
 // coordinates, one group per layer), its metadata, "find similar", and next/previous with the arrow keys.
-import { api, showImage, paths, esc } from './api.js';
+import { api, showImage, showVideo, clock, paths, esc } from './api.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const BROWSER_FORMATS = new Set(['jpeg', 'jpg', 'png', 'gif', 'webp', 'avif', 'bmp']);
@@ -10,6 +10,7 @@ export class PhotoViewer {
     Object.assign(this, { photoAt, count, more, onSimilar, onPerson, onMove });
     this.root = document.getElementById('viewer');
     this.img = document.getElementById('viewer-img');
+    this.video = document.getElementById('viewer-video');
     this.svg = document.getElementById('overlay');
     this.frame = document.getElementById('viewer-frame');
     this.meta = document.getElementById('meta');
@@ -36,6 +37,8 @@ export class PhotoViewer {
     document.body.classList.add('viewing');
     const photo = this.photoAt(index);
     if (!photo) return;
+    // A video found by what it shows opens where that is first seen.
+    this.startAt = photo.moments?.[0]?.start ?? 0;
     this.root.dataset.id = photo.id;
     this.root.dataset.state = 'loading';
     const ticket = this.ticket = {};
@@ -61,6 +64,22 @@ export class PhotoViewer {
     this.ticket = null;
     document.body.classList.remove('viewing');
     this.img.removeAttribute('src');
+    this.stopVideo();
+  }
+
+  stopVideo() {
+    this.video.pause();
+    delete this.video.dataset.src;
+    this.video.removeAttribute('src');
+    this.video.load();
+    this.video.hidden = true;
+  }
+
+  /** Plays the open video from <seconds>. */
+  seek(seconds) {
+    if (this.video.hidden) return;
+    this.video.currentTime = seconds;
+    this.video.play().catch(() => {});
   }
 
   async step(by) {
@@ -82,8 +101,16 @@ export class PhotoViewer {
     const source = photo.thumbnailsWritten ? paths.thumbnail(photo.id, 'preview')
       : detail.originalAvailable && BROWSER_FORMATS.has(photo.format) ? paths.original(photo.id) : null;
     this.img.removeAttribute('src');
-    this.frame.classList.toggle('missing', !source);
-    if (source) showImage(this.img, source, () => this.frame.classList.add('missing'));
+    this.stopVideo();
+    // A video plays in place of its poster; the boxes of the poster frame would be wrong on every other frame.
+    const playable = photo.kind === 'video' && detail.originalAvailable;
+    this.img.hidden = playable;
+    this.svg.toggleAttribute('hidden', playable);
+    this.frame.classList.toggle('missing', !source && !playable);
+    if (playable) {
+      this.video.hidden = false;
+      showVideo(this.video, paths.original(photo.id), this.startAt, () => this.frame.classList.add('missing'));
+    } else if (source) showImage(this.img, source, () => this.frame.classList.add('missing'));
     this.draw(detail, width, height);
     this.describe(detail);
   }
@@ -168,12 +195,30 @@ export class PhotoViewer {
     const place = photo.location || metadata.location;
     if (place) add('Place', esc(`${place.latitude.toFixed(5)}, ${place.longitude.toFixed(5)}`));
     add('Size', esc(`${photo.width ?? '?'} × ${photo.height ?? '?'} ${photo.format}, ${(photo.size / 1e6).toFixed(1)} MB`));
+    if (metadata.video) add('Duration', esc(`${clock(metadata.video.duration)}${metadata.video.frameRate ? `, ${Math.round(metadata.video.frameRate)} fps` : ''}${metadata.video.codec ? `, ${metadata.video.codec}` : ''}`));
     const people = (detail.people || []).filter(p => p.personId);
     if (people.length)
       add('People', people.map(p => `<a href="#" class="person-link" data-person="${p.personId}">${esc(p.personName || `person #${p.personId}`)}</a>`).join(', '));
-    const objects = {};
-    for (const d of detections(detail)) objects[d.className] = (objects[d.className] || 0) + 1;
-    add('Objects', esc(Object.entries(objects).map(([c, n]) => n > 1 ? `${c} ×${n}` : c).join(', ')));
+    const tracks = detail.analyses.find(a => a.task === 'tracks')?.result;
+    if (tracks) {
+      // When each person and object is seen: times that play the video from there.
+      const at = spans => spans.slice(0, 6).map(s => `<a href="#" class="seek" data-t="${s.firstTime}">${esc(clock(s.firstTime))}–${esc(clock(s.lastTime))}</a>`).join(' ') + (spans.length > 6 ? ' …' : '');
+      const byPerson = new Map();
+      for (const t of tracks.faces) {
+        const who = (detail.people || []).find(p => p.index === t.faceIndex);
+        const name = who?.personName || (who?.personId ? `person #${who.personId}` : `face ${t.faceIndex + 1}`);
+        byPerson.set(name, [...(byPerson.get(name) || []), t]);
+      }
+      if (byPerson.size) add('Seen', [...byPerson].map(([name, spans]) => `${esc(name)}: ${at(spans)}`).join('<br>'));
+      const byClass = new Map();
+      for (const t of tracks.objects) byClass.set(t.className, [...(byClass.get(t.className) || []), t]);
+      add('Objects', [...byClass].map(([c, spans]) => `${esc(c)}${tracks.mostAtOnce?.[c] > 1 ? ` ×${tracks.mostAtOnce[c]}` : ''}: ${at(spans)}`).join('<br>'));
+      if (!tracks.whole) add('Tracked', esc(`the first ${clock(tracks.analysedSeconds)}`));
+    } else {
+      const objects = {};
+      for (const d of detections(detail)) objects[d.className] = (objects[d.className] || 0) + 1;
+      add('Objects', esc(Object.entries(objects).map(([c, n]) => n > 1 ? `${c} ×${n}` : c).join(', ')));
+    }
     const moderation = detail.analyses.find(a => a.task === 'moderate')?.result;
     if (moderation?.verdict) add('Moderation', esc(moderation.verdict));
     if (metadata.keywords?.length) add('Keywords', esc(metadata.keywords.join(', ')));
@@ -182,6 +227,8 @@ export class PhotoViewer {
     if (read) add('Text', `<span class="text-read">${esc(read.length > 400 ? read.slice(0, 400) + '…' : read).replaceAll('\n', '<br>')}</span>`);
     add('Files', detail.paths.map(p => `<code>${esc(p)}</code>`).join('<br>') + (detail.originalAvailable ? '' : ' <span class="muted">(offline)</span>'));
     this.meta.innerHTML = rows.join('');
+    for (const link of this.meta.querySelectorAll('.seek'))
+      link.onclick = e => { e.preventDefault(); this.seek(Number(link.dataset.t)); };
     for (const link of this.meta.querySelectorAll('.person-link'))
       link.onclick = e => { e.preventDefault(); this.onPerson?.(Number(link.dataset.person)); };
   }
