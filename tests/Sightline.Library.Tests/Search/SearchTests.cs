@@ -454,6 +454,9 @@ public abstract class SearchTests : SearchStoreFixture
     public async Task A_library_made_before_the_index_gets_it_when_opened_again()
     {
         var old = await OpenAsync(schema: 4);
+        // The old library's photos are committed by today's code, which writes the frame time of a video's faces
+        // (migration 8): the column is added ahead of its migration, which then leaves it as it is.
+        await old.ExecuteAsync("ALTER TABLE faces ADD COLUMN frame_time DOUBLE PRECISION");
         var world = await SearchWorld.BuildAsync(old, Standard);
         var (spec, folder) = LastDatabase;
 

@@ -10,7 +10,12 @@ namespace Sightline.Library.Storage.Migrations;
 [Migration(8, "the frame time of a video's faces")]
 public sealed class M0008_VideoFaces : Migration
 {
-    public override void Up() => Alter.Table("faces").AddColumn("frame_time").AsDouble().Nullable();
+    public override void Up()
+    {
+        // Present already where a database was brought up to date by hand before this migration ran.
+        if (!Schema.Table("faces").Column("frame_time").Exists())
+            Alter.Table("faces").AddColumn("frame_time").AsDouble().Nullable();
+    }
 
     public override void Down() => Delete.Column("frame_time").FromTable("faces");
 }

@@ -105,7 +105,9 @@ export class PhotoViewer {
     // A video plays in place of its poster; the boxes of the poster frame would be wrong on every other frame.
     const playable = photo.kind === 'video' && detail.originalAvailable;
     this.img.hidden = playable;
-    this.svg.toggleAttribute('hidden', playable);
+    // (the hidden attribute does not hide an SVG element)
+    this.svg.style.display = playable ? 'none' : '';
+    document.getElementById('layers').hidden = playable;
     this.frame.classList.toggle('missing', !source && !playable);
     if (playable) {
       this.video.hidden = false;
@@ -202,7 +204,10 @@ export class PhotoViewer {
     const tracks = detail.analyses.find(a => a.task === 'tracks')?.result;
     if (tracks) {
       // When each person and object is seen: times that play the video from there.
-      const at = spans => spans.slice(0, 6).map(s => `<a href="#" class="seek" data-t="${s.firstTime}">${esc(clock(s.firstTime))}–${esc(clock(s.lastTime))}</a>`).join(' ') + (spans.length > 6 ? ' …' : '');
+      const at = seen => {
+        const spans = joined(seen);
+        return spans.slice(0, 6).map(s => `<a href="#" class="seek" data-t="${s.firstTime}">${esc(clock(s.firstTime))}–${esc(clock(s.lastTime))}</a>`).join(' ') + (spans.length > 6 ? ' …' : '');
+      };
       const byPerson = new Map();
       for (const t of tracks.faces) {
         const who = (detail.people || []).find(p => p.index === t.faceIndex);
@@ -232,6 +237,17 @@ export class PhotoViewer {
     for (const link of this.meta.querySelectorAll('.person-link'))
       link.onclick = e => { e.preventDefault(); this.onPerson?.(Number(link.dataset.person)); };
   }
+}
+
+/** Track spans of one person or class joined where they overlap or lie within 2 s (as the search's moments are). */
+function joined(tracks) {
+  const spans = [];
+  for (const t of [...tracks].sort((a, b) => a.firstTime - b.firstTime)) {
+    const last = spans[spans.length - 1];
+    if (last && t.firstTime - last.lastTime <= 2) last.lastTime = Math.max(last.lastTime, t.lastTime);
+    else spans.push({ firstTime: t.firstTime, lastTime: t.lastTime });
+  }
+  return spans;
 }
 
 function offset(span) {
