@@ -32,6 +32,12 @@ public sealed record VideoAnalysisOptions
 
     /// <summary>Analyse frames up to this time only (seconds from the start); null: the whole video.</summary>
     public double? MaxSeconds { get; init; }
+
+    /// <summary>
+    /// Names face tracks from a gallery: each frame's tracked face carries its track's name as known so far (from
+    /// the mean of the track's best frames up to that frame), and each face track summary the name of its final descriptor.
+    /// </summary>
+    public FaceTrackNaming? Naming { get; init; }
 }
 
 /// <summary>One analysed frame: its number and time, every task's result, and the tracks seen in it per tracked task.</summary>
@@ -51,7 +57,8 @@ public sealed record FaceTrackSummary(TrackSummary Track,
     int DescriptorFrames,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FaceResult? BestFace,
     long BestFaceFrame = -1,
-    double BestFaceTime = double.NaN);
+    double BestFaceTime = double.NaN,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FaceIdentity? Identity = null);
 
 /// <summary>Where the time went: decoding frames, the tasks (wall time of the pipeline), and the whole run.</summary>
 public sealed record VideoTimings(double DecodeMs, double AnalysisMs, double TotalMs, double FramesPerSecond, double RealTimeFactor);
@@ -137,15 +144,21 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
                 var inputs = faces.Faces.Select((x, i) => new TrackInput(x.Box, x.Score, "face", i)).ToList();
                 var tracked = faceTracker.Update(inputs, frame.Index, frame.Time);
                 tracks![FacesTask.TaskName] = tracked;
+                var named = new Dictionary<int, FaceIdentity>();
                 foreach (var t in tracked)
                 {
                     var face = faces.Faces[t.DetectionIndex];
                     if (!faceFrames.TryGetValue(t.TrackId, out var list))
                         faceFrames[t.TrackId] = list = [];
                     list.Add((FaceRank(face), face, frame.Index, frame.Time));
+                    if (_options.Naming is { } naming)
+                        named[t.DetectionIndex] = Name(naming, list);
                 }
                 // A track's one descriptor is what tracking gives; a 128-d vector per face per frame would swamp the result.
-                results[FacesTask.TaskName] = faces with { Faces = faces.Faces.Select(x => x with { Descriptor = null }).ToList() };
+                results[FacesTask.TaskName] = faces with
+                {
+                    Faces = faces.Faces.Select((x, i) => x with { Descriptor = null, Identity = named.GetValueOrDefault(i, x.Identity!) }).ToList(),
+                };
             }
             var frameAnalysis = new FrameAnalysis(frame.Index, frame.Time, results, tracks, analysis.Timings);
             frames.Add(frameAnalysis);
@@ -225,23 +238,38 @@ public sealed class VideoAnalyzer(AnalysisPipeline pipeline, VideoAnalysisOption
     /// </summary>
     public static float FaceRank(FaceResult face) => face.Identifiable == false ? -1 : face.Quality?.Score ?? 0;
 
+    /// <summary>The mean descriptor of a face track's best frames by quality (identifiable faces first), and how many frames it is of.</summary>
+    private (float[]? Mean, int Frames) TrackDescriptor(IReadOnlyList<(float Quality, FaceResult Face, long Frame, double Time)> faces)
+    {
+        var best = faces.Where(f => f.Face.Descriptor is not null && f.Face.Identifiable != false).OrderByDescending(f => f.Quality)
+            .Take(Math.Max(1, _options.FaceTrackFrames)).ToList();
+        if (best.Count == 0)
+            return (null, 0);
+        var mean = new float[best[0].Face.Descriptor!.Length];
+        foreach (var (_, face, _, _) in best)
+            for (var i = 0; i < mean.Length; i++)
+                mean[i] += face.Descriptor![i] / best.Count;
+        return (mean, best.Count);
+    }
+
+    /// <summary>A track's name from its frames so far: too poor (with its best face's reasons) until one face is good enough to identify.</summary>
+    private FaceIdentity Name(FaceTrackNaming naming, IReadOnlyList<(float Quality, FaceResult Face, long Frame, double Time)> faces)
+    {
+        var (mean, _) = TrackDescriptor(faces);
+        var best = faces.OrderByDescending(f => f.Quality).First().Face;
+        return naming.Name(mean, best.TooPoor);
+    }
+
     /// <summary>The mean descriptor of a face track's best frames by quality (identifiable faces first).</summary>
     internal FaceTrackSummary FaceTrack(TrackSummary track, IReadOnlyList<(float Quality, FaceResult Face, long Frame, double Time)> faces)
     {
-        var best = faces.Where(f => f.Face.Descriptor is not null).OrderByDescending(f => f.Quality).Take(Math.Max(1, _options.FaceTrackFrames)).ToList();
-        float[]? mean = null;
-        if (best.Count > 0)
-        {
-            mean = new float[best[0].Face.Descriptor!.Length];
-            foreach (var (_, face, _, _) in best)
-                for (var i = 0; i < mean.Length; i++)
-                    mean[i] += face.Descriptor![i] / best.Count;
-        }
+        var (mean, count) = TrackDescriptor(faces);
         // Stable order: of equal ranks the earliest frame, as a caller following the frames one by one would keep.
         var ranked = faces.OrderByDescending(f => f.Quality).ToList();
         if (ranked.Count == 0)
-            return new FaceTrackSummary(track, mean, best.Count, null);
+            return new FaceTrackSummary(track, mean, count, null);
         var top = ranked[0];
-        return new FaceTrackSummary(track, mean, best.Count, top.Face with { Descriptor = null }, top.Frame, top.Time);
+        var identity = _options.Naming is { } naming ? naming.Name(mean, top.Face.TooPoor) : null;
+        return new FaceTrackSummary(track, mean, count, top.Face with { Descriptor = null, Identity = identity }, top.Frame, top.Time, identity);
     }
 }

@@ -18,6 +18,16 @@ public sealed class VideoCommandTests(PretrainedModels models) : IDisposable
             "-filter_complex", "[1:v]scale=180:-2[p];[0:v][p]overlay=x='10+8*n':y=20", "-frames:v", "20", "-c:v", "libx264", "-pix_fmt", "yuv420p");
     }
 
+    /// <summary>One face of a face-api sample photo, cut out (500 px square): <paramref name="sample"/> 0 or 1.</summary>
+    private string OneFace(int sample, string name) => sample == 0
+        ? _videos.Make(name, "-i", models.SamplePhotos()[0], "-vf", "crop=500:500:1320:100", "-frames:v", "1")
+        : _videos.Make(name, "-i", models.SamplePhotos()[1], "-vf", "crop=500:500:740:100", "-frames:v", "1");
+
+    /// <summary>A face large enough to identify (about 130 px) sliding across a grey frame, 20 frames at 10 per second.</summary>
+    private string SlidingFace(string face) =>
+        _videos.Make("face.mp4", "-f", "lavfi", "-i", "color=c=gray:s=960x540:r=10:d=2", "-i", face,
+            "-filter_complex", "[1:v]scale=400:-2[p];[0:v][p]overlay=x='10+12*n':y=60", "-frames:v", "20", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+
     [Fact]
     public async Task Video_detect_tracks_writes_MOT_rows_and_an_annotated_video()
     {
@@ -47,7 +57,7 @@ public sealed class VideoCommandTests(PretrainedModels models) : IDisposable
     [Fact]
     public async Task Video_faces_gives_one_descriptor_per_face_track_and_none_per_frame()
     {
-        var result = await CliRunner.RunAsync("video", "faces", SlidingPhoto(), "--track", "--json");
+        var result = await CliRunner.RunAsync("video", "faces", SlidingFace(OneFace(0, "anna.jpg")), "--track", "--json");
         Assert.Equal(0, result.ExitCode);
         var tracks = result.Json.GetProperty("faceTracks").EnumerateArray().ToList();
         Assert.NotEmpty(tracks);
@@ -55,6 +65,52 @@ public sealed class VideoCommandTests(PretrainedModels models) : IDisposable
         foreach (var frame in result.Json.GetProperty("frames").EnumerateArray())
             foreach (var face in frame.GetProperty("results").GetProperty("faces").GetProperty("faces").EnumerateArray())
                 Assert.False(face.TryGetProperty("descriptor", out _));
+    }
+
+    [Fact]
+    public async Task Video_faces_with_a_gallery_names_each_face_track_once_by_its_descriptor()
+    {
+        var gallery = _videos.PathOf("people.gallery");
+        var annaPhoto = OneFace(0, "anna.jpg");
+        var benPhoto = OneFace(1, "ben.jpg");
+        Assert.Equal(0, (await CliRunner.RunAsync("faces", "enroll", "anna", annaPhoto, "-g", gallery)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("faces", "enroll", "ben", benPhoto, "-g", gallery)).ExitCode);
+        var saved = _videos.PathOf("named.mp4");
+        var video = SlidingFace(annaPhoto);
+
+        // The sliding face is anna's: her track is named, in its summary and on every frame it is seen in.
+        var result = await CliRunner.RunAsync("video", "faces", video, "--gallery", gallery, "--save", saved, "--json");
+        Assert.Equal(0, result.ExitCode);
+        var tracks = result.Json.GetProperty("faceTracks").EnumerateArray().ToList();
+        var anna = Assert.Single(tracks, t => t.TryGetProperty("identity", out var id) && id.GetProperty("name").GetString() == "anna");
+        Assert.DoesNotContain(tracks, t => t.TryGetProperty("identity", out var id) && id.GetProperty("name").GetString() == "ben");
+        var annaId = anna.GetProperty("track").GetProperty("trackId").GetInt32();
+        var seen = 0;
+        foreach (var frame in result.Json.GetProperty("frames").EnumerateArray())
+        {
+            var faces = frame.GetProperty("results").GetProperty("faces").GetProperty("faces");
+            foreach (var t in frame.GetProperty("tracks").GetProperty("faces").EnumerateArray().Where(t => t.GetProperty("trackId").GetInt32() == annaId))
+            {
+                seen++;
+                Assert.Equal("anna", faces[t.GetProperty("detectionIndex").GetInt32()].GetProperty("identity").GetProperty("name").GetString());
+            }
+        }
+        Assert.True(seen >= 10, $"anna's track is on {seen} frames");
+        Assert.True(new FileInfo(saved).Length > 1000);
+
+        // A gallery of someone else names nobody; a gallery of another descriptor model is refused with the reason.
+        var others = _videos.PathOf("others.gallery");
+        Assert.Equal(0, (await CliRunner.RunAsync("faces", "enroll", "ben", benPhoto, "-g", others)).ExitCode);
+        var unknown = await CliRunner.RunAsync("video", "faces", video, "--gallery", others, "--json");
+        Assert.All(unknown.Json.GetProperty("faceTracks").EnumerateArray(), t => Assert.False(t.GetProperty("identity").GetProperty("known").GetBoolean()));
+        var mismatched = _videos.PathOf("faceres.gallery");
+        Assert.Equal(0, (await CliRunner.RunAsync("faces", "enroll", "ben", benPhoto, "-g", mismatched, "--descriptor", "mobileface")).ExitCode);
+        var refused = await CliRunner.RunAsync("video", "faces", video, "--gallery", mismatched);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("holds descriptors of", refused.Error);
+        var noFaces = await CliRunner.RunAsync("video", "analyze", video, "--tasks", "detect", "--gallery", gallery);
+        Assert.Equal(2, noFaces.ExitCode);
+        Assert.Contains("choose faces", noFaces.Error);
     }
 
     [Fact]

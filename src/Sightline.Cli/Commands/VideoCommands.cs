@@ -1,3 +1,5 @@
+using Sightline.Faces.Descriptors;
+using Sightline.Faces.Gallery;
 using System.CommandLine;
 using System.Globalization;
 using Sightline.Analysis;
@@ -41,7 +43,14 @@ public static class VideoCommands
         var classes = new Option<string?>("--classes") { Description = "Only these classes, comma-separated (e.g. person,car)" };
         var tasks = new Option<string?>("--tasks", "-t") { Description = $"Tasks for analyze, comma-separated: {string.Join(", ", BuiltInTasks.Registry.Tasks.Select(t => t.Name).Order(StringComparer.Ordinal))}" };
         var settings = new Option<string[]>("--set") { Description = "A task's option, task.option=value (as for analyze); may be repeated" };
+        var gallery = new Option<string?>("--gallery", "-g") { Description = "Face gallery to name face tracks from (made by 'sightline faces enroll'); each track is named once, by its descriptor; implies --track" };
+        var threshold = new Option<float?>("--threshold") { Description = "Distance under which a face track is the gallery's person (default: the descriptor model's own)" };
         var command = new Command(name, description) { video, fps, every, scenes, track, save, mot, frameRate };
+        if (name != "detect")
+        {
+            command.Add(gallery);
+            command.Add(threshold);
+        }
         if (name == "detect")
         {
             command.Add(model);
@@ -58,7 +67,8 @@ public static class VideoCommands
             var ctx = context(parse);
             var sampling = Sampling(parse.GetValue(fps), parse.GetValue(every), parse.GetValue(scenes));
             var motPath = parse.GetValue(mot);
-            var tracking = parse.GetValue(track) || motPath is not null ? TrackerOptions.Default : null;
+            var galleryPath = name == "detect" ? null : parse.GetValue(gallery);
+            var tracking = parse.GetValue(track) || motPath is not null || galleryPath is not null ? TrackerOptions.Default : null;
             var pairs = new List<string>();
             string taskList;
             switch (name)
@@ -81,6 +91,9 @@ public static class VideoCommands
             var chosen = AnalyzeCommand.Choose(taskList, pairs, null);
             if (tracking is not null && !chosen.Any(c => c.Entry.Name is DetectTask.TaskName or FacesTask.TaskName))
                 throw new UsageException("--track and --mot follow detect or faces: choose one of them among --tasks");
+            if (galleryPath is not null && !chosen.Any(c => c.Entry.Name == FacesTask.TaskName))
+                throw new UsageException("--gallery names face tracks: choose faces among --tasks");
+            FaceComparison.CheckThreshold(name == "detect" ? null : parse.GetValue(threshold));
             var run = VideoTasks.Prepare(chosen, sampling, tracking);
 
             var path = parse.GetValue(video)!;
@@ -94,7 +107,9 @@ public static class VideoCommands
             await using var taskContext = TaskContext.Create(ctx.Store, engine, ctx.Limits);
             var built = await AnalyzeCommand.BuildAsync(run.Tasks, taskContext, ct).ConfigureAwait(false);
             var pipeline = new AnalysisPipeline(built, ctx.Limits);
-            var analyzer = new VideoAnalyzer(pipeline, run.Options);
+            using var faceGallery = galleryPath is null ? null : FaceGallery.Open(galleryPath, createIfMissing: false);
+            var naming = faceGallery is null ? null : NamingFor(faceGallery, built.OfType<FacesTask>().Single(), parse.GetValue(threshold));
+            var analyzer = new VideoAnalyzer(pipeline, run.Options with { Naming = naming });
             var savePath = parse.GetValue(save);
             await using var writer = savePath is null ? null : new VideoWriter(savePath, info.Width, info.Height, sampling.SampledRate(info.FrameRate > 0 ? info.FrameRate : 30));
             Func<VideoFrame, FrameAnalysis, Task>? each = writer is null ? null : async (frame, analysis) =>
@@ -116,6 +131,15 @@ public static class VideoCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Naming from the gallery with the faces task's own descriptor model, which must be the gallery's.</summary>
+    private static FaceTrackNaming NamingFor(FaceGallery gallery, FacesTask faces, float? threshold)
+    {
+        var describer = faces.Analyzer.Describer;
+        if (gallery.Model is { } model && model.ModelId != describer.ModelId)
+            throw new UsageException($"face gallery '{gallery.Path}' holds descriptors of '{model.ModelId}'; the faces task describes faces with '{describer.ModelId}' (choose it with --set faces.describer=...)");
+        return new FaceTrackNaming(gallery, describer, FaceComparison.ThresholdFor(describer, threshold));
     }
 
     internal static FrameSampling Sampling(double? fps, int? every, double? scenes)
@@ -152,12 +176,20 @@ public static class VideoCommands
         var tracks = (result.ObjectTracks ?? []).Select(t => (t, (FaceTrackSummary?)null)).Concat((result.FaceTracks ?? []).Select(f => (f.Track, (FaceTrackSummary?)f))).ToList();
         if (result.ObjectTracks is not null || result.FaceTracks is not null)
         {
+            var named = result.FaceTracks?.Any(f => f.Identity is not null) == true;
             var table = new Table().Border(TableBorder.Rounded).AddColumns("track", "class", "from (s)", "to (s)", "frames", "best frame", "best score", "best box x, y, w, h");
+            if (named)
+                table.AddColumn("name");
             foreach (var (t, face) in tracks)
-                table.AddRow($"{t.TrackId}", Markup.Escape(face?.BestFace?.Emotion is { } e ? $"face ({e.Label})" : t.ClassName), F(t.FirstTime), F(t.LastTime), $"{t.Frames}",
-                    $"{t.BestFrame}", $"{t.BestScore:0.00}", $"{t.BestBox.X:0}, {t.BestBox.Y:0}, {t.BestBox.Width:0}, {t.BestBox.Height:0}");
+            {
+                List<string> cells = [$"{t.TrackId}", Markup.Escape(face?.BestFace?.Emotion is { } e ? $"face ({e.Label})" : t.ClassName), F(t.FirstTime), F(t.LastTime), $"{t.Frames}",
+                    $"{t.BestFrame}", $"{t.BestScore:0.00}", $"{t.BestBox.X:0}, {t.BestBox.Y:0}, {t.BestBox.Width:0}, {t.BestBox.Height:0}"];
+                if (named)
+                    cells.Add(face?.Identity is { } id ? Markup.Escape(id.Known ? id.Name! : id.Label()) : "");
+                table.AddRow(cells.ToArray());
+            }
             if (tracks.Count == 0)
-                table.AddRow("[grey]no track[/]", "", "", "", "", "", "", "");
+                table.AddRow(Enumerable.Repeat("", table.Columns.Count).Select((c, i) => i == 0 ? "[grey]no track[/]" : c).ToArray());
             ctx.OutputConsole.Write(table);
         }
         else
@@ -278,6 +310,8 @@ internal static class VideoDrawing
                 foreach (var t in tracked)
                 {
                     var label = $"#{t.TrackId} {t.ClassName}";
+                    if (faces is not null && t.DetectionIndex >= 0 && faces.Faces[t.DetectionIndex].Identity is { } id)
+                        label = $"#{t.TrackId} {id.Label()}";
                     if (faces is not null && t.DetectionIndex >= 0 && faces.Faces[t.DetectionIndex].Emotion is { } e)
                         label += $": {e.Label}";
                     boxes.Add((t.Score, new BoxAnnotation(t.Box.X, t.Box.Y, t.Box.Width, t.Box.Height, label, $"track{t.TrackId}")));
