@@ -25,6 +25,7 @@ public static class LibraryCommands
         LibraryDuplicateCommands.Duplicates(context),
         LibraryDuplicateCommands.Export(context),
         LibrarySamplesCommands.Samples(context),
+        AccountCommands.Create(context),
     };
 
     internal static Argument<string> LibraryArgument() => new("library") { Description = "The library's folder (holds library.json, the database and the thumbnails)" };

@@ -1,3 +1,5 @@
+using Sightline.Library;
+using Sightline.Server.Security;
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Sightline.Server.Hosting;
@@ -25,7 +27,8 @@ public static class ServeCommand
         var library = new Option<string?>("--library") { Description = "A photo library the API serves under /v1/library (a folder made with 'sightline library init')" };
         var maxVideo = new Option<double>("--max-video-mb") { Description = "Refuse video uploads to /v1/video/jobs larger than this many megabytes", DefaultValueFactory = _ => 512 };
         var videoQueue = new Option<int>("--video-queue") { Description = "Video jobs waiting or running before the server answers 429 (one runs at a time)", DefaultValueFactory = _ => 8 };
-        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery, library, maxVideo, videoQueue };
+        var signIn = new Option<bool>("--sign-in") { Description = "Require sign-in (a library account) or an API key on /v1 on loopback too; beyond loopback it is always required" };
+        var command = new Command("serve", "Run the REST API (/v1, OpenAPI at /openapi/v1.json, docs at /docs) and the web page") { urls, apiKeys, indexes, classifiers, queue, batch, window, gallery, library, maxVideo, videoQueue, signIn };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context(parse);
@@ -73,16 +76,22 @@ public static class ServeCommand
                 Library = libraryFolder,
                 MaxVideoBytes = (long)(parse.GetValue(maxVideo) * 1024 * 1024),
                 VideoQueueCapacity = parse.GetValue(videoQueue),
+                SignIn = parse.GetValue(signIn) ? true : null,
             };
             await using var app = SightlineServer.Build(options);
+            PhotoLibrary? opened = null;
             if (libraryFolder is not null)
             {
                 // Opened before serving: a folder that is no library, or a database that cannot be used, stops here
                 // with its reason and the library exit code, as the library commands do.
-                await app.Services.GetRequiredService<LibraryServices>().LibraryAsync(ct).ConfigureAwait(false);
+                opened = await app.Services.GetRequiredService<LibraryServices>().LibraryAsync(ct).ConfigureAwait(false);
             }
+            // Nobody beyond this machine gets in without a way to sign in.
+            if (await AccessRules.ProblemAsync(options, async c => opened is null ? 0 : (await opened.Store.Accounts.ListAccountsAsync(c).ConfigureAwait(false)).Count, ct)
+                .ConfigureAwait(false) is { } problem)
+                throw new UsageException(problem);
             await app.StartAsync(ct).ConfigureAwait(false);
-            ctx.ErrorConsole.MarkupLine($"[green]Sightline is serving[/] on {Markup.Escape(options.Urls)}: open it in a browser; API docs at /docs{(libraryFolder is null ? "" : $"; photo library {Markup.Escape(libraryFolder)} at /v1/library")}{(keys.Count > 0 ? "; API key required on /v1" : "")}. Ctrl+C stops.");
+            ctx.ErrorConsole.MarkupLine($"[green]Sightline is serving[/] on {Markup.Escape(options.Urls)}: open it in a browser; API docs at /docs{(libraryFolder is null ? "" : $"; photo library {Markup.Escape(libraryFolder)} at /v1/library")}{(keys.Count > 0 ? "; API key required on /v1" : "")}{(AccessRules.SignInRequired(options) ? "; sign-in required" : "")}. Ctrl+C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);

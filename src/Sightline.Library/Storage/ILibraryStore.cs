@@ -83,6 +83,9 @@ public interface ILibraryStore : IAsyncDisposable
     /// <summary>The people of the library: clustering's input and output, and the user's decisions.</summary>
     IPeopleStore People { get; }
 
+    /// <summary>The library's local accounts (the photo app's sign-in).</summary>
+    Accounts.IAccountStore Accounts { get; }
+
     /// <summary>The searchable index of the library and its one search query.</summary>
     Search.ISearchStore Search { get; }
 

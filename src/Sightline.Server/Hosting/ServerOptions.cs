@@ -50,4 +50,13 @@ public sealed record ServerOptions
 
     /// <summary>The photo library folder /v1/library serves (made with <c>sightline library init</c>); null serves none.</summary>
     public string? Library { get; init; }
+
+    /// <summary>
+    /// Whether /v1 needs a signed-in account or an API key: null decides by address, required whenever the server
+    /// listens beyond loopback (see <see cref="Security.AccessRules"/>).
+    /// </summary>
+    public bool? SignIn { get; init; }
+
+    /// <summary>Sign-in attempts one client address may make per minute; one more is answered 429.</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 5;
 }

@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.RateLimiting;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -55,6 +59,7 @@ public static class SightlineServer
         builder.Services.AddSingleton<VideoJobs>();
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
+        AddSignIn(builder.Services, options);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -82,17 +87,53 @@ public static class SightlineServer
             await ApiProblem.ToResult(code, problem, detail, status.HttpContext.Request.Path).ExecuteAsync(status.HttpContext).ConfigureAwait(false);
         });
 
-        // API keys guard the API and its documents; the page, health checks and metrics stay open.
+        // API keys and sessions guard the API and its documents; the page, health checks and metrics stay open.
+        app.UseAuthentication();
+        app.UseRateLimiter();
         var keys = app.Services.GetRequiredService<ApiKeyCheck>();
+        var signInRequired = AccessRules.SignInRequired(options);
         app.Use(async (context, next) =>
         {
-            if (keys.Required && context.Request.Path.StartsWithSegments("/v1")
-                && !keys.Accepts(context.Request.Headers[ApiKeyHeader].FirstOrDefault() ?? Bearer(context.Request.Headers.Authorization.FirstOrDefault())))
+            if (!context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/v1/auth"))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+            var presented = context.Request.Headers[ApiKeyHeader].FirstOrDefault() ?? Bearer(context.Request.Headers.Authorization.FirstOrDefault());
+            if (presented is not null && keys.Accepts(presented))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+            var role = presented is null ? AccessRules.RoleOf(context.User) : null;
+            string? refusal = null;
+            int status = 401;
+            if (role is null && (keys.Required || signInRequired || presented is not null))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
-                var detail = $"a valid API key is required in the {ApiKeyHeader} header or as a Bearer token";
-                LogRejected(context, 401, "unauthorized", detail);
-                await ApiProblem.ToResult(401, "unauthorized", detail, context.Request.Path).ExecuteAsync(context).ConfigureAwait(false);
+                refusal = signInRequired && options.Library is not null
+                    ? "sign_in_required"
+                    : "unauthorized";
+            }
+            else if (role is not null && !AccessRules.IsSafe(context.Request.Method))
+            {
+                status = 403;
+                if (role != Sightline.Library.Accounts.AccountRole.Owner)
+                    refusal = "forbidden";
+                else if (!AccessRules.CsrfMatches(context.User, context.Request.Headers[AccessRules.CsrfHeader].FirstOrDefault()))
+                    refusal = "csrf_token_invalid";
+            }
+            if (refusal is not null)
+            {
+                var detail = refusal switch
+                {
+                    "sign_in_required" => $"sign in (POST /v1/auth/login) or send a valid API key in the {ApiKeyHeader} header or as a Bearer token",
+                    "forbidden" => $"the account '{context.User.Identity?.Name}' is a viewer: it browses the library, and {context.Request.Method} {context.Request.Path} needs an owner",
+                    "csrf_token_invalid" => $"{context.Request.Method} {context.Request.Path} of a signed-in session needs the session's token in the {AccessRules.CsrfHeader} header (GET /v1/auth/me gives it)",
+                    _ => $"a valid API key is required in the {ApiKeyHeader} header or as a Bearer token",
+                };
+                LogRejected(context, status, refusal, detail);
+                await ApiProblem.ToResult(status, refusal, detail, context.Request.Path).ExecuteAsync(context).ConfigureAwait(false);
                 return;
             }
             await next(context).ConfigureAwait(false);
@@ -123,6 +164,7 @@ public static class SightlineServer
         AnalyzeEndpoints.Map(app);
         ModerationEndpoints.Map(app);
         OcrEndpoints.Map(app);
+        AuthEndpoints.Map(app);
         LibraryEndpoints.Map(app);
         SearchEndpoints.Map(app);
         DuplicateEndpoints.Map(app);
@@ -141,6 +183,56 @@ public static class SightlineServer
         // Registered last, so run first: running video jobs stop, and their uploads go, before the models they use.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<VideoJobs>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    /// <summary>
+    /// Sessions in cookies (HTTP-only, SameSite=Strict, Secure over HTTPS, 14 days, renewed as used; an account removed or
+    /// changed since ends its sessions at their next request) and the sign-in endpoint's rate limit per client address.
+    /// </summary>
+    private static void AddSignIn(IServiceCollection services, ServerOptions options)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = AccessRules.SessionCookie;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            cookie.SlidingExpiration = true;
+            // An API answers; it does not redirect to a login page.
+            cookie.Events.OnRedirectToLogin = c => { c.Response.StatusCode = 401; return Task.CompletedTask; };
+            cookie.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = 403; return Task.CompletedTask; };
+            cookie.Events.OnValidatePrincipal = async c =>
+            {
+                var name = c.Principal?.Identity?.Name;
+                var role = c.Principal is null ? null : AccessRules.RoleOf(c.Principal);
+                Sightline.Library.Accounts.Account? account = null;
+                if (name is not null && options.Library is not null)
+                {
+                    var library = await c.HttpContext.RequestServices.GetRequiredService<LibraryServices>().LibraryAsync(c.HttpContext.RequestAborted).ConfigureAwait(false);
+                    account = await library.Store.Accounts.GetAccountAsync(name, c.HttpContext.RequestAborted).ConfigureAwait(false);
+                }
+                if (account is null || account.Role != role)
+                {
+                    c.RejectPrincipal();
+                    await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+                }
+            };
+        });
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(AuthEndpoints.SignInPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (rejected, ct) =>
+            {
+                var context = rejected.HttpContext;
+                context.Response.Headers.RetryAfter = "60";
+                const string detail = "too many sign-in attempts from this address; wait a minute";
+                LogRejected(context, 429, "too_many_sign_ins", detail);
+                await ApiProblem.ToResult(429, "too_many_sign_ins", detail, context.Request.Path).ExecuteAsync(context).ConfigureAwait(false);
+            };
+        });
     }
 
     private static string? Bearer(string? authorization) =>

@@ -59,4 +59,6 @@ internal sealed class RecordingStore : ILibraryStore
     public Task<IntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public IPeopleStore People => throw new NotSupportedException();
     public Sightline.Library.Search.ISearchStore Search => throw new NotSupportedException();
+
+    public Sightline.Library.Accounts.IAccountStore Accounts => throw new NotSupportedException();
 }
