@@ -19,17 +19,26 @@ export function setApiKey(key) {
   images.clear();
 }
 
-function headers(extra) {
+// A signed-in session's CSRF token: every call that changes something carries it (the session cookie alone does not suffice).
+const CSRF_STORAGE = 'sightline.csrf';
+export function setSession(token) {
+  if (token) sessionStorage.setItem(CSRF_STORAGE, token); else sessionStorage.removeItem(CSRF_STORAGE);
+  images.clear();
+}
+
+function headers(extra, method = 'GET') {
   const h = new Headers(extra || {});
   const key = apiKey();
   // The server takes the key in X-Api-Key (or as a Bearer token); a key in the URL would end up in logs and history.
   if (key) h.set('X-Api-Key', key);
+  const csrf = sessionStorage.getItem(CSRF_STORAGE);
+  if (csrf && !['GET', 'HEAD'].includes(method)) h.set('X-CSRF-Token', csrf);
   return h;
 }
 
 /** Calls the API and answers its JSON; a problem answer throws ApiError. */
 export async function api(path, { method = 'GET', body } = {}) {
-  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }, method) };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(path, init);
   const text = await response.text();

@@ -1,5 +1,5 @@
 // The photo app: views addressed by the URL fragment (#photos?q=..., #people, #person/12, #status).
-import { api, get, apiKey, setApiKey, formatCount, esc, personTerm } from './api.js';
+import { api, get, apiKey, setApiKey, setSession, formatCount, esc, personTerm } from './api.js';
 import { PhotoGrid } from './grid.js';
 import { PhotoViewer } from './viewer.js';
 import { PeopleView } from './people.js';
@@ -46,7 +46,7 @@ const grid = new PhotoGrid({
   onError: error => {
     $('count').textContent = '';
     $('count').dataset.total = '';
-    if (error.status === 401) askForKey();
+    if (error.status === 401) askToSignIn();
     showQueryError(error, grid.query);
   },
 });
@@ -135,27 +135,71 @@ async function route() {
   else if (name === 'status') await status.refresh();
 }
 
-function askForKey() {
-  problem('This server requires an API key: enter it under "API key".');
+// ---- Who is there: a signed-in account (owner or viewer), an API key, or nobody on an open server ----
+let session = null;
+
+function askToSignIn() {
   $('auth').open = true;
-  $('apikey').focus();
+  if (session?.signInRequired) {
+    problem('Sign in to see this library.');
+    $('account-name').focus();
+  } else {
+    problem('This server requires an API key: enter it under "API key".');
+    $('apikey').focus();
+  }
 }
+
+function showSession(me) {
+  session = me;
+  setSession(me.signedIn ? me.csrfToken : null);
+  const role = me.signedIn ? String(me.role).toLowerCase() : '';
+  // A viewer only browses: what would change the library or its people is not offered (the server refuses it too).
+  document.body.dataset.role = role;
+  $('sign-in-form').hidden = me.signedIn || !me.signInRequired;
+  $('signed-in').hidden = !me.signedIn;
+  $('who').textContent = me.signedIn ? `${me.name} (${role})` : '';
+  $('auth-summary').textContent = me.signedIn ? me.name : me.signInRequired ? 'Sign in' : 'API key';
+}
+
+$('sign-in-form').onsubmit = async e => {
+  e.preventDefault();
+  try {
+    showSession(await api('/v1/auth/login', { method: 'POST', body: { name: $('account-name').value.trim(), password: $('account-password').value } }));
+  } catch (error) {
+    problem(error.status === 429 ? 'Too many attempts: wait a minute.' : error.status === 401 ? 'Wrong account name or password.' : error.message);
+    return;
+  }
+  $('account-password').value = '';
+  $('auth').open = false;
+  restart();
+};
+
+$('sign-out').onclick = async () => {
+  await api('/v1/auth/logout', { method: 'POST' }).catch(() => {});
+  showSession({ ...session, signedIn: false, name: null, role: null, csrfToken: null });
+  restart();
+};
 
 $('apikey').value = apiKey();
 $('key-form').onsubmit = e => {
   e.preventDefault();
   setApiKey($('apikey').value.trim());
+  restart();
+};
+
+function restart() {
   problem(null);
   chipsLoaded = false;
   grid.query = null;
   start();
-};
+}
 
 async function start() {
   try {
+    showSession(await api('/v1/auth/me'));
     await api('/v1/library/status');
   } catch (error) {
-    if (error.status === 401) { askForKey(); return; }
+    if (error.status === 401) { askToSignIn(); return; }
     problem(error.code === 'no_library' ? `${error.message}.` : error.message);
     return;
   }
