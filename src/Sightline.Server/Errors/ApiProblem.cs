@@ -80,6 +80,7 @@ public static class ApiProblem
     {
         400 => "Bad request",
         401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not found",
         409 => "Conflict",
         413 => "Payload too large",

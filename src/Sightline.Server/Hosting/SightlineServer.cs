@@ -37,7 +37,8 @@ public static class SightlineServer
         });
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
-        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        // Scopes carry the request's id (and path) onto every line logged while serving it.
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.IncludeScopes = true; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // The middleware logs every handled exception as a failure with its stack trace, client errors
         // included; WriteProblemAsync logs each request's outcome instead.
@@ -60,7 +61,8 @@ public static class SightlineServer
         builder.Services.AddSingleton<RequestMetrics>();
         builder.Services.AddSingleton(new ApiKeyCheck(options.ApiKeys));
         AddSignIn(builder.Services, options);
-        builder.Services.AddProblemDetails();
+        // Every problem answer names its request, as the X-Request-Id header and the log lines do.
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Sightline API";
@@ -70,6 +72,11 @@ public static class SightlineServer
 
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<RequestMetrics>();
+        app.Use((context, next) =>
+        {
+            context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+            return next(context);
+        });
         app.Use((context, next) => metrics.MiddlewareAsync(context, () => next(context)));
         app.UseExceptionHandler(handler => handler.Run(WriteProblemAsync));
         app.UseStatusCodePages(async status =>

@@ -115,7 +115,11 @@ public sealed class AccessTests(AccountsLibraryFixture library) : IClassFixture<
         {
             var refused = await server.Client.SendAsync(Post(path, csrf));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Equal("forbidden", await CodeOf(refused));
+            var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("forbidden", problem.GetProperty("code").GetString());
+            Assert.Equal("Forbidden", problem.GetProperty("title").GetString());
+            // The answer names its request, as the response header does (and the server's log line).
+            Assert.Equal(refused.Headers.GetValues("X-Request-Id").Single(), problem.GetProperty("requestId").GetString());
         }
     }
 
