@@ -1,3 +1,4 @@
+using Sightline.Imaging;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -103,17 +104,26 @@ public static class LibraryEndpoints
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 // Only the paths the library holds for this id: the first that still opens is served.
                 var paths = await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false);
+                var changed = 0;
                 foreach (var path in paths)
                 {
                     if (!Path.IsPathFullyQualified(path) || OpenOrNull(path) is not { } stream)
                         continue;
+                    // What lies at the path now must still be the photo the scan saw: a file swapped since, or a link put
+                    // there pointing at any other file (a password file, another user's document), is not served.
+                    if (stream.Length != detail.Photo.Size || FileContent.OfFile(path).Kind is not (ContentKind.Image or ContentKind.Video))
+                    {
+                        await stream.DisposeAsync().ConfigureAwait(false);
+                        changed++;
+                        continue;
+                    }
                     // The bytes are a user's file, whatever they hold: the browser must not guess another type from them.
                     context.Response.Headers.XContentTypeOptions = "nosniff";
                     return Results.File(stream, LibraryRequests.MediaTypeOf(detail.Photo.Format),
                         lastModified: File.GetLastWriteTimeUtc(path), enableRangeProcessing: true);
                 }
-                var where = paths.Count == 0
-                    ? "the last scan found its file nowhere"
+                var where = paths.Count == 0 ? "the last scan found its file nowhere"
+                    : changed > 0 ? $"{(changed == paths.Count ? "every one" : $"{changed}")} of its {paths.Count} known paths holds another file since the last scan (the next scan reads it again)"
                     : $"none of its {paths.Count} known paths holds the file any more";
                 throw new ApiProblemException(StatusCodes.Status404NotFound, "photo_offline",
                     $"photo {photoId} is offline: {where} (its details and thumbnails are still served)");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sightline.Library;
 using Sightline.Library.Accounts;
+using Sightline.Library.Scanning;
 using Sightline.Server.Hosting;
 using Sightline.Server.Security;
 using Sightline.Server.Tests.Api;
@@ -157,6 +158,61 @@ public sealed class AccessTests(AccountsLibraryFixture library) : IClassFixture<
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("too_many_sign_ins", await CodeOf(limited));
         Assert.True(limited.Headers.RetryAfter is not null);
+    }
+
+    [Fact]
+    public async Task A_file_swapped_for_a_link_to_something_else_after_the_scan_is_not_served()
+    {
+        var root = Directory.CreateTempSubdirectory("sightline-swap-").FullName;
+        try
+        {
+            var source = Directory.CreateDirectory(Path.Combine(root, "photos")).FullName;
+            var folder = Path.Combine(root, "library");
+            var ids = new Dictionary<string, long>();
+            await using (var opened = await PhotoLibrary.InitAsync(folder, settings: LibrarySettings.Default with { Tasks = [] }))
+            {
+                var registered = await opened.Store.AddFolderAsync(source);
+                foreach (var name in new[] { "dog.jpg", "bus.jpg" })
+                {
+                    var path = Path.Combine(source, name);
+                    File.Copy(Path.Combine(Sightline.Tests.Shared.TestPaths.Data("sanity"), name), path);
+                    var bytes = await File.ReadAllBytesAsync(path);
+                    var hash = ContentHash.Of(bytes);
+                    var entry = new FileEntry(path, registered.Id, FileKind.Photo, bytes.Length, File.GetLastWriteTimeUtc(path), hash, null, DateTimeOffset.UtcNow);
+                    await opened.Store.CommitAsync([new PhotoUpdate(hash, MediaKind.Photo, "jpeg", bytes.Length, null, null, Sightline.Library.Metadata.PhotoMetadata.Empty, entry, [])]);
+                    ids[name] = (await opened.Store.FindByHashAsync(hash))!.Id;
+                }
+            }
+            await using var server = await RunningServer.StartAsync(new ServerOptions { Library = folder });
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync($"/v1/library/photos/{ids["dog.jpg"]}/original")).StatusCode);
+
+            // A link to a file outside the library (a secret of the same length, even), and one to another photo.
+            var secret = Path.Combine(root, "secret.txt");
+            var length = new FileInfo(Path.Combine(source, "dog.jpg")).Length;
+            await File.WriteAllTextAsync(secret, "root:x:0:0:" + new string('s', (int)length - 11));
+            Assert.Equal(length, new FileInfo(secret).Length);
+            File.Delete(Path.Combine(source, "dog.jpg"));
+            File.CreateSymbolicLink(Path.Combine(source, "dog.jpg"), secret);
+            var other = Path.Combine(root, "kite.jpg");
+            File.Copy(Path.Combine(Sightline.Tests.Shared.TestPaths.Data("sanity"), "kite.jpg"), other);
+            File.Delete(Path.Combine(source, "bus.jpg"));
+            File.CreateSymbolicLink(Path.Combine(source, "bus.jpg"), other);
+
+            foreach (var name in ids.Keys)
+            {
+                var response = await server.Client.GetAsync($"/v1/library/photos/{ids[name]}/original");
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                Assert.Equal("photo_offline", JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+                Assert.Contains("holds another file since the last scan", body);
+                Assert.DoesNotContain("root:", body);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Theory]
