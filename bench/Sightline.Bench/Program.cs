@@ -21,6 +21,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["library-search"] = LibrarySearchBenchmark.RunAsync,
     ["grid-paint"] = GridPaintBenchmark.RunAsync,
     ["video"] = VideoBenchmark.RunAsync,
+    ["soak"] = SoakBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -75,6 +75,14 @@ public static class SightlineServer
         app.Use((context, next) =>
         {
             context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+            // A body refused as too large is left unread, and Kestrel drops the connection after the answer: the client
+            // must be told so, or it sends its next request into a closed connection (found by the soak run).
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                    context.Response.Headers.Connection = "close";
+                return Task.CompletedTask;
+            });
             return next(context);
         });
         app.Use((context, next) => metrics.MiddlewareAsync(context, () => next(context)));

@@ -191,7 +191,11 @@ public sealed class ApiTests(PretrainedModels models) : IAsyncLifetime
             // The server may close the connection while the client is still sending; that is a refusal too.
         }
         if (response is not null)
+        {
             await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "image_too_large");
+            // The unread body ends the connection: the answer says so, so that no client reuses it.
+            Assert.True(response.Headers.ConnectionClose, "a 413 without Connection: close");
+        }
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/v1/embeddings", Form(Photo()))).StatusCode);
     }

@@ -37,6 +37,50 @@ public sealed class ProtectionTests(PretrainedModels models)
     }
 
     [Fact]
+    public async Task A_body_refused_as_too_large_is_answered_with_connection_close_so_no_client_reuses_the_dropped_connection()
+    {
+        // As `serve --max-image-mb 2` sets it: the upload's declared length is refused before its body is read.
+        await using var server = await RunningServer.StartAsync(new ServerOptions
+        {
+            ImageLimits = new Sightline.Imaging.ImageLimits(2 * 1024 * 1024, 100_000_000),
+            MaxUploadBytes = 2 * 1024 * 1024 + 64 * 1024,
+        });
+        // A plain keep-alive client, as many are: it sends the whole body, then reads the answer, and would send its
+        // next request on the same connection unless told that it closes.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.Address.Host, server.Address.Port);
+        var stream = tcp.GetStream();
+        var body = new byte[3 * 1024 * 1024];
+        var head = System.Text.Encoding.ASCII.GetBytes($"POST /v1/detect HTTP/1.1\r\nHost: {server.Address.Authority}\r\nContent-Type: image/jpeg\r\nContent-Length: {body.Length}\r\n\r\n");
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                await stream.WriteAsync(head);
+                await stream.WriteAsync(body);
+            }
+            catch (IOException)
+            {
+                // The server may stop reading once it has answered.
+            }
+        });
+        var answer = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer);
+            if (read == 0)
+                break;
+            answer.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        var headers = answer.ToString().Split("\r\n\r\n")[0];
+        Assert.StartsWith("HTTP/1.1 413", headers);
+        Assert.Contains("Connection: close", headers, StringComparison.OrdinalIgnoreCase);
+        await sending;
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_full_queue_answers_429_with_retry_after_and_the_server_recovers()
     {
         models.Get(Embedders.DefaultModel);
