@@ -105,7 +105,7 @@ public static class LoadBenchmark
         return new RunResult(all.Length, errors, stop.Elapsed.TotalSeconds, all);
     }
 
-    private static Process StartServer(int port, string extra)
+    internal static Process StartServer(int port, string extra)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sightline.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\" serve --urls http://127.0.0.1:{port} {extra}")
@@ -122,7 +122,7 @@ public static class LoadBenchmark
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http)
+    internal static async Task WaitReadyAsync(HttpClient http)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -138,13 +138,13 @@ public static class LoadBenchmark
         throw new TimeoutException("the server did not start within 30 s");
     }
 
-    private static double ResidentMegabytes(int pid)
+    internal static double ResidentMegabytes(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

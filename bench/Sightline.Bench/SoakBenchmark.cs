@@ -52,10 +52,12 @@ public static class SoakBenchmark
             Sightline(["library", "init", library]);
             Sightline(["library", "add", library, source]);
 
-            var port = FreePort();
-            server = StartServer(port, library);
+            var port = LoadBenchmark.FreePort();
+            // Uploads up to 2 MB, so that an oversized one is cheap to send; a queue that holds every client's image.
+            server = LoadBenchmark.StartServer(port, $"--library \"{library}\" --queue 256 --max-image-mb 2");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(120) };
-            await WaitReadyAsync(http);
+            // serve opens the library before it listens: healthy means the library is ready.
+            await LoadBenchmark.WaitReadyAsync(http);
             var uploads = Uploads(data);
             var ids = await PhotoIdsAsync(http);
             var people = await PeopleIdsAsync(http);
@@ -90,15 +92,15 @@ public static class SoakBenchmark
             {
                 while (!sampling.IsCancellationRequested)
                 {
-                    memory.Add((clock.Elapsed.TotalSeconds, ResidentMegabytes(server.Id)));
+                    memory.Add((clock.Elapsed.TotalSeconds, LoadBenchmark.ResidentMegabytes(server.Id)));
                     try { await Task.Delay(TimeSpan.FromSeconds(5), sampling.Token); } catch (OperationCanceledException) { }
                 }
             });
 
             var warm = await DriveAsync(http, uploads, ids, people, clients, TimeSpan.FromSeconds(warmup), seed: 1);
-            var rssAfterWarmup = ResidentMegabytes(server.Id);
+            var rssAfterWarmup = LoadBenchmark.ResidentMegabytes(server.Id);
             var run = await DriveAsync(http, uploads, ids, people, clients, TimeSpan.FromSeconds(seconds), seed: 2);
-            var rssAtEnd = ResidentMegabytes(server.Id);
+            var rssAtEnd = LoadBenchmark.ResidentMegabytes(server.Id);
             sampling.Cancel();
             feeding.Cancel();
             await sampler;
@@ -285,52 +287,5 @@ public static class SoakBenchmark
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"sightline {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}");
-    }
-
-    private static Process StartServer(int port, string library)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "sightline.dll");
-        // Uploads up to 2 MB, so that an oversized one is cheap to send; a queue that holds every client's image.
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" serve --urls http://127.0.0.1:{port} --library \"{library}\" --queue 256 --max-image-mb 2")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the server");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/v1/library/status")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the server did not start within 60 s");
-    }
-
-    private static double ResidentMegabytes(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
