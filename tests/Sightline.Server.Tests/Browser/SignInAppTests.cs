@@ -1,14 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Sightline.Inference.Sessions;
 using Sightline.Library;
 using Sightline.Library.Accounts;
-using Sightline.Models.Cache;
 using Sightline.Server.Hosting;
 using Sightline.Server.Tests.Api;
 using Sightline.Tests.Shared;
-using Sightline.Vision.Pipeline;
 
 namespace Sightline.Server.Tests.Browser;
 
@@ -29,16 +26,12 @@ public sealed class SignInLibraryFixture : IAsyncLifetime
         File.Copy(scene, Path.Combine(photos, "bbt2.jpg"));
         TestVideos.Ffmpeg(["-i", scene, "-vf", "crop=iw*0.8:ih:iw*0.2:0", "-frames:v", "1", Path.Combine(photos, "bbt2-crop.jpg")]);
         var folder = Path.Combine(Root, "library");
-        using (var engine = new InferenceEngine(new EngineOptions().ForConcurrentRuns()))
-        await using (var context = TaskContext.Create(new ModelStore(), engine))
-        await using (var library = await PhotoLibrary.InitAsync(folder, settings: LibrarySettings.Default with { Tasks = ["faces"] }))
+        await VideoLibraryFixture.IngestAsync(folder, photos, LibrarySettings.Default with { Tasks = ["faces"] }, async library =>
         {
-            await library.AddFoldersAsync([photos]);
-            await library.ScanAsync(context);
             var accounts = new AccountService(library.Store.Accounts);
             await accounts.SetAsync("olivia", OwnerPassword, AccountRole.Owner);
             await accounts.SetAsync("victor", ViewerPassword, AccountRole.Viewer);
-        }
+        });
         Server = await RunningServer.StartAsync(new ServerOptions { Library = folder, SignIn = true });
     }
 

@@ -28,14 +28,20 @@ public sealed class VideoLibraryFixture : IAsyncLifetime
             "-filter_complex", "[1:v]scale=1280:-2,crop=960:ih:'t*40':0,scale=960:890,setsar=1[pan];[0:v][pan]concat=n=2:v=1[out]", "-map", "[out]",
             "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", Path.Combine(photos, "pan.mp4")]);
         var folder = Path.Combine(Root, "library");
-        using (var engine = new InferenceEngine(new EngineOptions().ForConcurrentRuns()))
-        await using (var context = TaskContext.Create(new ModelStore(), engine))
-        await using (var library = await PhotoLibrary.InitAsync(folder, settings: LibrarySettings.Default with { Tasks = ["detect", "faces"] }))
-        {
-            await library.AddFoldersAsync([photos]);
-            await library.ScanAsync(context);
-        }
+        await IngestAsync(folder, photos, LibrarySettings.Default with { Tasks = ["detect", "faces"] });
         Server = await RunningServer.StartAsync(new ServerOptions { Library = folder });
+    }
+
+    /// <summary>A new library in <paramref name="folder"/> that has ingested <paramref name="photos"/> on the real models; <paramref name="then"/> runs on it before it closes.</summary>
+    internal static async Task IngestAsync(string folder, string photos, LibrarySettings settings, Func<PhotoLibrary, Task>? then = null)
+    {
+        using var engine = new InferenceEngine(new EngineOptions().ForConcurrentRuns());
+        await using var context = TaskContext.Create(new ModelStore(), engine);
+        await using var library = await PhotoLibrary.InitAsync(folder, settings: settings);
+        await library.AddFoldersAsync([photos]);
+        await library.ScanAsync(context);
+        if (then is not null)
+            await then(library);
     }
 
     public async Task DisposeAsync()
