@@ -3,16 +3,22 @@ namespace Sightline.Library;
 /// <summary>Writes a file so that a reader or a killed process sees the old content or the new one, never a part.</summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string text)
+    public static void WriteAllText(string path, string text) => Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        writer.Write(text);
+    });
+
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    private static void Write(string path, Action<Stream> write)
     {
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var writer = new StreamWriter(stream))
             {
-                writer.Write(text);
-                writer.Flush();
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);

@@ -73,17 +73,7 @@ public sealed class ThumbnailStore(string libraryFolder, LibrarySettings setting
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            try
-            {
-                File.WriteAllBytes(temporary, jpeg);
-                File.Move(temporary, path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temporary))
-                    File.Delete(temporary);
-            }
+            AtomicFile.WriteAllBytes(path, jpeg);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
