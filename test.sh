@@ -72,8 +72,14 @@ dotnet build Sightline.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSumm
 ./sightline models pull resnet18-imagenet face-api human-blazeface face-api-face-landmark-68 face-api-face-recognition \
   face-api-face-expression face-api-age-gender human-faceres human-centernet human-selfie u2netp nsfwjs-mobilenet-v2 ocr-models
 
-log=$(mktemp)
+# Each fuzz target runs for a short bounded time under AFL++ (the corpus replay is among the tests); a longer
+# run is `fuzz/run.sh --seconds 600`.
 status=0
+fuzzout=$(mktemp -d /tmp/sightline-fuzz.XXXXXX)
+fuzz/run.sh --seconds "${SIGHTLINE_FUZZ_SECONDS:-20}" --out "$fuzzout" || status=$?
+rm -rf "$fuzzout"
+
+log=$(mktemp)
 dotnet test Sightline.slnx -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log" || status=$?
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

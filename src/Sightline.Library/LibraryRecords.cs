@@ -211,6 +211,12 @@ public sealed record LibrarySettings
 
     /// <summary>How much of a video is tracked, from its start, in seconds: bounds the work one long recording costs a scan (10 minutes at 2 frames a second: 1,200 frames).</summary>
     public double VideoMaxSeconds { get; init; } = 600;
+
+    /// <summary>
+    /// Whether a link in a source folder may bring in a file or folder from outside it (off: such links are listed as
+    /// ignored, and the photo app never serves a file outside the source folders).
+    /// </summary>
+    public bool FollowLinksOutside { get; init; }
 }
 
 /// <summary>The database of a library is of a newer schema than this version of Sightline knows, or cannot be opened as a library.</summary>

@@ -37,7 +37,7 @@ public static class LibraryCommands
 
     internal static Option<string[]> SetOption() => new("--set")
     {
-        Description = "An analysis option, task.option=value (e.g. detect.minScore=0.5), or video.fps / video.maxSeconds (frames a second of a video tracked, 0: poster only; how much of it); an empty value returns it to its default; may be repeated",
+        Description = "An analysis option, task.option=value (e.g. detect.minScore=0.5), video.fps / video.maxSeconds (frames a second of a video tracked, 0: poster only; how much of it), or scan.followLinksOutside=true (links in a source folder may bring in files from elsewhere); an empty value returns it to its default; may be repeated",
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -243,6 +243,13 @@ public static class LibraryCommands
             var value = setting[(equals + 1)..].Trim();
             if (key.StartsWith("video.", StringComparison.OrdinalIgnoreCase))
                 settings = VideoSetting(settings, key, value);
+            else if (key.Equals("scan.followLinksOutside", StringComparison.OrdinalIgnoreCase))
+                settings = settings with
+                {
+                    FollowLinksOutside = value.Length == 0 ? LibrarySettings.Default.FollowLinksOutside
+                        : bool.TryParse(value, out var follow) ? follow
+                        : throw new UsageException($"--set {key}={value}: give true or false"),
+                };
             else if (value.Length == 0)
                 options.Remove(key);
             else

@@ -142,11 +142,23 @@ internal static class MagickCodec
 
     private static void ToSrgb(MagickImage image)
     {
+        foreach (var name in new[] { "icc", "icm" })
+            if (image.GetProfile(name) is { } icc && !IccProfileCheck.IsWellFormed(icc.ToByteArray()))
+                image.RemoveProfile(name);
         if (image.GetColorProfile() is { } profile && profile.ColorSpace != ColorSpace.Gray
             && !(profile.Description ?? "").Contains("sRGB", StringComparison.OrdinalIgnoreCase))
         {
             // Display P3, Adobe RGB, CMYK profiles: convert as the SkiaSharp path does, since models expect sRGB.
-            image.TransformColorSpace(ColorProfiles.SRGB);
+            try
+            {
+                image.TransformColorSpace(ColorProfiles.SRGB);
+            }
+            catch (MagickException)
+            {
+                // A profile whose tables lcms cannot build a transform from (found by fuzzing): ignored, as a broken one is.
+                image.RemoveProfile("icc");
+                image.RemoveProfile("icm");
+            }
         }
         else if (image.ColorSpace is not (ColorSpace.sRGB or ColorSpace.Gray or ColorSpace.RGB or ColorSpace.Undefined))
         {

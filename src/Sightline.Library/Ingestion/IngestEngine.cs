@@ -94,7 +94,7 @@ internal sealed class IngestEngine
             return ([], []);
         }
         if (paths is null)
-            return (FileScanner.Scan(folder.Path, cancellationToken).Select(OwnFiles).ToList(), stored);
+            return (FileScanner.Scan(folder.Path, cancellationToken, LinksWithin(folder.Path)).Select(OwnFiles).ToList(), stored);
 
         // Only the changed paths: a file is classified on its own, a folder (new, or renamed into place) is scanned whole.
         // A path inside a hidden folder is left to the full scan, which counts the hidden folder once and does not search it.
@@ -102,8 +102,8 @@ internal sealed class IngestEngine
         var scanned = new Dictionary<string, ScannedFile>(StringComparer.Ordinal);
         foreach (var root in roots)
         {
-            IEnumerable<ScannedFile> found = File.Exists(root) ? [FileScanner.Classify(root)]
-                : Directory.Exists(root) ? FileScanner.Scan(root, cancellationToken)
+            IEnumerable<ScannedFile> found = File.Exists(root) ? [FileScanner.Classify(root, LinksWithin(folder.Path))]
+                : Directory.Exists(root) ? FileScanner.Scan(root, cancellationToken, LinksWithin(folder.Path))
                 : [];
             foreach (var file in found)
                 scanned[file.Path] = OwnFiles(file);
@@ -112,6 +112,9 @@ internal sealed class IngestEngine
     }
 
     /// <summary>The library's own folder inside a source folder holds thumbnails, not photos: its files are ignored, and counted.</summary>
+    /// <summary>The folder links must stay inside, unless the library's settings let them out.</summary>
+    private string? LinksWithin(string sourceFolder) => _library.Settings.FollowLinksOutside ? null : sourceFolder;
+
     private ScannedFile OwnFiles(ScannedFile file) => IsUnder(file.Path, _library.Folder) || file.Path == _library.Folder
         ? file with { Kind = FileKind.Ignored, Format = null, Reason = "the library's own files" }
         : file;

@@ -12,6 +12,12 @@ internal static class GoogleTakeoutJson
     /// <summary>The facts, or null when the JSON is not Takeout's (said in a warning when it is not JSON at all).</summary>
     public static TakeoutFacts? Read(byte[] json, string label, string photoFileName, DateTime utcNow, ICollection<string> warnings)
     {
+        // The JSON reader checks the structure, not the bytes inside strings, which are decoded only when read.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            warnings.Add($"{label} is not valid JSON: it is not UTF-8 text");
+            return null;
+        }
         JsonDocument document;
         try
         {

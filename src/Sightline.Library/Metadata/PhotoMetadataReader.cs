@@ -23,9 +23,12 @@ public static class PhotoMetadataReader
     {
         var warnings = new List<string>();
         IReadOnlyList<Directory> directories;
+        var (fitting, cut) = ContainerLengths.Fit(data);
+        if (cut is not null)
+            warnings.Add($"metadata of {path} is read up to a damaged part: {cut}");
         try
         {
-            using var stream = OpenWithoutCopy(data);
+            using var stream = OpenWithoutCopy(fitting);
             directories = ImageMetadataReader.ReadMetadata(stream);
         }
         catch (ImageProcessingException ex)

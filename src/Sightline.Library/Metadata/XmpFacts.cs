@@ -54,7 +54,9 @@ internal static class XmpFactsReader
         {
             return XmpMetaFactory.ParseFromBuffer(packet);
         }
-        catch (Exception ex) when (ex is XmpException or FormatException or System.Xml.XmlException or ArgumentException)
+        // XmpCore reports damage with more than its own exception: NotSupportedException for an encoding it will not
+        // read (UTF-32), InvalidCastException for stray text inside rdf:RDF. Whatever it throws, the sidecar is unreadable.
+        catch (Exception ex) when (ex is not (OutOfMemoryException or InsufficientExecutionStackException))
         {
             warnings.Add($"{label} is not readable XMP: {ex.Message}");
             return null;

@@ -17,6 +17,7 @@ public static class FileScanner
     public const string BrokenLink = "broken link";
     public const string FolderLinkLoop = "link to a folder already scanned (loop)";
     public const string FolderLinkInside = "link to a folder inside the source folder (scanned at its own path)";
+    public const string LinkOutside = "link to a place outside the source folder (not followed; scan.followLinksOutside=true follows it)";
 
     private static readonly char Separator = System.IO.Path.DirectorySeparatorChar;
 
@@ -29,18 +30,44 @@ public static class FileScanner
     /// one folder's listing is held at a time). Folder entries (hidden, unreadable, links not followed) end with the
     /// directory separator. A link to a file is classified by its target under the link's path; a link to a folder
     /// is followed once per real folder, never back into the folders above it or into the source folder itself.
+    /// With <paramref name="linksWithin"/>, a link (to a file or a folder) whose target lies outside that folder is
+    /// Ignored with <see cref="LinkOutside"/>: whoever can write into a source folder cannot bring other files in.
     /// </remarks>
-    public static IEnumerable<ScannedFile> Scan(string folder, CancellationToken cancellationToken = default)
+    public static IEnumerable<ScannedFile> Scan(string folder, CancellationToken cancellationToken = default, string? linksWithin = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         string root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder));
         if (!Directory.Exists(root))
             throw new DirectoryNotFoundException($"source folder '{root}' does not exist or is not a folder");
-        return Walk(root, cancellationToken);
+        return Walk(root, BoundaryOf(linksWithin), cancellationToken);
     }
 
+    /// <summary>
+    /// Whether the file at <paramref name="path"/>, links followed to the end, lies inside <paramref name="folder"/>
+    /// (by the folders' identities on disk, so no spelling of a path and no link above it can lead out).
+    /// </summary>
+    public static bool LiesWithin(string path, string folder)
+    {
+        var file = new FileInfo(path);
+        FileSystemInfo? target;
+        try
+        {
+            target = file.Attributes.HasFlag(FileAttributes.ReparsePoint) ? file.ResolveLinkTarget(returnFinalTarget: true) : file;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        return target is not null && System.IO.Path.GetDirectoryName(target.FullName) is { } parent
+            && IsInside(parent, IdentityOf(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder))));
+    }
+
+    /// <summary>The identity of the folder links must stay inside, or null when links may go anywhere.</summary>
+    private static string? BoundaryOf(string? linksWithin) =>
+        linksWithin is null ? null : IdentityOf(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(linksWithin)));
+
     /// <summary>What one file is (the same judgement as <see cref="Scan"/>), for the watcher's single changed files.</summary>
-    public static ScannedFile Classify(string path)
+    public static ScannedFile Classify(string path, string? linksWithin = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
@@ -57,17 +84,17 @@ public static class FileScanner
             return new ScannedFile(full, FileKind.Failed, 0, default, null, "cannot be read (no such file)");
         if (entry.Name.StartsWith('.'))
             return Entry(full, entry, FileKind.Ignored, null, HiddenFile);
-        return ClassifyFile((FileInfo)entry, FileContent.HasMediaBeside);
+        return ClassifyFile((FileInfo)entry, FileContent.HasMediaBeside, BoundaryOf(linksWithin));
     }
 
-    private static IEnumerable<ScannedFile> Walk(string root, CancellationToken cancellationToken)
+    private static IEnumerable<ScannedFile> Walk(string root, string? boundary, CancellationToken cancellationToken)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var above = AncestorsOf(root);
         string rootIdentity = IdentityOf(root);
         visited.Add(rootIdentity);
         var pending = new Stack<IEnumerator<ScannedFile>>();
-        pending.Push(ScanDirectory(new DirectoryInfo(root), root, rootIdentity, above, visited, pending, cancellationToken).GetEnumerator());
+        pending.Push(ScanDirectory(new DirectoryInfo(root), root, rootIdentity, boundary, above, visited, pending, cancellationToken).GetEnumerator());
         // An explicit stack of folder enumerators keeps deep trees from nesting iterators (and the stack) per level.
         while (pending.Count > 0)
         {
@@ -92,7 +119,7 @@ public static class FileScanner
     /// One folder's entries in order: files are yielded; a subfolder to search is pushed on <paramref name="pending"/>
     /// (the walk then drains it before this folder goes on), with nothing yielded for that step.
     /// </summary>
-    private static IEnumerable<ScannedFile> ScanDirectory(DirectoryInfo directory, string shownPath, string rootIdentity,
+    private static IEnumerable<ScannedFile> ScanDirectory(DirectoryInfo directory, string shownPath, string rootIdentity, string? boundary,
         HashSet<string> above, HashSet<string> visited, Stack<IEnumerator<ScannedFile>> pending, CancellationToken cancellationToken)
     {
         List<(string Key, FileSystemInfo Entry)> entries;
@@ -110,10 +137,10 @@ public static class FileScanner
         }
 
         entries.Sort((a, b) => StringComparer.Ordinal.Compare(a.Key, b.Key));
-        return Entries(entries, shownPath, rootIdentity, above, visited, pending, cancellationToken);
+        return Entries(entries, shownPath, rootIdentity, boundary, above, visited, pending, cancellationToken);
     }
 
-    private static IEnumerable<ScannedFile> Entries(List<(string Key, FileSystemInfo Entry)> entries, string shownPath, string rootIdentity,
+    private static IEnumerable<ScannedFile> Entries(List<(string Key, FileSystemInfo Entry)> entries, string shownPath, string rootIdentity, string? boundary,
         HashSet<string> above, HashSet<string> visited, Stack<IEnumerator<ScannedFile>> pending, CancellationToken cancellationToken)
     {
         var media = new SiblingMedia(entries.Where(e => e.Entry is FileInfo).Select(e => (FileInfo)e.Entry));
@@ -144,6 +171,12 @@ public static class FileScanner
                     continue;
                 }
 
+                if (link && boundary is not null && !IsInside(subfolder.FullName, boundary))
+                {
+                    yield return Folder(subfolder, FileKind.Ignored, LinkOutside, path);
+                    continue;
+                }
+
                 if (!visited.Add(identity))
                 {
                     // Reached twice without a link of its own: a bind mount or a hard-linked folder.
@@ -151,7 +184,7 @@ public static class FileScanner
                     continue;
                 }
 
-                pending.Push(ScanDirectory(subfolder, path, rootIdentity, above, visited, pending, cancellationToken).GetEnumerator());
+                pending.Push(ScanDirectory(subfolder, path, rootIdentity, boundary, above, visited, pending, cancellationToken).GetEnumerator());
                 yield return null!; // a step without a file: the walk sees the pushed folder and drains it first
                 continue;
             }
@@ -162,11 +195,11 @@ public static class FileScanner
                 continue;
             }
 
-            yield return ClassifyFile((FileInfo)entry, media.Beside, path);
+            yield return ClassifyFile((FileInfo)entry, media.Beside, boundary, path);
         }
     }
 
-    private static ScannedFile ClassifyFile(FileInfo entry, Func<string, bool> mediaBeside, string? shownPath = null)
+    private static ScannedFile ClassifyFile(FileInfo entry, Func<string, bool> mediaBeside, string? boundary, string? shownPath = null)
     {
         string path = shownPath ?? entry.FullName;
         FileSystemInfo file = entry;
@@ -186,6 +219,8 @@ public static class FileScanner
                 return Entry(path, entry, FileKind.Failed, null, BrokenLink, size: 0);
             if (target is DirectoryInfo)
                 return Entry(path, entry, FileKind.Ignored, null, "link to a folder (given as a file)", size: 0);
+            if (boundary is not null && System.IO.Path.GetDirectoryName(target.FullName) is { } targetFolder && !IsInside(targetFolder, boundary))
+                return Entry(path, entry, FileKind.Ignored, null, LinkOutside, size: 0);
             file = target;
         }
 

@@ -45,10 +45,10 @@ internal sealed class KerasLayersTranslator
             var inbound = layer.GetProperty("inbound_nodes");
             if (inbound.GetArrayLength() > 1)
                 throw Unsupported(layer, "a layer used more than once (shared layers)");
-            var inputs = inbound.GetArrayLength() == 0 ? [] : inbound[0].EnumerateArray().Select(i => i[0].GetString()!).ToArray();
+            var inputs = inbound.GetArrayLength() == 0 ? [] : inbound[0].EnumerateArray().Select(i => i[0].RequiredString()).ToArray();
             Layer(layer, inputs);
         }
-        return config.GetProperty("output_layers").EnumerateArray().Select(o => o[0].GetString()!).ToArray();
+        return config.GetProperty("output_layers").EnumerateArray().Select(o => o[0].RequiredString()).ToArray();
     }
 
     private string[] Sequential(JsonElement config)
@@ -70,9 +70,9 @@ internal sealed class KerasLayersTranslator
 
     private string Layer(JsonElement layer, string[] inputs)
     {
-        var name = layer.GetProperty("config").GetProperty("name").GetString()!;
+        var name = layer.GetProperty("config").GetProperty("name").RequiredString();
         var cfg = layer.GetProperty("config");
-        var kind = layer.GetProperty("class_name").GetString()!;
+        var kind = layer.GetProperty("class_name").RequiredString();
         if (cfg.TryGetProperty("data_format", out var format) && format.GetString() is "channels_first")
             throw Unsupported(layer, "channels_first data");
         switch (kind)
@@ -94,7 +94,7 @@ internal sealed class KerasLayersTranslator
                 var dilation = cfg.TryGetProperty("dilation_rate", out var d) ? Pair(d) : (1, 1);
                 var conv = Node(depthwise ? "DepthwiseConv2dNative" : "Conv2D", name + "/~conv", [inputs[0], kernel],
                     ("strides", Ints(1, strides.Item1, strides.Item2, 1)), ("dilations", Ints(1, dilation.Item1, dilation.Item2, 1)),
-                    ("padding", Str(cfg.GetProperty("padding").GetString()!.ToUpperInvariant())), ("data_format", Str("NHWC")));
+                    ("padding", Str(cfg.GetProperty("padding").RequiredString().ToUpperInvariant())), ("data_format", Str("NHWC")));
                 if (cfg.TryGetProperty("use_bias", out var useBias) && useBias.GetBoolean())
                     conv = Node("BiasAdd", name + "/~bias_add", [conv, Weight(layer, "bias")]);
                 return Activation(layer, conv, name);
@@ -138,7 +138,7 @@ internal sealed class KerasLayersTranslator
                 var strides = cfg.TryGetProperty("strides", out var st) && st.ValueKind != JsonValueKind.Null ? Pair(st) : size;
                 return Node(kind == "MaxPooling2D" ? "MaxPool" : "AvgPool", name, [inputs[0]],
                     ("ksize", Ints(1, size.Item1, size.Item2, 1)), ("strides", Ints(1, strides.Item1, strides.Item2, 1)),
-                    ("padding", Str(cfg.GetProperty("padding").GetString()!.ToUpperInvariant())), ("data_format", Str("NHWC")));
+                    ("padding", Str(cfg.GetProperty("padding").RequiredString().ToUpperInvariant())), ("data_format", Str("NHWC")));
             }
             case "GlobalAveragePooling2D" or "GlobalMaxPooling2D":
                 return Node(kind == "GlobalMaxPooling2D" ? "Max" : "Mean", name,
@@ -197,7 +197,7 @@ internal sealed class KerasLayersTranslator
 
     private string Weight(JsonElement layer, string parameter)
     {
-        var layerName = layer.GetProperty("config").GetProperty("name").GetString()!;
+        var layerName = layer.GetProperty("config").GetProperty("name").RequiredString();
         var exact = $"{layerName}/{parameter}";
         var name = _weightNames.Contains(exact) ? exact : _weightNames.FirstOrDefault(w => w.EndsWith("/" + exact, StringComparison.Ordinal))
             ?? throw new TfjsImportException(TfjsImportErrorKind.BadWeights, $"{_source}: layer '{layerName}' needs weight '{exact}', which the manifest does not list");

@@ -45,7 +45,7 @@ public sealed record TfNode(string Name, string Op, IReadOnlyList<string> Inputs
     }
 
     // Protobuf JSON writes 64-bit integers as strings.
-    private static long ParseLong(JsonElement e) => e.ValueKind == JsonValueKind.String ? long.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : e.GetInt64();
+    private static long ParseLong(JsonElement e) => e.ValueKind == JsonValueKind.String ? long.Parse(e.RequiredString(), System.Globalization.CultureInfo.InvariantCulture) : e.GetInt64();
 }
 
 /// <summary>How a weight is quantised in the shards: value = q * Scale + Min, or IEEE half floats.</summary>
@@ -85,52 +85,67 @@ public sealed record TfjsModelFile(
         }
         using (document)
         {
-            var root = document.RootElement.Clone();
-            // face-api: a bare weights manifest (an array of groups); the architecture comes from code.
-            if (root.ValueKind == JsonValueKind.Array)
-                return FaceApiNetworks.Build(source, root.EnumerateArray().Select(ParseGroup).ToList());
-            var format = root.TryGetProperty("format", out var f) ? f.GetString() ?? "" : "graph-model";
-            var groups = new List<TfWeightGroup>();
-            if (root.TryGetProperty("weightsManifest", out var manifest))
-                groups.AddRange(manifest.EnumerateArray().Select(ParseGroup));
-            if (root.TryGetProperty("modelTopology", out var keras) && (format == "layers-model" || keras.TryGetProperty("model_config", out _)))
-                return KerasLayersTranslator.Translate(root, groups, source);
-            if (!root.TryGetProperty("modelTopology", out var topology) || !topology.TryGetProperty("node", out var nodeArray))
-                throw new TfjsImportException(TfjsImportErrorKind.BadModelFile, $"{source}: no modelTopology.node: not a TensorFlow.js graph model");
-            if (topology.TryGetProperty("library", out var library) && library.TryGetProperty("function", out var functions) && functions.GetArrayLength() > 0)
-                throw new TfjsImportException(TfjsImportErrorKind.UnsupportedOp, $"{source}: graph has control-flow functions, which the converter does not handle");
-
-            var nodes = nodeArray.EnumerateArray().Select(n => new TfNode(
-                n.GetProperty("name").GetString()!,
-                n.GetProperty("op").GetString()!,
-                n.TryGetProperty("input", out var inputs)
-                    ? inputs.EnumerateArray().Select(i => i.GetString()!).Where(i => !i.StartsWith('^')).ToArray()
-                    : [],
-                n.TryGetProperty("attr", out var attrs)
-                    ? attrs.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
-                    : new Dictionary<string, JsonElement>())).ToList();
-
-            return new TfjsModelFile(format,
-                root.TryGetProperty("generatedBy", out var g) ? g.GetString() : null,
-                root.TryGetProperty("convertedBy", out var c) ? c.GetString() : null,
-                nodes, groups, OutputsOf(root, nodes));
+            try
+            {
+                return Read(document.RootElement.Clone(), source);
+            }
+            // The walk below takes the fields it needs as it finds them: a missing one or one of the wrong JSON kind
+            // (a number where an object belongs), or a key given twice, surfaces here, as what it is: a model file this
+            // importer cannot read.
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+            {
+                throw new TfjsImportException(TfjsImportErrorKind.BadModelFile,
+                    $"{source}: not a TensorFlow.js model this importer reads (a field is missing or of the wrong kind: {e.Message})", e);
+            }
         }
     }
 
+    private static TfjsModelFile Read(JsonElement root, string source)
+    {
+        // face-api: a bare weights manifest (an array of groups); the architecture comes from code.
+        if (root.ValueKind == JsonValueKind.Array)
+            return FaceApiNetworks.Build(source, root.EnumerateArray().Select(ParseGroup).ToList());
+        var format = root.TryGetProperty("format", out var f) ? f.GetString() ?? "" : "graph-model";
+        var groups = new List<TfWeightGroup>();
+        if (root.TryGetProperty("weightsManifest", out var manifest))
+            groups.AddRange(manifest.EnumerateArray().Select(ParseGroup));
+        if (root.TryGetProperty("modelTopology", out var keras) && (format == "layers-model" || keras.TryGetProperty("model_config", out _)))
+            return KerasLayersTranslator.Translate(root, groups, source);
+        if (!root.TryGetProperty("modelTopology", out var topology) || !topology.TryGetProperty("node", out var nodeArray))
+            throw new TfjsImportException(TfjsImportErrorKind.BadModelFile, $"{source}: no modelTopology.node: not a TensorFlow.js graph model");
+        if (topology.TryGetProperty("library", out var library) && library.TryGetProperty("function", out var functions) && functions.GetArrayLength() > 0)
+            throw new TfjsImportException(TfjsImportErrorKind.UnsupportedOp, $"{source}: graph has control-flow functions, which the converter does not handle");
+
+        var nodes = nodeArray.EnumerateArray().Select(n => new TfNode(
+            n.GetProperty("name").RequiredString(),
+            n.GetProperty("op").RequiredString(),
+            n.TryGetProperty("input", out var inputs)
+                ? inputs.EnumerateArray().Select(i => i.RequiredString()).Where(i => !i.StartsWith('^')).ToArray()
+                : [],
+            n.TryGetProperty("attr", out var attrs)
+                ? attrs.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
+                : new Dictionary<string, JsonElement>())).ToList();
+
+        return new TfjsModelFile(format,
+            root.TryGetProperty("generatedBy", out var g) ? g.GetString() : null,
+            root.TryGetProperty("convertedBy", out var c) ? c.GetString() : null,
+            nodes, groups, OutputsOf(root, nodes));
+    }
+
     private static TfWeightGroup ParseGroup(JsonElement group) => new(
-        group.GetProperty("paths").EnumerateArray().Select(p => p.GetString()!).ToArray(),
+        group.GetProperty("paths").EnumerateArray().Select(p => p.RequiredString()).ToArray(),
         group.GetProperty("weights").EnumerateArray().Select(ParseSpec).ToArray());
 
     private static TfWeightSpec ParseSpec(JsonElement w)
     {
         TfQuantization? quantization = null;
         if (w.TryGetProperty("quantization", out var q))
-            quantization = new TfQuantization(q.GetProperty("dtype").GetString()!,
+            quantization = new TfQuantization(q.GetProperty("dtype").RequiredString(),
                 q.TryGetProperty("scale", out var s) ? s.GetDouble() : 1.0,
                 q.TryGetProperty("min", out var m) ? m.GetDouble() : 0.0);
-        return new TfWeightSpec(w.GetProperty("name").GetString()!,
+        return new TfWeightSpec(w.GetProperty("name").RequiredString(),
             w.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray(),
-            w.GetProperty("dtype").GetString()!, quantization);
+            w.GetProperty("dtype").RequiredString(), quantization);
     }
 
     // The signature names the outputs; without one, TensorFlow.js takes the nodes nothing consumes.
@@ -138,7 +153,7 @@ public sealed record TfjsModelFile(
     {
         var signature = root.TryGetProperty("signature", out var s) ? s : default;
         if (signature.ValueKind == JsonValueKind.Object && signature.TryGetProperty("outputs", out var outputs))
-            return outputs.EnumerateObject().Select(o => StripIndex(o.Value.GetProperty("name").GetString()!)).ToArray();
+            return outputs.EnumerateObject().Select(o => StripIndex(o.Value.GetProperty("name").RequiredString())).ToArray();
         var consumed = nodes.SelectMany(n => n.Inputs).Select(i => StripIndex(i)).ToHashSet(StringComparer.Ordinal);
         return nodes.Where(n => n.Op is not ("Const" or "Placeholder") && !consumed.Contains(n.Name)).Select(n => n.Name).ToArray();
     }

@@ -95,9 +95,9 @@ public sealed class TfjsReferenceRunner(TfjsReferenceOptions options)
                 throw new InvalidOperationException($"TensorFlow.js reference run of {modelJson} failed ({process.ExitCode}): {stderr.Result.Trim()}");
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "outputs.json")));
             var outputs = doc.RootElement.GetProperty("outputs").EnumerateArray().Select(o => new NamedTensor(
-                o.GetProperty("name").GetString()!,
+                o.GetProperty("name").RequiredString(),
                 o.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
-                TfjsInputTensor.ReadFile(Path.Combine(outDir, o.GetProperty("file").GetString()!)))).ToList();
+                TfjsInputTensor.ReadFile(Path.Combine(outDir, o.GetProperty("file").RequiredString())))).ToList();
             var latencies = doc.RootElement.GetProperty("latenciesMs").EnumerateArray().Select(l => l.GetDouble()).ToList();
             return new ReferenceRun(outputs, latencies, doc.RootElement.GetProperty("backend").GetString() ?? Options.Backend);
         }

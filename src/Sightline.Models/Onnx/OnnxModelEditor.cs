@@ -90,9 +90,16 @@ public static class OnnxModelEditor
         return Write(kept.Concat(added));
     }
 
-    /// <summary>The model's metadata_props.</summary>
-    public static IReadOnlyDictionary<string, string> ReadMetadata(byte[] model) =>
-        Parse(model).Where(f => f.Number == ModelMetadataProps)
-            .Select(f => Parse(f.Payload))
-            .ToDictionary(e => e.FirstOrDefault(x => x.Number == EntryKey).AsString(), e => e.FirstOrDefault(x => x.Number == EntryValue).AsString());
+    /// <summary>The model's metadata_props; a key given twice is an <see cref="InvalidDataException"/> (which value holds is unclear).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(byte[] model)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in Parse(model).Where(f => f.Number == ModelMetadataProps).Select(f => Parse(f.Payload)))
+        {
+            var key = entry.FirstOrDefault(x => x.Number == EntryKey).AsString();
+            if (!metadata.TryAdd(key, entry.FirstOrDefault(x => x.Number == EntryValue).AsString()))
+                throw new InvalidDataException($"the model's metadata names the key '{key}' twice");
+        }
+        return metadata;
+    }
 }

@@ -1,3 +1,4 @@
+using Sightline.Library.Scanning;
 using Sightline.Imaging;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
@@ -104,10 +105,17 @@ public static class LibraryEndpoints
                 var detail = await opened.Store.GetPhotoAsync(photoId, ct).ConfigureAwait(false) ?? throw LibraryRequests.PhotoNotFound(id);
                 // Only the paths the library holds for this id: the first that still opens is served.
                 var paths = await opened.Store.GetPathsAsync(photoId, ct).ConfigureAwait(false);
+                var folders = opened.Settings.FollowLinksOutside ? null : await opened.Store.GetFoldersAsync(ct).ConfigureAwait(false);
                 var changed = 0;
                 foreach (var path in paths)
                 {
-                    if (!Path.IsPathFullyQualified(path) || OpenOrNull(path) is not { } stream)
+                    // A file reached through a link out of the source folders (put there since the scan) is not served.
+                    if (!Path.IsPathFullyQualified(path) || (folders is not null && !folders.Any(f => FileScanner.LiesWithin(path, f.Path))))
+                    {
+                        changed++;
+                        continue;
+                    }
+                    if (OpenOrNull(path) is not { } stream)
                         continue;
                     // What lies at the path now must still be the photo the scan saw: a file swapped since, or a link put
                     // there pointing at any other file (a password file, another user's document), is not served.

@@ -13,6 +13,12 @@ public static class ClassifierFile
     public const string EntryName = "classifier.json";
     public const string Extension = ".sightline";
 
+    /// <summary>
+    /// Largest classifier document read (a head over 512 features for 10,000 classes is about 60 MB of JSON), so a
+    /// small zip that inflates to gigabytes is refused instead of filling memory.
+    /// </summary>
+    public const long MaxDocumentBytes = 256L * 1024 * 1024;
+
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -51,26 +57,46 @@ public static class ClassifierFile
     {
         if (!File.Exists(path))
             throw new ClassifierFileException(ClassifierFileErrorKind.Io, $"classifier file '{path}' does not exist");
-        byte[] json;
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            var entry = zip.GetEntry(EntryName)
-                ?? throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{path}' is not a Sightline classifier (no {EntryName} inside)");
-            using var stream = entry.Open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            json = buffer.ToArray();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{path}' is not a Sightline classifier or is damaged: {e.Message}", e);
+            using var file = File.OpenRead(path);
+            return Read(file, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ClassifierFileException(ClassifierFileErrorKind.Io, $"cannot read classifier '{path}': {e.Message}", e);
         }
-        return Parse(json, path);
+    }
+
+    /// <summary>A classifier from the bytes of a <c>.sightline</c> file; <paramref name="source"/> names it in errors.</summary>
+    public static ClassifierModel Read(Stream file, string source)
+    {
+        byte[] json;
+        try
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            var entry = zip.GetEntry(EntryName)
+                ?? throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is not a Sightline classifier (no {EntryName} inside)");
+            if (entry.Length > MaxDocumentBytes)
+                throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is not a Sightline classifier: its {EntryName} claims {entry.Length} bytes, more than {MaxDocumentBytes}");
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk)) > 0)
+            {
+                // The declared length may lie; the inflated bytes are what count.
+                if (buffer.Length + read > MaxDocumentBytes)
+                    throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is not a Sightline classifier: its {EntryName} inflates to more than {MaxDocumentBytes} bytes");
+                buffer.Write(chunk, 0, read);
+            }
+            json = buffer.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ClassifierFileException(ClassifierFileErrorKind.Corrupt, $"'{source}' is not a Sightline classifier or is damaged: {e.Message}", e);
+        }
+        return Parse(json, source);
     }
 
     /// <summary>Reads the JSON document of a classifier; <paramref name="source"/> names it in errors.</summary>

@@ -53,4 +53,18 @@ public sealed class GoogleTakeoutJsonTests
         Assert.Contains("not valid JSON", Assert.Single(broken));
         Assert.Contains("'soon'", Assert.Single(badTime));
     }
+
+    [Fact]
+    public void A_string_that_is_not_utf8_is_a_warning_not_an_exception()
+    {
+        // Found by fuzzing: the JSON reader accepts the structure and throws only when the string is decoded.
+        var json = Encoding.UTF8.GetBytes("""{"title":"X","photoTakenTime":{"timestamp":"1500000000"}}""");
+        json[10] = 0xCE; // inside "X"
+        var warnings = new List<string>();
+
+        var facts = GoogleTakeoutJson.Read(json, "sidecar a.jpg.json", "a.jpg", Now, warnings);
+
+        Assert.Null(facts);
+        Assert.Contains(warnings, w => w.Contains("sidecar a.jpg.json", StringComparison.Ordinal) && w.Contains("UTF-8", StringComparison.Ordinal));
+    }
 }

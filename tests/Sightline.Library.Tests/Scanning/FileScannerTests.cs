@@ -141,6 +141,33 @@ public class FileScannerTests
     }
 
     [Fact]
+    public void Scan_WithinItsFolder_IgnoresLinksLeadingOut_AndFollowsLinksThatStayIn()
+    {
+        using var dir = new TempFolder();
+        using var outside = new TempFolder();
+        string far = outside.Write("far.jpg", Images.Jpeg(40, 30));
+        dir.Write("sub/near.jpg", Images.Jpeg(30, 20));
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "out.jpg"), far);
+        Directory.CreateSymbolicLink(Path.Combine(dir.Path, "out-folder"), outside.Path);
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "alias.jpg"), Path.Combine(dir.Path, "sub", "near.jpg"));
+        // A link whose own path runs through a folder link out of the source is outside too.
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "sneaky.jpg"), Path.Combine(dir.Path, "out-folder", "far.jpg"));
+
+        var byName = ByName(FileScanner.Scan(dir.Path, linksWithin: dir.Path), dir.Path);
+
+        Assert.Equal((FileKind.Ignored, FileScanner.LinkOutside), (byName["out.jpg"].Kind, byName["out.jpg"].Reason));
+        Assert.Equal((FileKind.Ignored, FileScanner.LinkOutside), (byName["out-folder"].Kind, byName["out-folder"].Reason));
+        Assert.Equal((FileKind.Ignored, FileScanner.LinkOutside), (byName["sneaky.jpg"].Kind, byName["sneaky.jpg"].Reason));
+        Assert.Equal(FileKind.Photo, byName["alias.jpg"].Kind);
+        Assert.Equal(FileKind.Photo, byName["sub/near.jpg"].Kind);
+        Assert.DoesNotContain(byName.Keys, k => k.StartsWith("out-folder/", StringComparison.Ordinal));
+        Assert.Equal(FileScanner.LinkOutside, FileScanner.Classify(Path.Combine(dir.Path, "out.jpg"), dir.Path).Reason);
+        Assert.Equal(FileKind.Photo, FileScanner.Classify(Path.Combine(dir.Path, "out.jpg")).Kind);
+        Assert.True(FileScanner.LiesWithin(Path.Combine(dir.Path, "alias.jpg"), dir.Path));
+        Assert.False(FileScanner.LiesWithin(Path.Combine(dir.Path, "sneaky.jpg"), dir.Path));
+    }
+
+    [Fact]
     public void Scan_HandlesOddFileNames()
     {
         using var dir = new TempFolder();

@@ -50,6 +50,18 @@ public sealed class OnnxModelEditorTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Metadata_that_names_a_key_twice_is_refused_as_unreadable()
+    {
+        // Found by fuzzing: the two values used to meet in a dictionary that throws on the second.
+        var model = OnnxModelEditor.SetMetadata(TinyOnnx.ReluTimesTwo(batch: 1, features: 3), new Dictionary<string, string> { ["classes"] = "a,b" });
+        var again = ProtoWire.Write([ProtoWire.Bytes(14, ProtoWire.Write([ProtoWire.String(1, "classes"), ProtoWire.String(2, "c,d")]))]);
+
+        Assert.Equal("a,b", OnnxModelEditor.ReadMetadata(model)["classes"]);
+        var error = Assert.Throws<InvalidDataException>(() => OnnxModelEditor.ReadMetadata([.. model, .. again]));
+        Assert.Contains("'classes' twice", error.Message, StringComparison.Ordinal);
+    }
 }
 
 public sealed class OnnxBuilderTests : IDisposable

@@ -172,7 +172,7 @@ public sealed class AccessTests(AccountsLibraryFixture library) : IClassFixture<
             await using (var opened = await PhotoLibrary.InitAsync(folder, settings: LibrarySettings.Default with { Tasks = [] }))
             {
                 var registered = await opened.Store.AddFolderAsync(source);
-                foreach (var name in new[] { "dog.jpg", "bus.jpg" })
+                foreach (var name in new[] { "dog.jpg", "bus.jpg", "eagle.jpg" })
                 {
                     var path = Path.Combine(source, name);
                     File.Copy(Path.Combine(Sightline.Tests.Shared.TestPaths.Data("sanity"), name), path);
@@ -197,6 +197,11 @@ public sealed class AccessTests(AccountsLibraryFixture library) : IClassFixture<
             File.Copy(Path.Combine(Sightline.Tests.Shared.TestPaths.Data("sanity"), "kite.jpg"), other);
             File.Delete(Path.Combine(source, "bus.jpg"));
             File.CreateSymbolicLink(Path.Combine(source, "bus.jpg"), other);
+            // And one to the very same photo, kept outside the source folder: same bytes, still not the library's file.
+            var copy = Path.Combine(root, "eagle-copy.jpg");
+            File.Copy(Path.Combine(source, "eagle.jpg"), copy);
+            File.Delete(Path.Combine(source, "eagle.jpg"));
+            File.CreateSymbolicLink(Path.Combine(source, "eagle.jpg"), copy);
 
             foreach (var name in ids.Keys)
             {
