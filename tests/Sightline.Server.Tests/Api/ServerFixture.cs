@@ -29,9 +29,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>One of the server's own services, for a test that drives it past the HTTP API.</summary>
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<RunningServer> StartAsync(ServerOptions options)
+    public static async Task<RunningServer> StartAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null)
     {
-        var app = SightlineServer.Build(options with { Urls = "http://127.0.0.1:0" }, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = SightlineServer.Build(options with { Urls = "http://127.0.0.1:0" }, logging ?? (l => l.SetMinimumLevel(LogLevel.Warning)));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningServer(app, new Uri(address));
