@@ -34,6 +34,9 @@ public sealed class IccProfileCheckTests
         var wrongSignature = Srgb;
         wrongSignature[36] = (byte)'x';
         Assert.False(IccProfileCheck.IsWellFormed(wrongSignature));
+        var unknownSpace = Srgb;
+        "RGB@"u8.CopyTo(unknownSpace.AsSpan(16)); // found by fuzzing: Magick.NET throws NotSupportedException on it
+        Assert.False(IccProfileCheck.IsWellFormed(unknownSpace));
         var tagOutside = Srgb;
         BinaryPrimitives.WriteUInt32BigEndian(tagOutside.AsSpan(132 + 4), (uint)tagOutside.Length); // first tag's offset
         Assert.False(IccProfileCheck.IsWellFormed(tagOutside));
@@ -65,19 +68,27 @@ public sealed class IccProfileCheckTests
         Assert.True(topLeft.Red > 200 && topLeft.Green < 60 && topLeft.Blue < 60, $"top-left quadrant is {topLeft}");
     }
 
-    [Fact]
-    public void A_profile_no_colour_transform_can_be_built_from_is_ignored()
+    /// <summary>A 16x12 TIFF of four coloured quadrants whose embedded sRGB profile is changed by <paramref name="damage"/>.</summary>
+    private static byte[] TiffWithProfile(Action<Span<byte>> damage)
     {
-        // Found by fuzzing: a well-formed profile claiming CMYK data for an RGB image made the conversion to sRGB throw.
         using var image = new MagickImage(TestImages.QuadrantPng(16, 12), new MagickReadSettings { Format = MagickFormat.Png });
         image.SetProfile(ColorProfiles.SRGB);
         var tiff = image.ToByteArray(MagickFormat.Tiff);
         var at = tiff.AsSpan().IndexOf(Srgb);
         Assert.True(at > 0);
-        "CMYK"u8.CopyTo(tiff.AsSpan(at + 16)); // the data colour space
         var profile = tiff.AsSpan(at, Srgb.Length);
+        damage(profile);
         for (var i = profile.IndexOf("sRGB"u8); i >= 0; i = profile.IndexOf("sRGB"u8))
             profile[i] = (byte)'x'; // so the decoder does not take it for sRGB and skip the conversion
+        return tiff;
+    }
+
+    [Theory]
+    [InlineData("CMYK")] // found by fuzzing: a CMYK profile on RGB data made the conversion to sRGB throw
+    [InlineData("RGB@")] // found by fuzzing: a colour space Magick.NET has no name for made reading the profile throw
+    public void A_profile_that_cannot_be_used_is_ignored(string colourSpace)
+    {
+        var tiff = TiffWithProfile(profile => System.Text.Encoding.ASCII.GetBytes(colourSpace).CopyTo(profile[16..]));
 
         using var decoded = ImageDecoder.Decode(tiff, "cmyk-profile.tif");
 

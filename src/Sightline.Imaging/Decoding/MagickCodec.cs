@@ -145,8 +145,7 @@ internal static class MagickCodec
         foreach (var name in new[] { "icc", "icm" })
             if (image.GetProfile(name) is { } icc && !IccProfileCheck.IsWellFormed(icc.ToByteArray()))
                 image.RemoveProfile(name);
-        if (image.GetColorProfile() is { } profile && profile.ColorSpace != ColorSpace.Gray
-            && !(profile.Description ?? "").Contains("sRGB", StringComparison.OrdinalIgnoreCase))
+        if (ConvertibleProfile(image) is not null)
         {
             // Display P3, Adobe RGB, CMYK profiles: convert as the SkiaSharp path does, since models expect sRGB.
             try
@@ -163,6 +162,25 @@ internal static class MagickCodec
         else if (image.ColorSpace is not (ColorSpace.sRGB or ColorSpace.Gray or ColorSpace.RGB or ColorSpace.Undefined))
         {
             image.ColorSpace = ColorSpace.sRGB;
+        }
+    }
+
+    /// <summary>The image's colour profile when it is neither grey nor sRGB; a profile Magick.NET cannot read is dropped.</summary>
+    private static IColorProfile? ConvertibleProfile(MagickImage image)
+    {
+        try
+        {
+            return image.GetColorProfile() is { } profile && profile.ColorSpace != ColorSpace.Gray
+                && !(profile.Description ?? "").Contains("sRGB", StringComparison.OrdinalIgnoreCase)
+                ? profile
+                : null;
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            // Magick.NET's managed profile reader throws on values it has no name for (a colour space "RGB@").
+            image.RemoveProfile("icc");
+            image.RemoveProfile("icm");
+            return null;
         }
     }
 

@@ -49,13 +49,23 @@ public sealed class InferenceEngine : IDisposable
             options = NewSessionOptions();
             device = ExecutionDevice.Cpu;
         }
+        InferenceSession? session = null;
         try
         {
-            return new ModelSession(path, new InferenceSession(path, options), device);
+            session = new InferenceSession(path, options);
+            return new ModelSession(path, session, device);
         }
         catch (OnnxRuntimeException e)
         {
+            session?.Dispose();
             throw new InferenceException($"cannot load model '{path}': {e.Message}", e);
+        }
+        catch (NullReferenceException e)
+        {
+            // ONNX Runtime's managed metadata reader fails this way on a model it loaded whose metadata lacks a string
+            // (found by fuzzing): the file is not a model this engine can describe.
+            session?.Dispose();
+            throw new InferenceException($"cannot load model '{path}': ONNX Runtime cannot read its metadata (a name or value is missing)", e);
         }
         finally
         {

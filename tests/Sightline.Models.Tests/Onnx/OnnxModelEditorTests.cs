@@ -62,6 +62,19 @@ public sealed class OnnxModelEditorTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => OnnxModelEditor.ReadMetadata([.. model, .. again]));
         Assert.Contains("'classes' twice", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_model_whose_metadata_key_holds_a_zero_byte_is_refused_with_a_reason()
+    {
+        // Found by fuzzing: ONNX Runtime loads it, then its managed metadata reader throws NullReferenceException.
+        var model = OnnxModelEditor.SetMetadata(TinyOnnx.ReluTimesTwo(batch: 1, features: 3), new Dictionary<string, string> { ["cl\0\0\0\0s"] = "a,b" });
+        using var engine = new InferenceEngine(new EngineOptions(1));
+
+        var error = Assert.Throws<InferenceException>(() => engine.Open(Save("zero-in-key.onnx", model)));
+
+        Assert.Contains("zero-in-key.onnx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("metadata", error.Message, StringComparison.Ordinal);
+    }
 }
 
 public sealed class OnnxBuilderTests : IDisposable
