@@ -106,9 +106,9 @@ public static class SoakBenchmark
             });
 
             var warm = await DriveAsync(http, uploads, ids, people, clients, TimeSpan.FromSeconds(warmup), seed: 1);
-            var rssAfterWarmup = LoadBenchmark.ResidentMegabytes(server.Id);
+            var warmEnd = clock.Elapsed.TotalSeconds;
             var run = await DriveAsync(http, uploads, ids, people, clients, TimeSpan.FromSeconds(seconds), seed: 2);
-            var rssAtEnd = LoadBenchmark.ResidentMegabytes(server.Id);
+            var runEnd = clock.Elapsed.TotalSeconds;
             sampling.Cancel();
             feeding.Cancel();
             await sampler;
@@ -129,12 +129,16 @@ public static class SoakBenchmark
             var fiveHundreds = run.Count(s => s.Status >= 500) + warm.Count(s => s.Status >= 500);
             var badNotRefused = run.Count(s => s.Bad && s.Status is < 400 or >= 500);
             var goodRefused = run.Count(s => !s.Bad && s.Status is not (>= 200 and < 300));
+            // Medians of the samples (every 5 s) in the first and the last minute of the measured run: one sample swings by
+            // hundreds of MB as the collector runs, which would decide the 10 % rule by chance.
+            var rssAfterWarmup = Median(memory.Where(m => m.Seconds >= warmEnd && m.Seconds < warmEnd + 60).Select(m => m.Mb));
+            var rssAtEnd = Median(memory.Where(m => m.Seconds > runEnd - 60 && m.Seconds <= runEnd).Select(m => m.Mb));
             var growth = 100 * (rssAtEnd / rssAfterWarmup - 1);
             foreach (var failure in run.Where(s => s.Failure is not null).GroupBy(s => (s.Kind, s.Failure)).Take(10))
                 Console.WriteLine($"no answer: {failure.Count()} x {failure.Key.Kind}: {failure.Key.Failure}");
             Console.WriteLine();
             Console.WriteLine($"{run.Count / seconds:0.0} requests/s; 5xx: {fiveHundreds}; bad uploads not refused with a 4xx: {badNotRefused}; good requests not answered 2xx: {goodRefused}");
-            Console.WriteLine($"resident memory after warm-up {rssAfterWarmup:0} MB, at the end {rssAtEnd:0} MB ({growth:+0.0;-0.0} %), peak {memory.Max(m => m.Mb):0} MB; library photos at the end: {photos} of {all.Count}, in {scansStarted} scans during the run");
+            Console.WriteLine($"resident memory (median of a minute's samples) after warm-up {rssAfterWarmup:0} MB, in the last minute {rssAtEnd:0} MB ({growth:+0.0;-0.0} %), peak {memory.Max(m => m.Mb):0} MB; library photos at the end: {photos} of {all.Count}, in {scansStarted} scans during the run");
             if (svg is not null)
             {
                 File.WriteAllText(svg, Plot(memory, warmup));
@@ -271,6 +275,12 @@ public static class SoakBenchmark
     }
 
     private const int StatusCodes413 = 413;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     /// <summary>Starts a scan when none runs and waits for the library's scan to end.</summary>
     private static async Task WaitForScanAsync(HttpClient http)
